@@ -1,0 +1,26 @@
+import type { ChannelRef, UserRef } from '../../src/identity.js';
+import type { PlatformPort, PostedMessage } from '../../src/platform.js';
+import type { Reply } from '../../src/reply.js';
+import { renderPlainText } from '../../src/render-text.js';
+
+/** The console's "platform": channel posts and direct messages are printed, marked with where they went. */
+export function createConsolePort(write: (text: string) => void): PlatformPort {
+  let sequence = 0;
+  const posted = (): PostedMessage => ({ messageId: `local-${++sequence}` });
+  return {
+    platform: 'console',
+    async postMessage(channel: ChannelRef, message: Reply, options?: { threadId?: string }) {
+      const where = options?.threadId ? `#${channel.channelId}, in thread ${options.threadId}` : `#${channel.channelId}`;
+      const receipt = posted();
+      write(`[posted in ${where} as ${receipt.messageId}]\n${renderPlainText(message)}\n`);
+      return receipt;
+    },
+    async sendDirectMessage(user: UserRef, message: Reply) {
+      write(`[direct message to @${user.userId}]\n${renderPlainText(message)}\n`);
+      return posted();
+    },
+    async prepareHomeChannel(channel: ChannelRef) {
+      return { ok: true, name: channel.channelId };
+    },
+  };
+}

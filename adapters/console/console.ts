@@ -1,0 +1,63 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { CommandTable, Invocation, Services } from '../../src/commands/define.js';
+import { executeText } from '../../src/commands/run.js';
+import { renderPlainText } from '../../src/render-text.js';
+
+export const localAdmin = 'admin';
+export const consoleWorkspace = 'local';
+
+export type ConsoleOptions = Readonly<{
+  services: Services;
+  commands: CommandTable;
+  input: Readable;
+  output: Writable;
+  /** Who types: the local admin unless another name is given. */
+  as?: string;
+  channel?: string;
+  interactive: boolean;
+}>;
+
+const consoleHelp = `Type a /cop command (the /cop is optional), e.g. "join outreach tier:core".
+  :as <name>      act as another person (:as admin returns to the local admin)
+  :in <channel>   act in another channel (default #general)
+  :quit           leave (or Ctrl-D)`;
+
+/** A local session on the bot's database: every line is a command, answered in order. Ends when the input does. */
+export async function runConsole(options: ConsoleOptions): Promise<void> {
+  const { services, commands, output } = options;
+  let userName = options.as ?? localAdmin;
+  let channelId = options.channel ?? 'general';
+  const write = (text: string) => output.write(text.endsWith('\n') ? text : `${text}\n`);
+  const prompt = () => `${userName} in #${channelId}> `;
+  const lines = createInterface({ input: options.input, output: options.interactive ? output : undefined, terminal: options.interactive });
+
+  if (options.interactive) {
+    write(`Weaver console, on ${services.settings.defaultTimezone} time. ${consoleHelp}\n`);
+    lines.setPrompt(prompt());
+    lines.prompt();
+  }
+  for await (const rawLine of lines) {
+    const line = rawLine.trim();
+    const meta = /^:(\w+)\s*(.*)$/.exec(line);
+    if (meta) {
+      const [, word, rest] = meta;
+      if (word === 'quit' || word === 'exit') break;
+      if (word === 'as' && rest) userName = rest.replace(/^@/, '');
+      else if (word === 'in' && rest) channelId = rest.replace(/^#/, '');
+      else write(consoleHelp);
+    } else if (line && !line.startsWith('#')) {
+      const invocation: Invocation = {
+        caller: { user: { platform: 'console', workspaceId: consoleWorkspace, userId: userName }, name: userName, isPlatformAdmin: userName === localAdmin },
+        channel: { platform: 'console', workspaceId: consoleWorkspace, channelId, name: channelId },
+      };
+      const reply = await executeText(services, commands, invocation, line);
+      write(renderPlainText(reply));
+    }
+    if (options.interactive) {
+      lines.setPrompt(prompt());
+      lines.prompt();
+    }
+  }
+  lines.close();
+}

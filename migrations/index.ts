@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as foundation from './2026-11-23-01-foundation.js';
+
+// Listed by hand, in order: a migration added here is applied at the next start and by `npm run migrate`.
+export const migrations: Record<string, Migration> = {
+  '2026-11-23-01-foundation': foundation,
+};

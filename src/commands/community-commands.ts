@@ -1,0 +1,184 @@
+import {
+  createCommunity,
+  homeChannels,
+  linkHomeChannel,
+  listCommunities,
+  listCoordinators,
+  setCoordinator,
+  statusMeaning,
+  updateCommunityField,
+  channelRefOf,
+  type EditableField,
+} from '../communities.js';
+import { ensureMember, userRefOf } from '../members.js';
+import { memberCounts } from '../membership.js';
+import { answer, bold, channelMention, code, joinRich, mention, refuse, rich, type RichText } from '../reply.js';
+import { communityStatuses, type HomeChannel } from '../storage/schema.js';
+import { isValidTimeZone } from '../time.js';
+import { choice, community, optional, slug, text, user, withDefault } from './args.js';
+import { defineCommand } from './define.js';
+
+export const list = defineCommand({
+  path: ['list'],
+  summary: 'Lists the communities, with their members and home channels',
+  examples: ['/cop list'],
+  access: 'everyone',
+  args: {},
+  async run(ctx) {
+    const communities = await listCommunities(ctx.db);
+    if (communities.length === 0) {
+      return answer('There are no communities yet. An admin can start one with /cop create <slug> <name>.');
+    }
+    const counts = await memberCounts(ctx.db);
+    const sections = await Promise.all(
+      communities.map(async (c) => {
+        const tally = counts.get(c.id) ?? { core: 0, wider: 0 };
+        const homes = await homeChannels(ctx.db, c.id);
+        return {
+          title: `${c.name} (${c.slug})`,
+          body: rich`${c.status}${c.domain ? ` · ${firstLine(c.domain)}` : ''}
+${tally.core} core · ${tally.wider} wider${homes.length ? ' · ' : ''}${channelList(homes)}`,
+        };
+      }),
+    );
+    return answer(`${communities.length} ${communities.length === 1 ? 'community' : 'communities'}. Join one with /cop join <community>.`, {
+      sections,
+    });
+  },
+});
+
+export const info = defineCommand({
+  path: ['info'],
+  summary: 'Shows a community: domain, sponsor, status, coordinators, home channels, members',
+  examples: ['/cop info outreach'],
+  access: 'everyone',
+  args: { community: community() },
+  async run(ctx, { community: c }) {
+    const [coordinators, homes, counts] = await Promise.all([listCoordinators(ctx.db, c.id), homeChannels(ctx.db, c.id), memberCounts(ctx.db, [c.id])]);
+    const tally = counts.get(c.id) ?? { core: 0, wider: 0 };
+    const none = ['none yet'];
+    return answer(rich`${bold(c.name)} (${c.slug})`, {
+      sections: [
+        { title: 'Domain', body: [c.domain ?? 'not described yet'] },
+        {
+          fields: [
+            { label: 'Status', value: [`${c.status}: ${statusMeaning[c.status]}`] },
+            { label: 'Sponsor', value: [c.sponsor ?? 'none'] },
+            { label: 'Coordinators', value: coordinators.length ? joinRich(coordinators.map((m) => [mention(userRefOf(m), m.display_name)]), ', ') : none },
+            { label: 'Home channels', value: homes.length ? channelList(homes) : none },
+            { label: 'Members', value: [`${tally.core} core, ${tally.wider} wider`] },
+            { label: 'Time zone', value: [c.timezone ?? `${ctx.settings.defaultTimezone} (default)`] },
+          ],
+        },
+      ],
+    });
+  },
+});
+
+export const create = defineCommand({
+  path: ['create'],
+  summary: 'Creates a community, with status potential',
+  examples: ['/cop create outreach "STEM Outreach" domain:"Reaching new audiences"'],
+  access: 'admin',
+  args: {
+    slug: slug('short name used in commands: 2 to 32 of a-z, 0-9 and -'),
+    name: text('the community’s full name', { max: 80, label: 'The name' }),
+    domain: optional(text('what the community cares about', { max: 1000, label: 'The domain' }), '[domain:<text>]'),
+  },
+  async run(ctx, { slug: newSlug, name, domain }) {
+    const created = await createCommunity(ctx.db, { slug: newSlug, name, domain }, ctx.clock.now());
+    if (!created) return refuse('SlugTaken', `There is already a community “${newSlug}”; choose another slug, or see /cop info ${newSlug}.`);
+    return answer(
+      rich`Created ${bold(created.name)} (${created.slug}), status potential. Next: ${code(`/cop link ${created.slug}`)} in its home channel, ${code(`/cop coordinator ${created.slug} @someone`)}, and ${code(`/cop set ${created.slug} domain <text>`)}.`,
+    );
+  },
+});
+
+const fields = ['name', 'domain', 'sponsor', 'status', 'timezone'] as const;
+const fieldLimits: Record<Exclude<EditableField, 'status' | 'timezone'>, number> = { name: 80, domain: 1000, sponsor: 200 };
+
+export const set = defineCommand({
+  path: ['set'],
+  summary: 'Changes a community’s name, domain, sponsor, status or time zone',
+  details: `Status is one of ${communityStatuses.join(', ')}; the time zone is an IANA name such as Europe/London.`,
+  examples: ['/cop set outreach domain Reaching new audiences', '/cop set outreach status launched'],
+  access: 'coordinator',
+  args: { community: community(), field: choice(fields, 'what to change'), value: text('the new value', { label: 'The value' }) },
+  async run(ctx, { community: c, field, value }) {
+    const problem = checkFieldValue(field, value);
+    if (problem) return refuse('BadInput', `${problem} Usage: /cop set <community> ${field} <value>`);
+    const stored = field === 'status' ? value.toLowerCase() : value;
+    await updateCommunityField(ctx.db, c.id, field, stored, ctx.clock.now());
+    return answer(rich`${bold(c.slug)}: ${field} is now “${stored}”.`);
+  },
+});
+
+function checkFieldValue(field: EditableField, value: string): string | undefined {
+  if (field === 'status') {
+    return (communityStatuses as readonly string[]).includes(value.toLowerCase()) ? undefined : `“${value.slice(0, 40)}” is not a status; use one of ${communityStatuses.join(', ')}.`;
+  }
+  if (field === 'timezone') return isValidTimeZone(value) ? undefined : `“${value.slice(0, 40)}” is not an IANA time zone such as Europe/London.`;
+  const max = fieldLimits[field];
+  return value.length > max ? `The ${field} is ${value.length} characters long; the limit is ${max}.` : undefined;
+}
+
+export const link = defineCommand({
+  path: ['link'],
+  summary: 'Makes this channel the community’s home channel on this platform',
+  details: 'Prompts, events, reminders and digests are posted in the home channel. Each workspace or server has one home channel per community.',
+  examples: ['/cop link outreach'],
+  access: 'coordinator',
+  args: { community: community() },
+  async run(ctx, { community: c }) {
+    const channel = ctx.channel;
+    if (!channel) return refuse('NoChannel', `Run /cop link ${c.slug} in the channel that should be the community’s home, not in a direct message.`);
+    const port = ctx.platforms.get(channel.platform);
+    const access = port ? await port.prepareHomeChannel(channel) : { ok: true as const, name: undefined };
+    if (!access.ok) return refuse('ChannelUnavailable', access.problem);
+    const named = { ...channel, name: access.name ?? channel.name };
+    const outcome = await linkHomeChannel(ctx.db, c, named, ctx.clock.now());
+    const here = channelMention(channel, named.name);
+    switch (outcome.outcome) {
+      case 'already-linked':
+        return answer(rich`${here} is already the home channel of ${bold(c.name)}.`);
+      case 'taken':
+        return refuse('ChannelTaken', rich`${here} is already the home channel of ${outcome.by.slug}; use another channel for ${c.slug}.`);
+      case 'linked':
+        return answer(
+          rich`${here} is now the home channel of ${bold(c.name)}${outcome.previous ? rich` (it was ${channelMention(channelRefOf(outcome.previous), outcome.previous.channel_name)})` : ''}: prompts, events and digests will be posted here.`,
+          { visibility: 'channel' },
+        );
+    }
+  },
+});
+
+export const coordinator = defineCommand({
+  path: ['coordinator'],
+  summary: 'Adds or removes a coordinator of a community',
+  examples: ['/cop coordinator outreach @ann', '/cop coordinator outreach @ann action:remove'],
+  access: 'coordinator',
+  args: {
+    community: community(),
+    user: user('the member to add or remove'),
+    action: withDefault(choice(['add', 'remove'], 'add (default) or remove'), 'add'),
+  },
+  async run(ctx, { community: c, user: target, action }) {
+    const ref = { ...ctx.caller.user, userId: target.userId };
+    const member = await ensureMember(ctx.db, ref, target.name, ctx.clock.now());
+    const changed = await setCoordinator(ctx.db, c.id, member.id, action, ctx.clock.now());
+    const who = mention(ref, member.display_name);
+    if (action === 'add') {
+      return answer(changed ? rich`${who} is now a coordinator of ${bold(c.name)}.` : rich`${who} already coordinates ${bold(c.name)}.`);
+    }
+    return changed ? answer(rich`${who} is no longer a coordinator of ${bold(c.name)}.`) : refuse('NotCoordinator', rich`${who} is not a coordinator of ${c.slug}.`);
+  },
+});
+
+function firstLine(textValue: string): string {
+  const line = textValue.split('\n')[0]!.trim();
+  return line.length > 120 ? `${line.slice(0, 117)}…` : line;
+}
+
+function channelList(homes: readonly HomeChannel[]): RichText {
+  return joinRich(homes.map((home) => [channelMention(channelRefOf(home), home.channel_name), ` (${home.platform})`]), ', ');
+}

@@ -1,0 +1,114 @@
+import type { AnyCommand, RawArg } from './define.js';
+
+export type Token = Readonly<{
+  /** The token with its quotes removed. */
+  value: string;
+  start: number;
+  end: number;
+  /** The whole token was one quoted string. */
+  quoted: boolean;
+}>;
+
+const openingQuotes = new Set(['"', '“', '”', '„']);
+const closingQuotes = new Set(['"', '”', '“']);
+
+export type Tokenized = { ok: true; tokens: Token[] } | { ok: false; problem: string };
+
+/** Splits command text on white space, keeping "quoted strings" (straight or typographic quotes) together. */
+export function tokenize(text: string): Tokenized {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (/\s/.test(text[i]!)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let value = '';
+    let quotedParts = 0;
+    let plainParts = 0;
+    while (i < text.length && !/\s/.test(text[i]!)) {
+      if (openingQuotes.has(text[i]!)) {
+        const close = findClosingQuote(text, i + 1);
+        if (close < 0) {
+          const after = text.slice(i + 1).trim().split(/\s+/)[0] ?? '';
+          return { ok: false, problem: `The quote before “${after.slice(0, 30)}” is never closed; close it, or leave the quotes out.` };
+        }
+        value += text.slice(i + 1, close);
+        quotedParts++;
+        i = close + 1;
+      } else {
+        value += text[i];
+        plainParts++;
+        i++;
+      }
+    }
+    tokens.push({ value, start, end: i, quoted: quotedParts === 1 && plainParts === 0 });
+  }
+  return { ok: true, tokens };
+}
+
+function findClosingQuote(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) if (closingQuotes.has(text[i]!)) return i;
+  return -1;
+}
+
+export type Bound = { ok: true; raw: Record<string, RawArg> } | { ok: false; problem: string };
+
+/**
+ * Gives each of the command's arguments its text: `name:value` options first (only the command's own
+ * option names count; `09:00` stays a value), then required arguments in order, the last taking the
+ * rest of the line.
+ */
+export function bindArguments(command: AnyCommand, text: string, tokens: readonly Token[]): Bound {
+  const specs = Object.entries(command.args);
+  const optionNames = new Set(specs.filter(([, spec]) => !spec.required && !spec.positional).map(([name]) => name));
+  const ordered = specs.filter(([, spec]) => spec.required || spec.positional).map(([name]) => name);
+  const raw: Record<string, RawArg> = {};
+  const positional: { token: Token; index: number }[] = [];
+
+  tokens.forEach((token, index) => {
+    const option = /^([a-z]+):/.exec(text.slice(token.start, token.end));
+    const name = option?.[1];
+    if (name && optionNames.has(name)) raw[name] = token.value.slice(name.length + 1);
+    else positional.push({ token, index });
+  });
+  for (const name of optionNames) {
+    if (raw[name] === '') return { ok: false, problem: `The option ${name}: has no value.` };
+  }
+
+  const last = ordered.at(-1);
+  const restTakesLine = last !== undefined && command.args[last]!.rest === true;
+  let used = 0;
+  for (const name of ordered) {
+    const taken = positional[used];
+    if (!taken) {
+      if (command.args[name]!.required) return { ok: false, problem: `<${name}> is missing.` };
+      break;
+    }
+    raw[name] = name === last && restTakesLine ? restOfLine(text, positional.slice(used)) : taken.token.value;
+    used = name === last && restTakesLine ? positional.length : used + 1;
+  }
+  // Options may also be given in order after the required arguments: `join outreach core`.
+  const unfilled = [...optionNames].filter((name) => raw[name] === undefined);
+  for (const { token } of positional.slice(used)) {
+    const name = unfilled.shift();
+    if (!name) return { ok: false, problem: `I did not expect “${token.value.slice(0, 40)}”.` };
+    raw[name] = token.value;
+  }
+  return { ok: true, raw };
+}
+
+/** The original text of the remaining tokens, spacing and line breaks kept, options taken out. */
+function restOfLine(text: string, rest: readonly { token: Token; index: number }[]): string {
+  const first = rest[0]!;
+  if (rest.length === 1 && first.token.quoted) return first.token.value;
+  let line = '';
+  rest.forEach(({ token, index }, i) => {
+    const next = rest[i + 1];
+    if (!next) line += text.slice(token.start, token.end);
+    else if (next.index === index + 1) line += text.slice(token.start, next.token.start);
+    else line += text.slice(token.start, token.end) + ' ';
+  });
+  return line;
+}

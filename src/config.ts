@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { isValidTimeZone } from './time.js';
+import { parseAdmins, type AdminId } from './identity.js';
+
+const optionalText = z.string().trim().min(1).optional();
+
+const schema = z
+  .object({
+    DATABASE_PATH: z.string().trim().min(1).default('./data/weaver.db'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    SLACK_BOT_TOKEN: optionalText,
+    SLACK_SIGNING_SECRET: optionalText,
+    SLACK_APP_TOKEN: optionalText,
+    SLACK_API_URL: z
+      .url({ message: 'must be an http(s) URL ending in /' })
+      .refine((url) => url.endsWith('/'), 'must end in /')
+      .default('https://slack.com/api/'),
+    DISCORD_TOKEN: optionalText,
+    DISCORD_APPLICATION_ID: z.string().regex(/^\d{17,20}$/, 'must be a Discord snowflake (17 to 20 digits)').optional(),
+    DISCORD_API_URL: z.url({ message: 'must be an http(s) URL' }).default('https://discord.com/api'),
+    DISCORD_GUILD_ID: z.string().regex(/^\d{17,20}$/, 'must be a Discord snowflake (17 to 20 digits)').optional(),
+    WEAVER_ADMINS: z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        const parsed = parseAdmins(value);
+        if ('error' in parsed) {
+          ctx.addIssue({ code: 'custom', message: parsed.error });
+          return z.NEVER;
+        }
+        return parsed.admins;
+      }),
+    DEFAULT_TIMEZONE: z.string().default('UTC').refine(isValidTimeZone, 'must be an IANA time zone such as Europe/London'),
+    CORE_LIMIT: z.coerce.number().int().min(1).max(100).default(1),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)' });
+    }
+    if (env.SLACK_APP_TOKEN && !env.SLACK_APP_TOKEN.startsWith('xapp-')) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_APP_TOKEN'], message: 'must be an app-level token starting with xapp-' });
+    }
+    if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) {
+      ctx.addIssue({ code: 'custom', path: ['DISCORD_APPLICATION_ID'], message: 'is required when DISCORD_TOKEN is set' });
+    }
+  });
+
+export type Config = Readonly<{
+  databasePath: string;
+  port: number;
+  slack?: Readonly<{ botToken: string; signingSecret?: string; appToken?: string; apiUrl: string }>;
+  discord?: Readonly<{ token: string; applicationId: string; apiUrl: string; guildId?: string }>;
+  admins: readonly AdminId[];
+  defaultTimezone: string;
+  coreLimit: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}>;
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+/** Reads every setting at once, so that a bad start names all that is wrong, never a secret's value. */
+export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
+  const blanksRemoved = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const parsed = schema.safeParse(blanksRemoved);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'} ${issue.message}`);
+    return { ok: false, errors: [...new Set(errors)] };
+  }
+  const e = parsed.data;
+  const config: Config = {
+    databasePath: e.DATABASE_PATH,
+    port: e.PORT,
+    slack: e.SLACK_BOT_TOKEN
+      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL }
+      : undefined,
+    discord:
+      e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
+        ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiUrl: e.DISCORD_API_URL, guildId: e.DISCORD_GUILD_ID }
+        : undefined,
+    admins: e.WEAVER_ADMINS,
+    defaultTimezone: e.DEFAULT_TIMEZONE,
+    coreLimit: e.CORE_LIMIT,
+    logLevel: e.LOG_LEVEL,
+  };
+  return { ok: true, config: Object.freeze(config) };
+}

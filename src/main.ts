@@ -1,0 +1,21 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadConfig } from './config.js';
+import { startWeaver } from './start.js';
+
+// `npm start` reads .env when there is one; variables already set in the environment win.
+if (existsSync('.env')) process.loadEnvFile('.env');
+
+const { values: flags } = parseArgs({ options: { as: { type: 'string' }, in: { type: 'string' } }, strict: false });
+const loaded = loadConfig(process.env);
+if (!loaded.ok) {
+  process.stderr.write(`Weaver cannot start; fix these settings (see .env.example):\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}\n`);
+  process.exit(1);
+}
+
+const weaver = await startWeaver(loaded.config, {
+  console: { as: typeof flags.as === 'string' ? flags.as : undefined, channel: typeof flags.in === 'string' ? flags.in : undefined },
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void weaver.stop().then(() => process.exit(0)));
+await weaver.finished;
+await weaver.stop();

@@ -1,0 +1,81 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+// Times are milliseconds since the epoch (UTC); zones are stored beside them where wall-clock time matters.
+
+export const communityStatuses = ['potential', 'preparing', 'launched', 'dormant', 'closed'] as const;
+export type CommunityStatus = (typeof communityStatuses)[number];
+
+export const tiers = ['core', 'wider'] as const;
+export type Tier = (typeof tiers)[number];
+
+export interface MemberTable {
+  id: Generated<number>;
+  platform: string;
+  workspace_id: string;
+  user_id: string;
+  display_name: string | null;
+  reminders_on: Generated<number>;
+  privacy_on: Generated<number>;
+  created_at: number;
+}
+
+export interface CommunityTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  domain: string | null;
+  sponsor: string | null;
+  status: Generated<CommunityStatus>;
+  timezone: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface HomeChannelTable {
+  id: Generated<number>;
+  community_id: number;
+  platform: string;
+  workspace_id: string;
+  channel_id: string;
+  channel_name: string | null;
+  linked_at: number;
+}
+
+export interface CoordinatorTable {
+  community_id: number;
+  member_id: number;
+  added_at: number;
+}
+
+export interface MembershipTable {
+  community_id: number;
+  member_id: number;
+  tier: Tier;
+  joined_at: number;
+}
+
+export interface MembershipChangeTable {
+  id: Generated<number>;
+  community_id: number;
+  member_id: number;
+  change: 'joined' | 'tier' | 'left';
+  tier: Tier | null;
+  at: number;
+}
+
+export interface Database {
+  member: MemberTable;
+  community: CommunityTable;
+  home_channel: HomeChannelTable;
+  coordinator: CoordinatorTable;
+  membership: MembershipTable;
+  membership_change: MembershipChangeTable;
+}
+
+export type Member = Selectable<MemberTable>;
+export type NewMember = Insertable<MemberTable>;
+export type Community = Selectable<CommunityTable>;
+export type NewCommunity = Insertable<CommunityTable>;
+export type CommunityUpdate = Updateable<CommunityTable>;
+export type HomeChannel = Selectable<HomeChannelTable>;
+export type Membership = Selectable<MembershipTable>;
