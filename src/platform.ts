@@ -12,6 +12,8 @@ export type ChannelAccess = { ok: true; name?: string } | { ok: false; problem: 
 export interface PlatformPort {
   readonly platform: Platform;
   postMessage(channel: ChannelRef, message: Reply, options?: { threadId?: string }): Promise<PostedMessage>;
+  /** Replaces a message the bot posted earlier, e.g. an event post whose RSVP counts changed. */
+  updateMessage(channel: ChannelRef, messageId: string, message: Reply): Promise<void>;
   sendDirectMessage(user: UserRef, message: Reply): Promise<PostedMessage>;
   /** Makes sure the bot can post in the channel (joining a public one if needed), for `link`. */
   prepareHomeChannel(channel: ChannelRef): Promise<ChannelAccess>;

@@ -14,7 +14,8 @@ export type RichText = readonly Span[];
 
 export type Field = Readonly<{ label: string; value: RichText }>;
 export type Section = Readonly<{ title?: string; body?: RichText; fields?: readonly Field[] }>;
-export type Button = Readonly<{ label: string; action: string; value: string; style?: 'primary' | 'danger' }>;
+/** A button runs a command line as the person who clicks it, through the same checks as typing it. */
+export type Button = Readonly<{ label: string; command: string; style?: 'primary' | 'danger' }>;
 export type Attachment = Readonly<{ filename: string; content: string; mimeType: string }>;
 
 /**

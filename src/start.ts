@@ -1,10 +1,14 @@
+// The composition root: with main.ts, the only place in src/ that knows the adapters exist.
+import type { Server } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
+import { sql } from 'kysely';
 import { createConsolePort } from '../adapters/console/console-port.js';
 import { runConsole } from '../adapters/console/console.js';
 import { systemClock, type Clock } from './clock.js';
 import { commands } from './commands/index.js';
 import type { Services } from './commands/define.js';
 import type { Config } from './config.js';
+import { createHttpServer, healthRoute, listen, type Route } from './http.js';
 import type { Platform } from './identity.js';
 import { createLogger, type Logger } from './logger.js';
 import type { PlatformPort } from './platform.js';
@@ -18,8 +22,17 @@ export type StartOptions = Readonly<{
 
 export type RunningWeaver = Readonly<{
   services: Services;
+  /** The HTTP server's port, when one runs (any platform is configured). */
+  httpPort?: number;
   /** Settles when the bot has nothing more to do: the console's input ended. Platforms run until stopped. */
   finished: Promise<void>;
+  stop(): Promise<void>;
+}>;
+
+/** A running platform adapter, as the composition root sees it. */
+export type AdapterHandle = Readonly<{
+  port: PlatformPort;
+  routes: readonly Route[];
   stop(): Promise<void>;
 }>;
 
@@ -36,6 +49,29 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
     settings: { admins: config.admins, coreLimit: config.coreLimit, defaultTimezone: config.defaultTimezone },
   };
 
+  const adapters: AdapterHandle[] = [];
+  let server: Server | undefined;
+  let httpPort: number | undefined;
+  const stop = async () => {
+    await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
+    if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+    await db.destroy();
+  };
+
+  try {
+    for (const adapter of adapters) platforms.set(adapter.port.platform, adapter.port);
+    if (adapters.length > 0) {
+      const routes = [healthRoute(async () => void (await sql`select 1`.execute(db))), ...adapters.flatMap((adapter) => adapter.routes)];
+      server = createHttpServer(routes, log);
+      httpPort = await listen(server, config.port);
+      log.info({ port: httpPort, platforms: [...platforms.keys()] }, 'Weaver is running');
+      return { services, httpPort, finished: new Promise<void>(() => {}), stop: once(stop) };
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
   const input = options.console?.input ?? process.stdin;
   const output = options.console?.output ?? process.stdout;
   platforms.set('console', createConsolePort((text) => output.write(text)));
@@ -48,15 +84,10 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
     channel: options.console?.channel,
     interactive: 'isTTY' in input && input.isTTY === true,
   });
+  return { services, finished, stop: once(stop) };
+}
 
-  let stopped = false;
-  return {
-    services,
-    finished,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      await db.destroy();
-    },
-  };
+function once(action: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= action());
 }

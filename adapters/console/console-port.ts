@@ -15,6 +15,9 @@ export function createConsolePort(write: (text: string) => void): PlatformPort {
       write(`[posted in ${where} as ${receipt.messageId}]\n${renderPlainText(message)}\n`);
       return receipt;
     },
+    async updateMessage(channel: ChannelRef, messageId: string, message: Reply) {
+      write(`[updated ${messageId} in #${channel.channelId}]\n${renderPlainText(message)}\n`);
+    },
     async sendDirectMessage(user: UserRef, message: Reply) {
       write(`[direct message to @${user.userId}]\n${renderPlainText(message)}\n`);
       return posted();

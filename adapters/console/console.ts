@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { CommandTable, Invocation, Services } from '../../src/commands/define.js';
 import { executeText } from '../../src/commands/run.js';
+import type { Button } from '../../src/reply.js';
 import { renderPlainText } from '../../src/render-text.js';
 
 export const localAdmin = 'admin';
@@ -21,6 +22,7 @@ export type ConsoleOptions = Readonly<{
 const consoleHelp = `Type a /cop command (the /cop is optional), e.g. "join outreach tier:core".
   :as <name>      act as another person (:as admin returns to the local admin)
   :in <channel>   act in another channel (default #general)
+  :press <n>      click button n of the last answer
   :quit           leave (or Ctrl-D)`;
 
 /** A local session on the bot's database: every line is a command, answered in order. Ends when the input does. */
@@ -28,6 +30,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   const { services, commands, output } = options;
   let userName = options.as ?? localAdmin;
   let channelId = options.channel ?? 'general';
+  let buttons: readonly Button[] = [];
   const write = (text: string) => output.write(text.endsWith('\n') ? text : `${text}\n`);
   const prompt = () => `${userName} in #${channelId}> `;
   const lines = createInterface({ input: options.input, output: options.interactive ? output : undefined, terminal: options.interactive });
@@ -37,6 +40,15 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     lines.setPrompt(prompt());
     lines.prompt();
   }
+  const run = async (line: string) => {
+    const invocation: Invocation = {
+      caller: { user: { platform: 'console', workspaceId: consoleWorkspace, userId: userName }, name: userName, isPlatformAdmin: userName === localAdmin },
+      channel: { platform: 'console', workspaceId: consoleWorkspace, channelId, name: channelId },
+    };
+    const reply = await executeText(services, commands, invocation, line);
+    buttons = reply.buttons;
+    write(renderPlainText(reply));
+  };
   for await (const rawLine of lines) {
     const line = rawLine.trim();
     const meta = /^:(\w+)\s*(.*)$/.exec(line);
@@ -45,14 +57,11 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       if (word === 'quit' || word === 'exit') break;
       if (word === 'as' && rest) userName = rest.replace(/^@/, '');
       else if (word === 'in' && rest) channelId = rest.replace(/^#/, '');
+      else if (word === 'press' && buttons[Number(rest) - 1]) await run(buttons[Number(rest) - 1]!.command);
+      else if (word === 'press') write(`There is no button ${rest} in the last answer.`);
       else write(consoleHelp);
     } else if (line && !line.startsWith('#')) {
-      const invocation: Invocation = {
-        caller: { user: { platform: 'console', workspaceId: consoleWorkspace, userId: userName }, name: userName, isPlatformAdmin: userName === localAdmin },
-        channel: { platform: 'console', workspaceId: consoleWorkspace, channelId, name: channelId },
-      };
-      const reply = await executeText(services, commands, invocation, line);
-      write(renderPlainText(reply));
+      await run(line);
     }
     if (options.interactive) {
       lines.setPrompt(prompt());

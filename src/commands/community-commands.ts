@@ -71,6 +71,13 @@ export const info = defineCommand({
           ],
         },
       ],
+      buttons:
+        c.status === 'closed'
+          ? []
+          : [
+              { label: 'Join', command: `join ${c.slug} tier:wider`, style: 'primary' },
+              { label: 'Join as core', command: `join ${c.slug} tier:core` },
+            ],
     });
   },
 });
