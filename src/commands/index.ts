@@ -2,6 +2,7 @@ import { coordinator, create, info, link, list, set } from './community-commands
 import { createCommandTable } from './define.js';
 import { help } from './help.js';
 import { join, leave, members, mine } from './membership-commands.js';
+import { share } from './practice-commands.js';
 
 // Every /cop subcommand, in the order help lists them. Text parsing, Discord registration and help all come from here.
-export const commands = createCommandTable([help, list, info, join, leave, mine, members, create, set, link, coordinator]);
+export const commands = createCommandTable([help, list, info, join, leave, mine, members, share, create, set, link, coordinator]);

@@ -63,6 +63,22 @@ export interface MembershipChangeTable {
   at: number;
 }
 
+export interface PracticeTable {
+  id: Generated<number>;
+  community_id: number;
+  member_id: number;
+  text: string;
+  source: 'command' | 'prompt-reply';
+  prompt_post_id: number | null;
+  platform: string | null;
+  workspace_id: string | null;
+  channel_id: string | null;
+  message_id: string | null;
+  permalink: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   member: MemberTable;
   community: CommunityTable;
@@ -70,6 +86,7 @@ export interface Database {
   coordinator: CoordinatorTable;
   membership: MembershipTable;
   membership_change: MembershipChangeTable;
+  practice: PracticeTable;
 }
 
 export type Member = Selectable<MemberTable>;
@@ -79,3 +96,4 @@ export type NewCommunity = Insertable<CommunityTable>;
 export type CommunityUpdate = Updateable<CommunityTable>;
 export type HomeChannel = Selectable<HomeChannelTable>;
 export type Membership = Selectable<MembershipTable>;
+export type Practice = Selectable<PracticeTable>;

@@ -1,0 +1,4 @@
+import type { InboundListener } from './inbound.js';
+
+// Every part of the core that follows conversations in home channels, in the order they hear each event.
+export const inboundListeners: readonly InboundListener[] = [];
