@@ -1,5 +1,6 @@
 import type { Services } from './commands/define.js';
 import type { ChannelRef, UserRef } from './identity.js';
+import type { Reply } from './reply.js';
 
 /**
  * What adapters report of the conversation itself (not commands), normalized: a message, an edit, a
@@ -21,21 +22,27 @@ export type InboundEvent =
   | Readonly<{ kind: 'message'; message: InboundMessage }>
   | Readonly<{ kind: 'edited'; channel: ChannelRef; messageId: string; text: string; at: number }>
   | Readonly<{ kind: 'deleted'; channel: ChannelRef; messageId: string }>
-  | Readonly<{ kind: 'reaction'; channel: ChannelRef; messageId: string; user: UserRef; emoji: string; at: number }>;
+  /** `emoji` is the platform-neutral name: Slack's `white_check_mark`, Discord's ✅ both arrive as 'white_check_mark'. */
+  | Readonly<{ kind: 'reaction'; channel: ChannelRef; messageId: string; threadId?: string; user: UserRef; emoji: string; at: number }>
+  /** The "Harvest answer" message action (Slack shortcut, Discord context-menu command) on a message. */
+  | Readonly<{ kind: 'mark-answer'; channel: ChannelRef; messageId: string; threadId?: string; user: UserRef; at: number }>;
 
-/** A part of the core that follows the conversation: prompt replies, harvesting. */
-export type InboundListener = (services: Services, event: InboundEvent) => Promise<void>;
+/** A part of the core that follows the conversation: prompt replies, harvesting. It may answer the person who acted. */
+export type InboundListener = (services: Services, event: InboundEvent) => Promise<Reply | void>;
 
 /**
  * Hands one event to every listener, in order. Adapters drop the bot's own messages before calling this;
  * listeners must be idempotent, because platforms redeliver.
  */
-export async function handleInbound(services: Services, listeners: readonly InboundListener[], event: InboundEvent): Promise<void> {
+export async function handleInbound(services: Services, listeners: readonly InboundListener[], event: InboundEvent): Promise<Reply[]> {
+  const replies: Reply[] = [];
   for (const listener of listeners) {
     try {
-      await listener(services, event);
+      const reply = await listener(services, event);
+      if (reply) replies.push(reply);
     } catch (error) {
       services.log.error({ err: error, kind: event.kind }, 'inbound event failed');
     }
   }
+  return replies;
 }
