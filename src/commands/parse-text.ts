@@ -12,11 +12,16 @@ export type Token = Readonly<{
 const openingQuotes = new Set(['"', '“', '”', '„']);
 const closingQuotes = new Set(['"', '”', '“']);
 
-export type Tokenized = { ok: true; tokens: Token[] } | { ok: false; problem: string };
+export type Tokenized = Readonly<{
+  tokens: Token[];
+  /** Where a quote opens that never closes: kept as a literal character, which only free text may contain. */
+  unclosedQuote?: Readonly<{ at: number; before: string }>;
+}>;
 
 /** Splits command text on white space, keeping "quoted strings" (straight or typographic quotes) together. */
 export function tokenize(text: string): Tokenized {
   const tokens: Token[] = [];
+  let unclosedQuote: Tokenized['unclosedQuote'];
   let i = 0;
   while (i < text.length) {
     if (/\s/.test(text[i]!)) {
@@ -28,16 +33,13 @@ export function tokenize(text: string): Tokenized {
     let quotedParts = 0;
     let plainParts = 0;
     while (i < text.length && !/\s/.test(text[i]!)) {
-      if (openingQuotes.has(text[i]!)) {
-        const close = findClosingQuote(text, i + 1);
-        if (close < 0) {
-          const after = text.slice(i + 1).trim().split(/\s+/)[0] ?? '';
-          return { ok: false, problem: `The quote before “${after.slice(0, 30)}” is never closed; close it, or leave the quotes out.` };
-        }
+      const close = openingQuotes.has(text[i]!) ? findClosingQuote(text, i + 1) : -1;
+      if (close >= 0) {
         value += text.slice(i + 1, close);
         quotedParts++;
         i = close + 1;
       } else {
+        if (openingQuotes.has(text[i]!)) unclosedQuote ??= { at: i, before: text.slice(i + 1).trim().split(/\s+/)[0] ?? '' };
         value += text[i];
         plainParts++;
         i++;
@@ -45,7 +47,7 @@ export function tokenize(text: string): Tokenized {
     }
     tokens.push({ value, start, end: i, quoted: quotedParts === 1 && plainParts === 0 });
   }
-  return { ok: true, tokens };
+  return { tokens, unclosedQuote };
 }
 
 function findClosingQuote(text: string, from: number): number {
@@ -60,7 +62,7 @@ export type Bound = { ok: true; raw: Record<string, RawArg> } | { ok: false; pro
  * option names count; `09:00` stays a value), then required arguments in order, the last taking the
  * rest of the line.
  */
-export function bindArguments(command: AnyCommand, text: string, tokens: readonly Token[]): Bound {
+export function bindArguments(command: AnyCommand, text: string, tokens: readonly Token[], unclosedQuote?: Tokenized['unclosedQuote']): Bound {
   const specs = Object.entries(command.args);
   const optionNames = new Set(specs.filter(([, spec]) => !spec.required && !spec.positional).map(([name]) => name));
   const ordered = specs.filter(([, spec]) => spec.required || spec.positional).map(([name]) => name);
@@ -80,14 +82,20 @@ export function bindArguments(command: AnyCommand, text: string, tokens: readonl
   const last = ordered.at(-1);
   const restTakesLine = last !== undefined && command.args[last]!.rest === true;
   let used = 0;
+  let restStart = Infinity;
   for (const name of ordered) {
     const taken = positional[used];
     if (!taken) {
       if (command.args[name]!.required) return { ok: false, problem: `<${name}> is missing.` };
       break;
     }
+    if (name === last && restTakesLine) restStart = taken.token.start;
     raw[name] = name === last && restTakesLine ? restOfLine(text, positional.slice(used)) : taken.token.value;
     used = name === last && restTakesLine ? positional.length : used + 1;
+  }
+  // A stray quote inside free text is literal (a 12" ruler); one that opens an argument meant to quote it.
+  if (unclosedQuote && unclosedQuote.at <= restStart) {
+    return { ok: false, problem: `The quote before “${unclosedQuote.before.slice(0, 30)}” is never closed; close it, or leave the quotes out.` };
   }
   // Options may also be given in order after the required arguments: `join outreach core`.
   const unfilled = [...optionNames].filter((name) => raw[name] === undefined);

@@ -14,9 +14,7 @@ export async function executeText(services: Services, table: CommandTable, invoc
   if (controlCharacters.test(line)) {
     return refuse('BadInput', 'Your command contains control characters; type it as plain text. Usage: /cop help');
   }
-  const tokenized = tokenize(line);
-  if (!tokenized.ok) return refuse('BadInput', `${tokenized.problem} Usage: /cop help`);
-  const tokens = tokenized.tokens;
+  const { tokens, unclosedQuote } = tokenize(line);
   if (tokens.length === 0) return executeCommand(services, table, invocation, table.find(['help'])!.command, {});
 
   const found = table.find(tokens.map((token) => token.value));
@@ -28,7 +26,7 @@ export async function executeText(services: Services, table: CommandTable, invoc
     }
     return refuse('UnknownCommand', `“${word}” is not a Weaver command; /cop help lists them all.`);
   }
-  const bound = bindArguments(found.command, line, tokens.slice(found.consumed));
+  const bound = bindArguments(found.command, line, tokens.slice(found.consumed), unclosedQuote);
   if (!bound.ok) return refuse('BadInput', `${bound.problem} Usage: ${usageOf(found.command)}`);
   return executeCommand(services, table, invocation, found.command, bound.raw);
 }
