@@ -28,7 +28,7 @@ describe('whatever is typed, one clear sentence and the usage, never a crash', (
   });
 
   it('stores text that looks like SQL or markup exactly as typed', async () => {
-    const text = `"; DROP TABLE practice; -- <script>alert(1)</script> *bold* <@U1>`;
+    const text = `Robert"); DROP TABLE practice; -- <script>alert(1)</script> *bold* <@U1>`;
     await world.run('ann', `share outreach ${text}`);
     expect(await world.db.selectFrom('practice').select('text').execute()).toEqual([{ text }]);
   });
