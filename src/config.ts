@@ -33,18 +33,18 @@ const schema = z
     DEFAULT_TIMEZONE: z.string().default('UTC').refine(isValidTimeZone, 'must be an IANA time zone such as Europe/London'),
     CORE_LIMIT: z.coerce.number().int().min(1).max(100).default(1),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  })
-  .superRefine((env, ctx) => {
-    if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)' });
-    }
-    if (env.SLACK_APP_TOKEN && !env.SLACK_APP_TOKEN.startsWith('xapp-')) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_APP_TOKEN'], message: 'must be an app-level token starting with xapp-' });
-    }
-    if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) {
-      ctx.addIssue({ code: 'custom', path: ['DISCORD_APPLICATION_ID'], message: 'is required when DISCORD_TOKEN is set' });
-    }
   });
+
+// Settings that only make sense together; checked apart from the schema so that every problem is named in one start.
+function checkCombinations(env: Record<string, string | undefined>): string[] {
+  const errors: string[] = [];
+  if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+    errors.push('SLACK_SIGNING_SECRET is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)');
+  }
+  if (env.SLACK_APP_TOKEN && !env.SLACK_APP_TOKEN.startsWith('xapp-')) errors.push('SLACK_APP_TOKEN must be an app-level token starting with xapp-');
+  if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) errors.push('DISCORD_APPLICATION_ID is required when DISCORD_TOKEN is set');
+  return errors;
+}
 
 export type Config = Readonly<{
   databasePath: string;
@@ -63,10 +63,11 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: s
 export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
   const blanksRemoved = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
   const parsed = schema.safeParse(blanksRemoved);
-  if (!parsed.success) {
-    const errors = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'} ${issue.message}`);
-    return { ok: false, errors: [...new Set(errors)] };
-  }
+  const errors = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'settings'} ${issue.message}`)),
+    ...checkCombinations(blanksRemoved),
+  ];
+  if (!parsed.success || errors.length > 0) return { ok: false, errors: [...new Set(errors)] };
   const e = parsed.data;
   const config: Config = {
     databasePath: e.DATABASE_PATH,
