@@ -14,9 +14,8 @@ import { ensureMember, userRefOf } from '../members.js';
 import { memberCounts } from '../membership.js';
 import { answer, bold, channelMention, code, joinRich, mention, refuse, rich, type RichText } from '../reply.js';
 import { communityStatuses, type HomeChannel } from '../storage/schema.js';
-import { isValidTimeZone } from '../time.js';
-import { choice, community, optional, slug, text, user, withDefault } from './args.js';
-import { defineCommand } from './define.js';
+import { choice, community, optional, slug, text, timezone, user, withDefault } from './args.js';
+import { defineCommand, type ArgSpec } from './define.js';
 
 export const list = defineCommand({
   path: ['list'],
@@ -101,8 +100,15 @@ export const create = defineCommand({
   },
 });
 
-const fields = ['name', 'domain', 'sponsor', 'status', 'timezone'] as const;
-const fieldLimits: Record<Exclude<EditableField, 'status' | 'timezone'>, number> = { name: 80, domain: 1000, sponsor: 200 };
+// Each field's value is checked by the same argument rules a command would use for it.
+const fieldValues = {
+  name: text('the community’s full name', { max: 80, label: 'The name' }),
+  domain: text('what the community cares about', { max: 1000, label: 'The domain' }),
+  sponsor: text('who sponsors the community', { max: 200, label: 'The sponsor' }),
+  status: choice(communityStatuses, 'the stage the community is at'),
+  timezone: timezone('the community’s IANA time zone'),
+} satisfies Record<EditableField, ArgSpec<string>>;
+const fields = Object.keys(fieldValues) as EditableField[];
 
 export const set = defineCommand({
   path: ['set'],
@@ -112,22 +118,12 @@ export const set = defineCommand({
   access: 'coordinator',
   args: { community: community(), field: choice(fields, 'what to change'), value: text('the new value', { label: 'The value' }) },
   async run(ctx, { community: c, field, value }) {
-    const problem = checkFieldValue(field, value);
-    if (problem) return refuse('BadInput', `${problem} Usage: /cop set <community> ${field} <value>`);
-    const stored = field === 'status' ? value.toLowerCase() : value;
-    await updateCommunityField(ctx.db, c.id, field, stored, ctx.clock.now());
-    return answer(rich`${bold(c.slug)}: ${field} is now “${stored}”.`);
+    const parsed = await fieldValues[field].parse(value, ctx);
+    if (!parsed.ok) return refuse('BadInput', `${parsed.problem} Usage: /cop set <community> ${field} <value>`);
+    await updateCommunityField(ctx.db, c.id, field, parsed.value, ctx.clock.now());
+    return answer(rich`${bold(c.slug)}: ${field} is now “${parsed.value}”.`);
   },
 });
-
-function checkFieldValue(field: EditableField, value: string): string | undefined {
-  if (field === 'status') {
-    return (communityStatuses as readonly string[]).includes(value.toLowerCase()) ? undefined : `“${value.slice(0, 40)}” is not a status; use one of ${communityStatuses.join(', ')}.`;
-  }
-  if (field === 'timezone') return isValidTimeZone(value) ? undefined : `“${value.slice(0, 40)}” is not an IANA time zone such as Europe/London.`;
-  const max = fieldLimits[field];
-  return value.length > max ? `The ${field} is ${value.length} characters long; the limit is ${max}.` : undefined;
-}
 
 export const link = defineCommand({
   path: ['link'],

@@ -46,7 +46,7 @@ describe('set', () => {
   });
 
   it.each([
-    ['set outreach status asleep', '“asleep” is not a status; use one of potential, preparing, launched, dormant, closed. Usage: /cop set <community> status <value>'],
+    ['set outreach status asleep', '“asleep” is not one of potential, preparing, launched, dormant, closed. Usage: /cop set <community> status <value>'],
     ['set outreach timezone Mars/Base', '“Mars/Base” is not an IANA time zone such as Europe/London. Usage: /cop set <community> timezone <value>'],
     ['set outreach colour blue', '“colour” is not one of name, domain, sponsor, status, timezone. Usage: /cop set <community> <field:name|domain|sponsor|status|timezone> <value>'],
     ['set nowhere name X', 'There is no community “nowhere”; /cop list shows them all. Usage: /cop set <community> <field:name|domain|sponsor|status|timezone> <value>'],
