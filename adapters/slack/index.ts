@@ -48,7 +48,8 @@ export async function startSlack(options: SlackOptions): Promise<SlackAdapter> {
     retryConfig: { retries: options.retries ?? 2, factor: 2, minTimeout: 500, maxTimeout: 3_000, randomize: true },
   };
   const client = new webApi.WebClient(config.botToken, clientOptions);
-  const workspace = await identifyWorkspace(client, config.apiUrl);
+  // At start a failure is reported at once: a supervisor restarting us is a better retry than a silent wait.
+  const workspace = await identifyWorkspace(new webApi.WebClient(config.botToken, { ...clientOptions, retryConfig: { retries: 0 } }), config.apiUrl);
 
   const socketMode = config.appToken !== undefined;
   let receiver: Receiver;
