@@ -10,7 +10,8 @@ import type { SlackWorkspace } from './slack-port.js';
 import type { WorkTracker } from './work.js';
 import type { webApi } from '@slack/bolt';
 
-export const slashCommand = '/cop';
+// The app has one slash command; a workspace that renamed it (another app owns /cop) is still answered.
+const anySlashCommand = /^\/\S+$/;
 export const harvestCallbackId = 'harvest_answer';
 
 export type InteractionDeps = Readonly<{
@@ -31,7 +32,7 @@ const nothingToHarvest =
  * allows 3 seconds); the answer follows through response_url, so a slow database or Web API never costs the ack.
  */
 export function registerInteractions(app: App, deps: InteractionDeps): void {
-  app.command(slashCommand, ({ command, ack, respond }) =>
+  app.command(anySlashCommand, ({ command, ack, respond }) =>
     deps.work.track(
       (async () => {
         await ack();
