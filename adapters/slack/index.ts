@@ -55,7 +55,7 @@ export async function startSlack(options: SlackOptions): Promise<SlackAdapter> {
   let receiver: Receiver;
   let httpReceiver: HTTPReceiver | undefined;
   if (config.appToken) {
-    receiver = new SocketModeReceiver({ appToken: config.appToken, logger, installerOptions: { clientOptions } });
+    receiver = new SocketModeReceiver({ appToken: config.appToken, logger, installerOptions: { clientOptions: { ...clientOptions } } });
   } else {
     if (!config.signingSecret) throw new Error('SLACK_SIGNING_SECRET is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode).');
     httpReceiver = new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: eventsPath, logger });

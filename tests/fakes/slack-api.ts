@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 /**
  * A local stand-in for Slack's Web API (POST /api/<method>, form-encoded or JSON, token as a Bearer header), the
  * file upload URLs it hands out, and response_url endpoints (POST /respond/<id>). It answers as Slack documents
  * (docs.slack.dev/reference/methods), records every call, and lets a test script failures or hold a call.
+ * Socket Mode too: apps.connections.open (with an xapp- token) hands out a WebSocket on the same server.
  */
 
 export type FakeUser = { id: string; name: string; is_admin?: boolean; is_owner?: boolean; is_bot?: boolean };
@@ -53,6 +55,9 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
       if ('error' in scripted) return [200, { ok: false, error: scripted.error }];
       const headers: Record<string, string> = scripted.retryAfter === undefined ? {} : { 'retry-after': String(scripted.retryAfter) };
       return [scripted.status, { ok: false, error: scripted.status === 429 ? 'ratelimited' : 'fatal_error' }, headers];
+    }
+    if (method === 'apps.connections.open') {
+      return [200, token?.startsWith('xapp-') ? { ok: true, url: `${baseUrl.replace('http', 'ws')}/socket` } : { ok: false, error: 'not_allowed_token_type' }];
     }
     if (!token || !validTokens.has(token)) return [200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' }];
     return [200, answer(method, params)];
@@ -168,6 +173,25 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
     response.writeHead(404).end();
   }
 
+  // Socket Mode: Slack says hello, then sends envelopes that the app acks with their envelope_id.
+  const sockets = new WebSocketServer({ server, path: '/socket' });
+  const acks: { envelope_id: string; payload?: Record<string, unknown> }[] = [];
+  let openSocket: WebSocket | undefined;
+  let envelopeCounter = 0;
+  sockets.on('connection', (socket) => {
+    openSocket = socket;
+    socket.on('message', (data) => {
+      acks.push(JSON.parse(String(data)) as { envelope_id: string });
+      notify();
+    });
+    socket.on('close', () => {
+      if (openSocket === socket) openSocket = undefined;
+      notify();
+    });
+    socket.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake-slack' }, connection_info: { app_id: 'A0WEAVER' } }));
+    notify();
+  });
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -222,7 +246,22 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
         },
       };
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    socketMode: {
+      connected: () => waitFor(() => openSocket),
+      disconnected: () => waitFor(() => (openSocket ? undefined : true)),
+      /** Sends one envelope (`slash_commands`, `interactive`, `events_api`) and resolves with the app's ack. */
+      async send(type: string, payload: object) {
+        const socket = await waitFor(() => openSocket);
+        const envelopeId = `env-${++envelopeCounter}`;
+        socket.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
+        return waitFor(() => acks.find((ack) => ack.envelope_id === envelopeId));
+      },
+    },
+    close: async () => {
+      for (const client of sockets.clients) client.terminate();
+      await new Promise<void>((resolve) => sockets.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
