@@ -34,9 +34,10 @@ export type AdminLookup = ReturnType<typeof createAdminLookup>;
 
 /** Who acts and where, as the core sees it. A direct message has no channel: there is nothing to link or post to. */
 export function buildInvocation(actor: SlackActor, isPlatformAdmin: boolean): Invocation {
-  const inDirectMessage = !actor.channelId || actor.channelId.startsWith('D') || actor.channelName === 'directmessage';
+  const { channelId } = actor;
+  const inDirectMessage = !channelId || channelId.startsWith('D') || actor.channelName === 'directmessage';
   return {
     caller: { user: { platform: 'slack', workspaceId: actor.teamId, userId: actor.userId }, name: actor.userName, isPlatformAdmin },
-    channel: inDirectMessage ? undefined : { platform: 'slack', workspaceId: actor.teamId, channelId: actor.channelId!, name: actor.channelName },
+    channel: inDirectMessage ? undefined : { platform: 'slack', workspaceId: actor.teamId, channelId, name: actor.channelName },
   };
 }

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction, MessageShortcut, RespondFn, SlashCommand } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, MessageShortcut, RespondFn, SlashCommand, webApi } from '@slack/bolt';
 import type { CommandTable, Services } from '../../src/commands/define.js';
 import { executeText } from '../../src/commands/run.js';
 import { handleInbound, type InboundListener } from '../../src/inbound.js';
@@ -8,7 +8,6 @@ import { deliverReply, type ReplyTarget } from './deliver.js';
 import { buttonActionPrefix } from './render-blocks.js';
 import type { SlackWorkspace } from './slack-port.js';
 import type { WorkTracker } from './work.js';
-import type { webApi } from '@slack/bolt';
 
 // The app has one slash command; a workspace that renamed it (another app owns /cop) is still answered.
 const anySlashCommand = /^\/\S+$/;

@@ -95,6 +95,8 @@ describe('/cop on Slack, through the real Bolt app', () => {
     expect(members).toContain('@ann');
     expect(textOf(await world.ask(people.ann, 'leave outreach'))).toContain('You left STEM Outreach.');
     expect(textOf(await world.ask(people.ann, 'leave outreach'))).toContain('You are not a member of outreach');
+    // users.info is asked once per person, then remembered for a few minutes.
+    expect(world.fake.callsTo('users.info').filter((call) => call.params.user === people.bob.id)).toHaveLength(1);
   });
 
   test('share records a practice in the community’s repertoire', async () => {
