@@ -81,7 +81,7 @@ export async function startSlack(options: SlackOptions): Promise<SlackAdapter> {
   registerInteractions(app, { services, commands: options.commands, listeners: options.listeners, client, workspace, isWorkspaceAdmin, work });
   registerEvents(app, { services, listeners: options.listeners, client, workspace, work });
 
-  if (socketMode) await app.start();
+  if (socketMode) await connectSocketMode(app);
   log.info({ team: workspace.teamId, mode: socketMode ? 'socket' : 'http' }, 'Slack is connected');
   const routes: Route[] = httpReceiver ? [eventsRoute(httpReceiver)] : [];
   return {
@@ -106,6 +106,16 @@ async function identifyWorkspace(client: webApi.WebClient, apiUrl: string): Prom
     const code = slackErrorCode(error);
     if (code) throw new Error(`Slack refused SLACK_BOT_TOKEN (auth.test: ${code}); copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page.`);
     throw new Error(`Cannot reach Slack's Web API at ${apiUrl} (${error instanceof Error ? error.message : String(error)}); check SLACK_API_URL and the network.`);
+  }
+}
+
+async function connectSocketMode(app: App): Promise<void> {
+  try {
+    await app.start();
+  } catch (error) {
+    const code = slackErrorCode(error);
+    if (code) throw new Error(`Slack refused SLACK_APP_TOKEN (apps.connections.open: ${code}); create an App-Level Token (xapp-…) with connections:write on the app's Basic Information page.`);
+    throw new Error(`Cannot open a Socket Mode connection to Slack (${error instanceof Error ? error.message : String(error)}).`);
   }
 }
 

@@ -22,7 +22,7 @@ export type Failure = Readonly<{ error: string }> | Readonly<{ status: number; r
 export type Gate = Readonly<{ reached: Promise<void>; release(): void }>;
 
 export const fakeTeam = { id: 'T0WEAVER', domain: 'weaver-test', url: 'https://weaver-test.slack.com/' } as const;
-export const fakeBot = { userId: 'U0BOT', botId: 'B0BOT', token: 'xoxb-fake-token' } as const;
+export const fakeBot = { userId: 'U0BOT', botId: 'B0BOT', token: 'xoxb-fake-token', appToken: 'xapp-1-A0WEAVER-1-fake' } as const;
 
 export type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>;
 
@@ -57,7 +57,8 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
       return [scripted.status, { ok: false, error: scripted.status === 429 ? 'ratelimited' : 'fatal_error' }, headers];
     }
     if (method === 'apps.connections.open') {
-      return [200, token?.startsWith('xapp-') ? { ok: true, url: `${baseUrl.replace('http', 'ws')}/socket` } : { ok: false, error: 'not_allowed_token_type' }];
+      if (token !== fakeBot.appToken) return [200, { ok: false, error: token?.startsWith('xapp-') ? 'invalid_auth' : 'not_allowed_token_type' }];
+      return [200, { ok: true, url: `${baseUrl.replace('http', 'ws')}/socket` }];
     }
     if (!token || !validTokens.has(token)) return [200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' }];
     return [200, answer(method, params)];
