@@ -98,15 +98,13 @@ export async function startSlack(options: SlackOptions): Promise<SlackAdapter> {
 }
 
 async function identifyWorkspace(client: webApi.WebClient, apiUrl: string): Promise<SlackWorkspace> {
-  try {
-    const auth = await client.auth.test();
-    if (!auth.team_id || !auth.user_id) throw new Error('auth.test did not name the workspace and bot user');
-    return { teamId: auth.team_id, url: auth.url ?? '', botUserId: auth.user_id, botId: auth.bot_id };
-  } catch (error) {
+  const auth = await client.auth.test().catch((error: unknown) => {
     const code = slackErrorCode(error);
     if (code) throw new Error(`Slack refused SLACK_BOT_TOKEN (auth.test: ${code}); copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page.`);
     throw new Error(`Cannot reach Slack's Web API at ${apiUrl} (${error instanceof Error ? error.message : String(error)}); check SLACK_API_URL and the network.`);
-  }
+  });
+  if (!auth.team_id || !auth.user_id) throw new Error('Slack’s auth.test did not name the workspace and the bot user; is SLACK_BOT_TOKEN a bot token (xoxb-…)?');
+  return { teamId: auth.team_id, url: auth.url ?? '', botUserId: auth.user_id, botId: auth.bot_id };
 }
 
 async function connectSocketMode(app: App): Promise<void> {
