@@ -1,5 +1,6 @@
 import type { InboundEvent } from '../../src/inbound.js';
 import { buildPermalink, type SlackWorkspace } from './slack-port.js';
+import { decodeSlackText } from './slack-text.js';
 
 // Message subtypes that are still a member speaking; every other subtype (joins, topics, bots) is not conversation.
 const memberSubtypes = new Set([undefined, 'thread_broadcast', 'file_share', 'me_message']);
@@ -45,7 +46,7 @@ export function toInboundEvent(
     const ts = text(message.ts);
     if (!ts || isFromBot(message, workspace) || message.subtype === 'tombstone') return undefined;
     const edited = text(record(message.edited).ts) ?? text(event.event_ts);
-    return { kind: 'edited', channel, messageId: ts, text: text(message.text) ?? '', at: toMillis(edited) || now };
+    return { kind: 'edited', channel, messageId: ts, text: decodeSlackText(text(message.text) ?? '', 'label-and-url'), at: toMillis(edited) || now };
   }
   if (!memberSubtypes.has(subtype) || isFromBot(event, workspace)) return undefined;
   const ts = text(event.ts);
@@ -60,7 +61,7 @@ export function toInboundEvent(
       messageId: ts,
       threadId,
       author: { platform: 'slack', workspaceId: teamId, userId: user },
-      text: text(event.text) ?? '',
+      text: decodeSlackText(text(event.text) ?? '', 'label-and-url'),
       at: toMillis(ts) || now,
       permalink: buildPermalink(workspace, channelId, ts, threadId),
     },

@@ -6,6 +6,7 @@ import { answer, refuse } from '../../src/reply.js';
 import { buildInvocation, type AdminLookup, type SlackActor } from './caller.js';
 import { deliverReply, type ReplyTarget } from './deliver.js';
 import { buttonActionPrefix } from './render-blocks.js';
+import { decodeSlackText } from './slack-text.js';
 import type { SlackWorkspace } from './slack-port.js';
 import type { WorkTracker } from './work.js';
 
@@ -36,7 +37,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
       (async () => {
         await ack();
         const actor: SlackActor = { teamId: command.team_id, userId: command.user_id, userName: command.user_name, channelId: command.channel_id, channelName: command.channel_name };
-        await runAsActor(deps, actor, respond, command.text, commandLabel(command));
+        await runAsActor(deps, actor, respond, decodeSlackText(command.text), commandLabel(command));
       })(),
     ),
   );

@@ -60,7 +60,8 @@ describe('/cop on Slack, through the real Bolt app', () => {
     const added = await world.ask(people.admin, 'coordinator outreach <@U0BOB|bob>');
     expect(textOf(added)).toBe('@bob is now a coordinator of STEM Outreach.');
     expect(JSON.stringify(added.body.blocks)).toContain('<@U0BOB>');
-    expect(textOf(await world.ask(people.bob, 'set outreach domain Reaching <new> & wider audiences'))).toContain('domain is now');
+    // Slack sends what was typed with &, < and > as entities.
+    expect(textOf(await world.ask(people.bob, 'set outreach domain Reaching &lt;new&gt; &amp; wider audiences'))).toContain('domain is now “Reaching <new> & wider audiences”');
     const info = await world.ask(people.bob, 'info outreach');
     expect(JSON.stringify(info.body.blocks)).toContain('Reaching &lt;new&gt; &amp; wider audiences');
   });
@@ -100,10 +101,10 @@ describe('/cop on Slack, through the real Bolt app', () => {
   });
 
   test('share records a practice in the community’s repertoire', async () => {
-    const answer = await world.ask(people.bob, 'share outreach We ran a taster day with <b>local</b> schools');
+    const answer = await world.ask(people.bob, 'share outreach We ran a taster day with &lt;b&gt;local&lt;/b&gt; schools, see <https://example.org/taster|example.org/taster>');
     expect(answer.body.response_type).toBe('ephemeral');
     const stored = await world.weaver.services.db.selectFrom('practice').select('text').execute();
-    expect(stored.map((row) => row.text)).toEqual(['We ran a taster day with <b>local</b> schools']);
+    expect(stored.map((row) => row.text)).toEqual(['We ran a taster day with <b>local</b> schools, see https://example.org/taster']);
   });
 
   test('a mistake gets one sentence and the usage', async () => {

@@ -89,6 +89,11 @@ describe('Slack events reach the core as inbound events', () => {
     ]);
   });
 
+  test('message text is given back as typed: entities decoded, labelled links kept readable', async () => {
+    const [event] = await deliver(message({ user: 'U0ANN', text: 'Tea &amp; cake &lt;3, see <https://example.org/guide|the guide>', ts: '1763892000.000150' }));
+    expect(event).toMatchObject({ kind: 'message', message: { text: 'Tea & cake <3, see the guide (https://example.org/guide)' } });
+  });
+
   test('a reply in a thread names its thread', async () => {
     const [event] = await deliver(message({ user: 'U0ANN', text: 'Try the library', ts: '1763892000.000200', thread_ts: '1763892000.000100' }));
     expect(event).toMatchObject({
