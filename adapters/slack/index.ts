@@ -26,7 +26,7 @@ export type SlackOptions = Readonly<{
   retries?: number;
 }>;
 
-export type SlackAdapter = AdapterHandle & Readonly<{ workspace: SlackWorkspace; mode: 'http' | 'socket'; settled(): Promise<void> }>;
+export type SlackAdapter = AdapterHandle & Readonly<{ workspace: SlackWorkspace; mode: 'http' | 'socket'; waitUntilIdle(): Promise<void> }>;
 
 export const eventsPath = '/slack/events';
 // Bolt's own check refuses only old timestamps; one from the future is as suspect.
@@ -89,10 +89,10 @@ export async function startSlack(options: SlackOptions): Promise<SlackAdapter> {
     routes,
     workspace,
     mode: socketMode ? 'socket' : 'http',
-    settled: () => work.settled(),
+    waitUntilIdle: () => work.waitUntilIdle(),
     async stop() {
       if (socketMode) await app.stop();
-      await work.settled();
+      await work.waitUntilIdle();
     },
   };
 }

@@ -11,7 +11,7 @@ export function createWorkTracker() {
       return work;
     },
     /** Settles once nothing is running, including work that started while waiting. */
-    async settled(): Promise<void> {
+    async waitUntilIdle(): Promise<void> {
       while (running.size > 0) await Promise.allSettled([...running]);
     },
   };

@@ -65,7 +65,7 @@ async function deliver(event: Record<string, unknown>, eventId = `Ev${++eventCou
   const before = heard.length;
   const response = await sendEvent(requestUrl, eventEnvelope(event, eventId), { retryNum });
   expect(response.status).toBe(200);
-  await slack.settled();
+  await slack.waitUntilIdle();
   return heard.slice(before);
 }
 
