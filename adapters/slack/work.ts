@@ -1,4 +1,7 @@
-/** Work started after an ack, followed so that stopping (and tests) can wait until it has all finished. */
+/**
+ * Work started after an ack, followed so that stopping (and tests) can wait until it has all finished. Listeners
+ * register their work in the same tick as the ack, before the ack can reach whoever sent the request.
+ */
 export function createWorkTracker() {
   const running = new Set<Promise<unknown>>();
   return {
