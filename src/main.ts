@@ -13,8 +13,12 @@ if (!loaded.ok) {
   process.exit(1);
 }
 
+// A platform that refuses its token, or cannot be reached, stops the start with its one sentence, not a stack trace.
 const weaver = await startWeaver(loaded.config, {
   console: { as: typeof flags.as === 'string' ? flags.as : undefined, channel: typeof flags.in === 'string' ? flags.in : undefined },
+}).catch((error: unknown) => {
+  process.stderr.write(`Weaver cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void weaver.stop().then(() => process.exit(0)));
 await weaver.finished;

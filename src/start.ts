@@ -4,12 +4,14 @@ import type { Readable, Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { createConsolePort } from '../adapters/console/console-port.js';
 import { runConsole } from '../adapters/console/console.js';
+import { startSlack } from '../adapters/slack/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { commands } from './commands/index.js';
 import type { Services } from './commands/define.js';
 import type { Config } from './config.js';
 import { createHttpServer, healthRoute, listen, type Route } from './http.js';
 import type { Platform } from './identity.js';
+import { inboundListeners } from './listeners.js';
 import { createLogger, type Logger } from './logger.js';
 import type { PlatformPort } from './platform.js';
 import { openMigratedDatabase } from './storage/database.js';
@@ -59,6 +61,7 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
   };
 
   try {
+    if (config.slack) adapters.push(await startSlack({ config: config.slack, services, commands, listeners: inboundListeners, log }));
     for (const adapter of adapters) platforms.set(adapter.port.platform, adapter.port);
     if (adapters.length > 0) {
       const routes = [healthRoute(async () => void (await sql`select 1`.execute(db))), ...adapters.flatMap((adapter) => adapter.routes)];

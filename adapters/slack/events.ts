@@ -1,0 +1,58 @@
+import type { App, webApi } from '@slack/bolt';
+import type { Services } from '../../src/commands/define.js';
+import { handleInbound, type InboundEvent, type InboundListener } from '../../src/inbound.js';
+import type { Reply } from '../../src/reply.js';
+import { claimEvent } from './event-ids.js';
+import { toInboundEvent } from './inbound-events.js';
+import { renderBlocks } from './render-blocks.js';
+import { slackErrorCode } from './slack-errors.js';
+import type { SlackWorkspace } from './slack-port.js';
+import type { WorkTracker } from './work.js';
+
+export type EventDeps = Readonly<{
+  services: Services;
+  listeners: readonly InboundListener[];
+  client: webApi.WebClient;
+  workspace: SlackWorkspace;
+  work: WorkTracker;
+}>;
+
+/** Messages, edits, deletions and reactions in channels the bot is in, handed to the core's listeners once each. */
+export function registerEvents(app: App, deps: EventDeps): void {
+  const receive = ({ body, event }: { body: Readonly<Record<string, unknown>>; event: object }) =>
+    deps.work.track(receiveEvent(deps, body, { ...event }));
+  app.event('message', receive);
+  app.event('reaction_added', receive);
+}
+
+async function receiveEvent(deps: EventDeps, body: Readonly<Record<string, unknown>>, event: Readonly<Record<string, unknown>>): Promise<void> {
+  const { services } = deps;
+  try {
+    const teamId = typeof body.team_id === 'string' ? body.team_id : deps.workspace.teamId;
+    const inbound = toInboundEvent(event, teamId, deps.workspace, services.clock.now());
+    if (!inbound) return;
+    const eventId = typeof body.event_id === 'string' ? body.event_id : undefined;
+    // Slack retries an event it thinks we missed; event_id makes the second delivery a no-op.
+    if (eventId && !(await claimEvent(services.db, eventId, services.clock.now()))) {
+      services.log.debug({ eventId }, 'Slack event already handled');
+      return;
+    }
+    const replies = await handleInbound(services, deps.listeners, inbound);
+    for (const reply of replies) await answerActor(deps, inbound, reply);
+  } catch (error) {
+    services.log.error({ err: error, eventId: body.event_id }, 'Slack event failed');
+  }
+}
+
+// A listener's answer is for the person who acted, seen by them alone, in the channel where they acted.
+async function answerActor(deps: EventDeps, event: InboundEvent, reply: Reply): Promise<void> {
+  const actor = event.kind === 'message' ? event.message.author : event.kind === 'reaction' || event.kind === 'mark-answer' ? event.user : undefined;
+  const channel = event.kind === 'message' ? event.message.channel : event.channel;
+  if (!actor) return;
+  const thread = event.kind === 'message' ? (event.message.threadId ?? event.message.messageId) : event.kind === 'reaction' ? event.threadId : undefined;
+  try {
+    await deps.client.chat.postEphemeral({ channel: channel.channelId, user: actor.userId, thread_ts: thread, ...renderBlocks(reply) });
+  } catch (error) {
+    deps.services.log.warn({ slackError: slackErrorCode(error), user: actor.userId }, 'could not answer a Slack event');
+  }
+}

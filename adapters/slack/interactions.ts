@@ -1,0 +1,103 @@
+import type { App, BlockAction, ButtonAction, MessageShortcut, RespondFn, SlashCommand, webApi } from '@slack/bolt';
+import type { CommandTable, Services } from '../../src/commands/define.js';
+import { executeText } from '../../src/commands/run.js';
+import { handleInbound, type InboundListener } from '../../src/inbound.js';
+import { answer, refuse } from '../../src/reply.js';
+import { buildInvocation, type AdminLookup, type SlackActor } from './caller.js';
+import { deliverReply, type ReplyTarget } from './deliver.js';
+import { buttonActionPrefix } from './render-blocks.js';
+import { decodeSlackText } from './slack-text.js';
+import type { SlackWorkspace } from './slack-port.js';
+import type { WorkTracker } from './work.js';
+
+// The app has one slash command; a workspace that renamed it (another app owns /cop) is still answered.
+const anySlashCommand = /^\/\S+$/;
+export const harvestCallbackId = 'harvest_answer';
+
+export type InteractionDeps = Readonly<{
+  services: Services;
+  commands: CommandTable;
+  listeners: readonly InboundListener[];
+  client: webApi.WebClient;
+  workspace: SlackWorkspace;
+  isWorkspaceAdmin: AdminLookup;
+  work: WorkTracker;
+}>;
+
+const nothingToHarvest =
+  'Nothing to harvest here: use Harvest answer on the reply that answers a question, in a thread of a community’s home channel.';
+
+/**
+ * `/cop`, button clicks and the Harvest answer shortcut. Each is acknowledged before anything else happens (Slack
+ * allows 3 seconds); the answer follows through response_url, so a slow database or Web API never costs the ack.
+ */
+export function registerInteractions(app: App, deps: InteractionDeps): void {
+  app.command(anySlashCommand, ({ command, ack, respond }) =>
+    deps.work.track(
+      (async () => {
+        await ack();
+        const actor: SlackActor = { teamId: command.team_id, userId: command.user_id, userName: command.user_name, channelId: command.channel_id, channelName: command.channel_name };
+        await runAsActor(deps, actor, respond, decodeSlackText(command.text), commandLabel(command));
+      })(),
+    ),
+  );
+
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: new RegExp(`^${buttonActionPrefix}`) }, ({ body, action, ack, respond }) =>
+    deps.work.track(
+      (async () => {
+        await ack();
+        const actor: SlackActor = {
+          teamId: body.team?.id ?? body.user.team_id ?? deps.workspace.teamId,
+          userId: body.user.id,
+          userName: body.user.username ?? body.user.name,
+          channelId: body.channel?.id,
+          channelName: body.channel?.name,
+        };
+        await runAsActor(deps, actor, respond, action.value ?? '', `button ${action.action_id}`);
+      })(),
+    ),
+  );
+
+  app.shortcut<MessageShortcut>({ type: 'message_action', callback_id: harvestCallbackId }, ({ shortcut, ack, respond }) =>
+    deps.work.track(
+      (async () => {
+        await ack();
+        const teamId = shortcut.team?.id ?? shortcut.user.team_id ?? deps.workspace.teamId;
+        const target: ReplyTarget = { client: deps.client, log: deps.services.log, userId: shortcut.user.id, channelId: shortcut.channel.id, respond };
+        try {
+          const thread = typeof shortcut.message.thread_ts === 'string' ? shortcut.message.thread_ts : undefined;
+          const replies = await handleInbound(deps.services, deps.listeners, {
+            kind: 'mark-answer',
+            channel: { platform: 'slack', workspaceId: teamId, channelId: shortcut.channel.id },
+            messageId: shortcut.message.ts,
+            threadId: thread,
+            user: { platform: 'slack', workspaceId: teamId, userId: shortcut.user.id },
+            at: deps.services.clock.now(),
+          });
+          await deliverReply(target, replies[0] ?? answer(nothingToHarvest));
+        } catch (error) {
+          deps.services.log.error({ err: error, user: shortcut.user.id }, 'Harvest answer failed');
+          await deliverReply(target, refuse('InternalError', 'Something went wrong with Harvest answer; it has been logged. Please try again in a moment.'));
+        }
+      })(),
+    ),
+  );
+}
+
+// Runs a command line as the person who typed or clicked it, and answers them; nothing here may throw into Bolt.
+async function runAsActor(deps: InteractionDeps, actor: SlackActor, respond: RespondFn, line: string, label: string): Promise<void> {
+  const { services } = deps;
+  const target: ReplyTarget = { client: deps.client, log: services.log, userId: actor.userId, channelId: actor.channelId, respond };
+  try {
+    const invocation = buildInvocation(actor, await deps.isWorkspaceAdmin(actor.teamId, actor.userId));
+    const reply = await executeText(services, deps.commands, invocation, line);
+    await deliverReply({ ...target, channelId: invocation.channel?.channelId }, reply);
+  } catch (error) {
+    services.log.error({ err: error, user: actor.userId, label }, 'Slack interaction failed');
+    await deliverReply(target, refuse('InternalError', 'Something went wrong; it has been logged. Please try again in a moment.'));
+  }
+}
+
+function commandLabel(command: SlashCommand): string {
+  return `${command.command} ${command.text.split(/\s+/)[0] ?? ''}`.trim();
+}

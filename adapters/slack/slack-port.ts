@@ -1,0 +1,75 @@
+import type { webApi } from '@slack/bolt';
+import type { ChannelRef, UserRef } from '../../src/identity.js';
+import type { Logger } from '../../src/logger.js';
+import type { ChannelAccess, PlatformPort, PostedMessage } from '../../src/platform.js';
+import type { Reply } from '../../src/reply.js';
+import { renderBlocks } from './render-blocks.js';
+import { describeForPerson, slackErrorCode, toDeliveryError } from './slack-errors.js';
+
+/** What auth.test said about the installation this bot token belongs to. */
+export type SlackWorkspace = Readonly<{ teamId: string; url: string; botUserId: string; botId?: string }>;
+
+export const inviteFirst = 'Invite me first: /invite @Weaver in that channel, then run /cop link again.';
+
+/** The core's PlatformPort on Slack's Web API; every failure is a DeliveryError the outbox can retry or give up on. */
+export function createSlackPort(client: webApi.WebClient, workspace: SlackWorkspace, log: Logger): PlatformPort {
+  return {
+    platform: 'slack',
+    async postMessage(channel: ChannelRef, message: Reply, options?: { threadId?: string }): Promise<PostedMessage> {
+      try {
+        const posted = await client.chat.postMessage({ channel: channel.channelId, ...renderBlocks(message), thread_ts: options?.threadId, unfurl_links: false });
+        const ts = posted.ts ?? '';
+        return { messageId: ts, permalink: buildPermalink(workspace, posted.channel ?? channel.channelId, ts, options?.threadId) };
+      } catch (error) {
+        throw toDeliveryError(error, `chat.postMessage to ${channel.channelId}`);
+      }
+    },
+    async updateMessage(channel: ChannelRef, messageId: string, message: Reply): Promise<void> {
+      try {
+        await client.chat.update({ channel: channel.channelId, ts: messageId, ...renderBlocks(message) });
+      } catch (error) {
+        throw toDeliveryError(error, `chat.update of ${messageId} in ${channel.channelId}`);
+      }
+    },
+    async sendDirectMessage(user: UserRef, message: Reply): Promise<PostedMessage> {
+      try {
+        // A user id as the channel posts in the app's direct messages with that user.
+        const posted = await client.chat.postMessage({ channel: user.userId, ...renderBlocks(message), unfurl_links: false });
+        const ts = posted.ts ?? '';
+        return { messageId: ts, permalink: posted.channel ? buildPermalink(workspace, posted.channel, ts) : undefined };
+      } catch (error) {
+        throw toDeliveryError(error, `direct message to ${user.userId}`);
+      }
+    },
+    async prepareHomeChannel(channel: ChannelRef): Promise<ChannelAccess> {
+      try {
+        const found = await client.conversations.info({ channel: channel.channelId });
+        const info = found.channel ?? {};
+        if (info.is_archived) return { ok: false, problem: 'This channel is archived; unarchive it or link another channel.' };
+        if (info.is_im || info.is_mpim) return { ok: false, problem: 'A direct message cannot be a home channel; run /cop link in a channel.' };
+        if (info.is_member) return { ok: true, name: info.name };
+        if (info.is_private) return { ok: false, problem: inviteFirst };
+        await client.conversations.join({ channel: channel.channelId });
+        log.info({ channel: channel.channelId }, 'joined a public channel to make it a home channel');
+        return { ok: true, name: info.name };
+      } catch (error) {
+        const code = slackErrorCode(error);
+        // Slack hides private channels the bot is not in: to it they do not exist.
+        if (code === 'channel_not_found' || code === 'not_in_channel' || code === 'method_not_supported_for_channel_type') return { ok: false, problem: inviteFirst };
+        const sentence = describeForPerson(error);
+        if (sentence) {
+          log.warn({ channel: channel.channelId, slackError: code }, 'could not prepare a home channel');
+          return { ok: false, problem: sentence };
+        }
+        throw toDeliveryError(error, `preparing ${channel.channelId} as a home channel`);
+      }
+    },
+  };
+}
+
+/** A message's permalink from the workspace URL, as chat.getPermalink would give it, without a call per message. */
+export function buildPermalink(workspace: Pick<SlackWorkspace, 'url'>, channelId: string, ts: string, threadTs?: string): string | undefined {
+  if (!ts || !workspace.url) return undefined;
+  const base = `${workspace.url.replace(/\/?$/, '/')}archives/${channelId}/p${ts.replace('.', '')}`;
+  return threadTs && threadTs !== ts ? `${base}?thread_ts=${threadTs}&cid=${channelId}` : base;
+}

@@ -1,0 +1,296 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/**
+ * A local stand-in for Slack's Web API (POST /api/<method>, form-encoded or JSON, token as a Bearer header), the
+ * file upload URLs it hands out, and response_url endpoints (POST /respond/<id>). It answers as Slack documents
+ * (docs.slack.dev/reference/methods), records every call, and lets a test script failures or hold a call.
+ * Socket Mode too: apps.connections.open (with an xapp- token) hands out a WebSocket on the same server.
+ */
+
+export type FakeUser = { id: string; name: string; is_admin?: boolean; is_owner?: boolean; is_bot?: boolean };
+export type FakeChannel = { id: string; name: string; is_private?: boolean; is_member?: boolean; is_archived?: boolean };
+
+export type ApiCall = Readonly<{ seq: number; method: string; token?: string; params: Record<string, unknown> }>;
+export type ResponseUrlPost = Readonly<{ seq: number; id: string; body: Record<string, unknown> }>;
+export type Upload = Readonly<{ seq: number; fileId: string; bytes: number; content: string }>;
+
+/** A scripted failure: Slack's `ok: false` with an error code, or an HTTP status (429 with Retry-After seconds). */
+export type Failure = Readonly<{ error: string }> | Readonly<{ status: number; retryAfter?: number }>;
+
+export type Gate = Readonly<{ reached: Promise<void>; release(): void }>;
+
+export const fakeTeam = { id: 'T0WEAVER', domain: 'weaver-test', url: 'https://weaver-test.slack.com/' } as const;
+export const fakeBot = { userId: 'U0BOT', botId: 'B0BOT', token: 'xoxb-fake-token', appToken: 'xapp-1-A0WEAVER-1-fake' } as const;
+
+export type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>;
+
+export async function startFakeSlack(options: { users?: FakeUser[]; channels?: FakeChannel[]; validTokens?: string[] } = {}) {
+  const users = new Map((options.users ?? []).map((user) => [user.id, { ...user }]));
+  const channels = new Map((options.channels ?? []).map((channel) => [channel.id, { ...channel }]));
+  const validTokens = new Set(options.validTokens ?? [fakeBot.token]);
+  const calls: ApiCall[] = [];
+  const responses: ResponseUrlPost[] = [];
+  const uploads: Upload[] = [];
+  const failures = new Map<string, Failure[]>();
+  const gates = new Map<string, { release: () => void; opened: Promise<void>; reached: () => void }>();
+  const waiters = new Set<() => void>();
+  let seq = 0;
+  let tsCounter = 0;
+  let fileCounter = 0;
+  let responseCounter = 0;
+
+  const notify = () => [...waiters].forEach((wake) => wake());
+  const nextTs = () => `1763892000.${String(++tsCounter).padStart(6, '0')}`;
+
+  async function handleApi(method: string, token: string | undefined, params: Record<string, unknown>): Promise<[number, Record<string, unknown>, Record<string, string>?]> {
+    const gate = gates.get(method);
+    if (gate) {
+      gate.reached();
+      await gate.opened;
+    }
+    const scripted = failures.get(method)?.shift();
+    if (scripted) {
+      if ('error' in scripted) return [200, { ok: false, error: scripted.error }];
+      const headers: Record<string, string> = scripted.retryAfter === undefined ? {} : { 'retry-after': String(scripted.retryAfter) };
+      return [scripted.status, { ok: false, error: scripted.status === 429 ? 'ratelimited' : 'fatal_error' }, headers];
+    }
+    if (method === 'apps.connections.open') {
+      if (token !== fakeBot.appToken) return [200, { ok: false, error: token?.startsWith('xapp-') ? 'invalid_auth' : 'not_allowed_token_type' }];
+      return [200, { ok: true, url: `${baseUrl.replace('http', 'ws')}/socket` }];
+    }
+    if (!token || !validTokens.has(token)) return [200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' }];
+    return [200, answer(method, params)];
+  }
+
+  function answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
+    const channelId = String(params.channel ?? '');
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: fakeTeam.url, team: 'Weaver Test', user: 'weaver', team_id: fakeTeam.id, user_id: fakeBot.userId, bot_id: fakeBot.botId };
+      case 'users.info': {
+        const user = users.get(String(params.user));
+        if (!user) return { ok: false, error: 'user_not_found' };
+        return { ok: true, user: { team_id: fakeTeam.id, deleted: false, is_bot: false, is_admin: false, is_owner: false, is_primary_owner: false, ...user } };
+      }
+      case 'chat.postMessage': {
+        const target = postTarget(channelId);
+        if ('error' in target) return { ok: false, error: target.error };
+        const ts = nextTs();
+        return { ok: true, channel: target.id, ts, message: { type: 'message', user: fakeBot.userId, bot_id: fakeBot.botId, text: params.text, ts, thread_ts: params.thread_ts } };
+      }
+      case 'chat.postEphemeral': {
+        const target = postTarget(channelId);
+        return 'error' in target ? { ok: false, error: target.error } : { ok: true, message_ts: nextTs() };
+      }
+      case 'chat.update': {
+        const target = postTarget(channelId);
+        return 'error' in target ? { ok: false, error: target.error } : { ok: true, channel: target.id, ts: params.ts, text: params.text };
+      }
+      case 'chat.getPermalink':
+        return { ok: true, channel: channelId, permalink: `${fakeTeam.url}archives/${channelId}/p${String(params.message_ts).replace('.', '')}` };
+      case 'conversations.info': {
+        const channel = channels.get(channelId);
+        // A private channel the bot is not in is invisible to it.
+        if (!channel || (channel.is_private && !channel.is_member)) return { ok: false, error: 'channel_not_found' };
+        return { ok: true, channel: describeChannel(channel) };
+      }
+      case 'conversations.join': {
+        const channel = channels.get(channelId);
+        if (!channel || channel.is_private) return { ok: false, error: channel ? 'method_not_supported_for_channel_type' : 'channel_not_found' };
+        if (channel.is_archived) return { ok: false, error: 'is_archived' };
+        channel.is_member = true;
+        return { ok: true, channel: describeChannel(channel) };
+      }
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${String(params.users).split(',')[0]}` } };
+      case 'files.getUploadURLExternal': {
+        const fileId = `F${String(++fileCounter).padStart(6, '0')}`;
+        return { ok: true, upload_url: `${baseUrl}/upload/${fileId}`, file_id: fileId };
+      }
+      case 'files.completeUploadExternal': {
+        const files = Array.isArray(params.files) ? (params.files as { id: string; title?: string }[]) : [];
+        return { ok: true, files: files.map((file) => ({ id: file.id, title: file.title, name: file.title })) };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  // Posting to a user id opens the app's direct messages with that user, as Slack does.
+  function postTarget(channelId: string): { id: string } | { error: string } {
+    if (/^[UW]/.test(channelId)) return users.has(channelId) ? { id: `D${channelId}` } : { error: 'channel_not_found' };
+    if (channelId.startsWith('D')) return { id: channelId };
+    const channel = channels.get(channelId);
+    if (!channel || (channel.is_private && !channel.is_member)) return { error: 'channel_not_found' };
+    if (channel.is_archived) return { error: 'is_archived' };
+    if (!channel.is_member) return { error: 'not_in_channel' };
+    return { id: channelId };
+  }
+
+  const server = createServer((request, response) => {
+    void route(request, response).catch((error: unknown) => {
+      if (!response.headersSent) response.writeHead(500);
+      response.end(String(error));
+    });
+  });
+
+  async function route(request: IncomingMessage, response: ServerResponse) {
+    const raw = await readBody(request);
+    const path = new URL(request.url ?? '/', 'http://fake').pathname;
+    const api = /^\/api\/([\w.]+)$/.exec(path);
+    if (api && request.method === 'POST') {
+      const method = api[1]!;
+      const params = parseParams(raw, request.headers['content-type']);
+      const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+      const token = bearer ?? (typeof params.token === 'string' ? params.token : undefined);
+      calls.push({ seq: ++seq, method, token, params });
+      notify();
+      const [status, body, headers] = await handleApi(method, token, params);
+      response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+      return;
+    }
+    const upload = /^\/upload\/(\w+)$/.exec(path);
+    if (upload && request.method === 'POST') {
+      uploads.push({ seq: ++seq, fileId: upload[1]!, bytes: raw.length, content: raw.toString('utf8') });
+      notify();
+      response.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${raw.length}`);
+      return;
+    }
+    const respond = /^\/respond\/([\w-]+)$/.exec(path);
+    if (respond && request.method === 'POST') {
+      const id = respond[1]!;
+      const scripted = failures.get(`respond:${id}`)?.shift() ?? failures.get('respond')?.shift();
+      responses.push({ seq: ++seq, id, body: JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown> });
+      notify();
+      if (scripted && 'status' in scripted) {
+        response.writeHead(scripted.status, { 'content-type': 'text/plain' }).end('expired_url');
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      return;
+    }
+    response.writeHead(404).end();
+  }
+
+  // Socket Mode: Slack says hello, then sends envelopes that the app acks with their envelope_id.
+  const sockets = new WebSocketServer({ server, path: '/socket' });
+  const acks: { envelope_id: string; payload?: Record<string, unknown> }[] = [];
+  let openSocket: WebSocket | undefined;
+  let envelopeCounter = 0;
+  sockets.on('connection', (socket) => {
+    openSocket = socket;
+    socket.on('message', (data) => {
+      acks.push(JSON.parse(String(data)) as { envelope_id: string });
+      notify();
+    });
+    socket.on('close', () => {
+      if (openSocket === socket) openSocket = undefined;
+      notify();
+    });
+    socket.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake-slack' }, connection_info: { app_id: 'A0WEAVER' } }));
+    notify();
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  /** Resolves with the first value `find` returns, now or after a later call arrives; the test's timeout bounds the wait. */
+  function waitFor<T>(find: () => T | undefined): Promise<T> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const found = find();
+        if (found === undefined) return;
+        waiters.delete(check);
+        resolve(found);
+      };
+      waiters.add(check);
+      check();
+    });
+  }
+
+  return {
+    url: baseUrl,
+    apiUrl: `${baseUrl}/api/`,
+    calls,
+    responses,
+    uploads,
+    users,
+    channels,
+    /** A fresh response_url for one slash command or click. */
+    newResponseUrl(): { id: string; url: string } {
+      const id = `r${++responseCounter}`;
+      return { id, url: `${baseUrl}/respond/${id}` };
+    },
+    callsTo: (method: string) => calls.filter((call) => call.method === method),
+    responsesTo: (id: string) => responses.filter((post) => post.id === id),
+    waitForCall: (method: string, match: (call: ApiCall) => boolean = () => true) => waitFor(() => calls.find((call) => call.method === method && match(call))),
+    waitForResponse: (id: string) => waitFor(() => responses.find((post) => post.id === id)),
+    waitFor,
+    /** The next `times` calls of `method` (or posts to response_url `respond` / `respond:<id>`) fail this way. */
+    fail(method: string, failure: Failure, times = 1) {
+      failures.set(method, [...(failures.get(method) ?? []), ...Array.from({ length: times }, () => failure)]);
+    },
+    /** Calls of `method` wait until released: a slow Slack. */
+    hold(method: string): Gate {
+      let release!: () => void;
+      let reached!: () => void;
+      const opened = new Promise<void>((resolve) => (release = resolve));
+      const reachedPromise = new Promise<void>((resolve) => (reached = resolve));
+      gates.set(method, { release, opened, reached });
+      return {
+        reached: reachedPromise,
+        release: () => {
+          gates.delete(method);
+          release();
+        },
+      };
+    },
+    socketMode: {
+      connected: () => waitFor(() => openSocket),
+      disconnected: () => waitFor(() => (openSocket ? undefined : true)),
+      /** Sends one envelope (`slash_commands`, `interactive`, `events_api`) and resolves with the app's ack. */
+      async send(type: string, payload: object) {
+        const socket = await waitFor(() => openSocket);
+        const envelopeId = `env-${++envelopeCounter}`;
+        socket.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
+        return waitFor(() => acks.find((ack) => ack.envelope_id === envelopeId));
+      },
+    },
+    close: async () => {
+      for (const client of sockets.clients) client.terminate();
+      await new Promise<void>((resolve) => sockets.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function describeChannel(channel: FakeChannel) {
+  return { id: channel.id, name: channel.name, is_channel: true, is_group: false, is_im: false, is_mpim: false, is_private: Boolean(channel.is_private), is_member: Boolean(channel.is_member), is_archived: Boolean(channel.is_archived) };
+}
+
+function parseParams(raw: Buffer, contentType: string | undefined): Record<string, unknown> {
+  const text = raw.toString('utf8');
+  if (contentType?.includes('application/json')) return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(text)) params[key] = /^[[{]/.test(value) ? tryJson(value) : value;
+  return params;
+}
+
+function tryJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
