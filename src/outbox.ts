@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Services } from './commands/define.js';
 import type { ChannelRef, Platform, UserRef } from './identity.js';
@@ -184,4 +185,10 @@ export async function nextOutboxDueAt(db: Db): Promise<number | undefined> {
     .where('status', '=', 'pending')
     .executeTakeFirst();
   return row?.due ?? undefined;
+}
+
+/** For commands: sends what they just enqueued, now, rather than at the scheduler's next tick. */
+export async function deliverNow(services: Services, keys: readonly string[]): Promise<OutboxRow[]> {
+  await deliverDue(services, { owner: `command-${randomUUID().slice(0, 8)}`, keys });
+  return keys.length ? services.db.selectFrom('outbox').selectAll().where('key', 'in', keys).orderBy('id').execute() : [];
 }

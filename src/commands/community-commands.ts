@@ -17,6 +17,9 @@ import { communityStatuses, type HomeChannel } from '../storage/schema.js';
 import { isValidTimeZone } from '../time.js';
 import { choice, community, optional, slug, text, user, withDefault } from './args.js';
 import { defineCommand } from './define.js';
+import { describeNextEvent } from './event-commands.js';
+import { describeRhythm } from './rhythm-commands.js';
+import { findRhythm } from '../rhythms.js';
 
 export const list = defineCommand({
   path: ['list'],
@@ -55,6 +58,7 @@ export const info = defineCommand({
   args: { community: community() },
   async run(ctx, { community: c }) {
     const [coordinators, homes, counts] = await Promise.all([listCoordinators(ctx.db, c.id), homeChannels(ctx.db, c.id), memberCounts(ctx.db, [c.id])]);
+    const [rhythm, nextEvent] = await Promise.all([findRhythm(ctx.db, c.id), describeNextEvent(ctx.db, ctx.clock.now(), c.id)]);
     const tally = counts.get(c.id) ?? { core: 0, wider: 0 };
     const none = ['none yet'];
     return answer(rich`${bold(c.name)} (${c.slug})`, {
@@ -68,6 +72,8 @@ export const info = defineCommand({
             { label: 'Home channels', value: homes.length ? channelList(homes) : none },
             { label: 'Members', value: [`${tally.core} core, ${tally.wider} wider`] },
             { label: 'Time zone', value: [c.timezone ?? `${ctx.settings.defaultTimezone} (default)`] },
+            { label: 'Rhythm', value: rhythm ? describeRhythm(rhythm) : ['none yet'] },
+            { label: 'Next event', value: nextEvent ?? ['none planned'] },
           ],
         },
       ],
