@@ -16,10 +16,17 @@ export function createFakePort(platform: Platform = 'slack') {
   const updates: { channelId: string; messageId: string; text: string; reply: Reply }[] = [];
   const scripted = new Map<string, (DeliveryError | Error | 'hang')[]>();
   let sequence = 0;
+  let calls = 0;
+  let reachedHang: () => void = () => {};
+  const hung = new Promise<void>((resolve) => (reachedHang = resolve));
 
   async function outcomeFor(destination: string): Promise<void> {
+    calls++;
     const next = scripted.get(destination)?.shift();
-    if (next === 'hang') await new Promise<never>(() => {});
+    if (next === 'hang') {
+      reachedHang();
+      await new Promise<never>(() => {});
+    }
     if (next) throw next;
   }
 
@@ -48,6 +55,9 @@ export function createFakePort(platform: Platform = 'slack') {
 
   return {
     port,
+    /** Settles when a call met 'hang': the moment the process is taken to have died. */
+    hung,
+    calls: () => calls,
     posts,
     dms,
     updates,
