@@ -13,6 +13,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('thread_id', 'text')
     .addColumn('reply', 'text', (c) => c.notNull())
     .addColumn('not_before', 'integer', (c) => c.notNull())
+    // A post that could not go out before this instant is stale (a reminder after the event began) and is dropped.
+    .addColumn('expires_at', 'integer')
     .addColumn('next_attempt_at', 'integer', (c) => c.notNull())
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('status', 'text', (c) => c.notNull().defaultTo('pending').check(sql`status in ('pending', 'sent', 'failed')`))

@@ -60,7 +60,7 @@ export async function enqueueEventPosts(db: Db, event: WeaverEvent, community: C
   const keys: string[] = [];
   for (const home of await homeChannels(db, community.id)) {
     const key = `event:${event.id}:${channelKey(channelRefOf(home))}`;
-    const queued = await enqueue(db, { key, target: { channel: channelRefOf(home) }, reply, notBefore: now }, now);
+    const queued = await enqueue(db, { key, target: { channel: channelRefOf(home) }, reply, notBefore: now, expiresAt: event.ends_at }, now);
     if (queued.created) await db.insertInto('event_post').values({ event_id: event.id, outbox_id: queued.id }).execute();
     keys.push(key);
   }
@@ -73,13 +73,13 @@ export async function enqueueCancellation(db: Db, event: WeaverEvent, community:
   const keys: string[] = [];
   for (const home of await homeChannels(db, community.id)) {
     const key = `event-cancelled:${event.id}:${channelKey(channelRefOf(home))}`;
-    await enqueue(db, { key, target: { channel: channelRefOf(home) }, reply: notice, notBefore: now }, now);
+    await enqueue(db, { key, target: { channel: channelRefOf(home) }, reply: notice, notBefore: now, expiresAt: event.ends_at }, now);
     keys.push(key);
   }
   for (const member of await listAttendees(db, event.id, false)) {
     const user = userRefOf(member);
     const key = `event-cancelled-dm:${event.id}:${user.platform}:${user.workspaceId}:${user.userId}`;
-    await enqueue(db, { key, target: { user }, reply: notice, notBefore: now }, now);
+    await enqueue(db, { key, target: { user }, reply: notice, notBefore: now, expiresAt: event.ends_at }, now);
     keys.push(key);
   }
   return keys;

@@ -17,6 +17,8 @@ export type OutboxItem = Readonly<{
   target: OutboxTarget;
   reply: Reply;
   notBefore: number;
+  /** Not sent at all after this instant (a reminder once the event has begun); the row is marked failed, expired. */
+  expiresAt?: number;
   /** Post in the thread of this message id. */
   threadOf?: string;
 }>;
@@ -36,6 +38,7 @@ export async function enqueue(db: Db, item: OutboxItem, now: number): Promise<{ 
       thread_id: item.threadOf ?? null,
       reply: JSON.stringify(item.reply),
       not_before: item.notBefore,
+      expires_at: item.expiresAt ?? null,
       next_attempt_at: item.notBefore,
       created_at: now,
     })
@@ -95,6 +98,11 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
   if (options.keys) query = query.where('key', 'in', options.keys);
   for (const row of await query.execute()) {
     const now = clock.now();
+    if (row.expires_at !== null && now > row.expires_at) {
+      await expire(services, row, now);
+      report.failed++;
+      continue;
+    }
     const slot = pacer.reserve(row.platform as Platform, destinationOf(row), now);
     if (slot > now) {
       await db.updateTable('outbox').set({ next_attempt_at: slot }).where('id', '=', row.id).where('status', '=', 'pending').execute();
@@ -170,6 +178,12 @@ async function recordOutcome(services: Services, row: OutboxRow, outcome: SendOu
   const reason = outcome.kind === 'retry' ? `gave up after ${attempts} attempts over a day: ${outcome.error}` : outcome.error;
   await db.updateTable('outbox').set({ ...released, attempts, status: 'failed', last_error: reason }).where('id', '=', row.id).execute();
   log.warn({ key: row.key, reason }, 'outbox post failed for good');
+}
+
+async function expire(services: Services, row: OutboxRow, now: number): Promise<void> {
+  const reason = `expired unsent: it was due by ${new Date(row.expires_at ?? now).toISOString()}`;
+  await services.db.updateTable('outbox').set({ status: 'failed', last_error: reason }).where('id', '=', row.id).where('status', '=', 'pending').execute();
+  services.log.warn({ key: row.key, reason }, 'outbox post skipped');
 }
 
 /** The destination a platform rate-limits on: the channel, or the person's direct-message conversation. */

@@ -82,14 +82,14 @@ export async function enqueuePrompt(
   db: Db,
   community: Community,
   prompt: Prompt,
-  occurrence: { key: string; rhythmId?: number; at: number },
+  occurrence: { key: string; rhythmId?: number; at: number; expiresAt: number },
   now: number,
 ): Promise<string[]> {
   const keys: string[] = [];
   for (const home of await homeChannels(db, community.id)) {
     const channel = channelRefOf(home);
     const key = `prompt:${occurrence.key}:${channelKey(channel)}`;
-    const queued = await enqueue(db, { key, target: { channel }, reply: promptReply(community, prompt), notBefore: occurrence.at }, now);
+    const queued = await enqueue(db, { key, target: { channel }, reply: promptReply(community, prompt), notBefore: occurrence.at, expiresAt: occurrence.expiresAt }, now);
     if (queued.created) {
       await db
         .insertInto('prompt_post')

@@ -41,13 +41,13 @@ export async function materializeDueReminders(services: Services, now: number): 
       const queued: string[] = [];
       for (const home of await homeChannels(trx, community.id)) {
         const key = `reminder:${occurrence}:${channelKey(channelRefOf(home))}`;
-        await enqueue(trx, { key, target: { channel: channelRefOf(home) }, reply: reminderReply(reminder, community, reminder.lead_minutes, settings, false), notBefore: now }, now);
+        await enqueue(trx, { key, target: { channel: channelRefOf(home) }, reply: reminderReply(reminder, community, reminder.lead_minutes, settings, false), notBefore: now, expiresAt: reminder.starts_at }, now);
         queued.push(key);
       }
       for (const member of await listAttendees(trx, reminder.id, true)) {
         const user = userRefOf(member);
         const key = `reminder-dm:${occurrence}:${user.platform}:${user.workspaceId}:${user.userId}`;
-        await enqueue(trx, { key, target: { user }, reply: reminderReply(reminder, community, reminder.lead_minutes, settings, true), notBefore: now }, now);
+        await enqueue(trx, { key, target: { user }, reply: reminderReply(reminder, community, reminder.lead_minutes, settings, true), notBefore: now, expiresAt: reminder.starts_at }, now);
         queued.push(key);
       }
       return queued;

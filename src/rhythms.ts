@@ -12,6 +12,11 @@ export function downtimeGraceOf(settings: CoreSettings): number {
   return settings.downtimeGraceMs ?? defaultDowntimeGraceMs;
 }
 
+// A prompt still unsent this long after its time (a long outage, or a platform refusing for that long) is dropped.
+export function promptExpiryOf(settings: CoreSettings, at: number): number {
+  return at + Math.max(downtimeGraceOf(settings), 15 * 60_000);
+}
+
 export async function findRhythm(db: Db, communityId: number): Promise<Rhythm | undefined> {
   return db.selectFrom('rhythm').selectAll().where('community_id', '=', communityId).executeTakeFirst();
 }
@@ -25,7 +30,8 @@ export function ruleOf(rhythm: Rhythm): ScheduleRule {
 
 /** Sets (or replaces) a community's rhythm; a fortnightly one is anchored on its first occurrence from now. */
 export async function setRhythm(db: Db, communityId: number, rule: ScheduleRule, zone: string, now: number): Promise<Rhythm> {
-  const anchorDate = rule.kind === 'fortnightly' ? localDateOf(nextOccurrence({ ...rule, kind: 'weekly' }, zone, now)!, zone) : null;
+  const firstWeek = rule.kind === 'fortnightly' ? nextOccurrence({ ...rule, kind: 'weekly' }, zone, now) : undefined;
+  const anchorDate = firstWeek === undefined ? null : localDateOf(firstWeek, zone);
   const anchored = rule.kind === 'fortnightly' ? { ...rule, anchorDate: anchorDate ?? undefined } : rule;
   const values = {
     schedule: formatSchedule(rule),
@@ -58,8 +64,9 @@ export async function materializeDueRhythms(services: Services, now: number): Pr
   const keys: string[] = [];
   for (const rhythm of due) {
     const rule = ruleOf(rhythm);
+    if (rhythm.next_run_at === null) continue;
     const missed: number[] = [];
-    let occurrence = rhythm.next_run_at!;
+    let occurrence = rhythm.next_run_at;
     let following = nextOccurrence(rule, rhythm.timezone, occurrence);
     while (following !== undefined && following <= now && missed.length < 10_000) {
       missed.push(occurrence);
@@ -82,7 +89,7 @@ export async function materializeDueRhythms(services: Services, now: number): Pr
       // Without a home channel there is nowhere to post, and the prompt keeps its turn.
       if ((await homeChannels(trx, community.id)).length === 0) return [];
       const prompt = await takeNextPrompt(trx, community.id, now);
-      return enqueuePrompt(trx, community, prompt, { key: `${rhythm.id}:${occurrence}`, rhythmId: rhythm.id, at: occurrence }, now);
+      return enqueuePrompt(trx, community, prompt, { key: `${rhythm.id}:${occurrence}`, rhythmId: rhythm.id, at: occurrence, expiresAt: promptExpiryOf(services.settings, occurrence) }, now);
     });
     if (postable && posted.length === 0) log.info({ rhythm: rhythm.id }, 'prompt due but the community has no home channel');
     keys.push(...posted);

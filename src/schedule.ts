@@ -43,7 +43,8 @@ export function parseSchedule(text: string): ParsedSchedule {
 }
 
 function parseWallClock(day: string, clock: string): WallClockRule | { problem: string } {
-  const index = weekdayNames.findIndex((name) => day.toLowerCase().startsWith(name) && weekdayLongNames[weekdayNames.indexOf(name)]!.toLowerCase().startsWith(day.toLowerCase()));
+  const typed = day.toLowerCase();
+  const index = typed.length < 3 ? -1 : weekdayLongNames.findIndex((name) => name.toLowerCase().startsWith(typed));
   if (index < 0) return { problem: `“${day.slice(0, 20)}” is not a day of the week; use mon, tue, wed, thu, fri, sat or sun.` };
   const time = parseClockTime(clock);
   if (!time) return { problem: `“${clock.slice(0, 20)}” is not a time of day; use HH:MM on the 24-hour clock, e.g. 09:00.` };

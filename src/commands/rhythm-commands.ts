@@ -2,7 +2,7 @@ import { homeChannels } from '../communities.js';
 import { deliverNow } from '../outbox.js';
 import { addPrompt, enqueuePrompt, listPrompts, nextPromptOf, takeNextPrompt } from '../prompts.js';
 import { answer, bold, code, refuse, rich, time, type RichText } from '../reply.js';
-import { clearRhythm, findRhythm, ruleOf, setRhythm } from '../rhythms.js';
+import { clearRhythm, findRhythm, promptExpiryOf, ruleOf, setRhythm } from '../rhythms.js';
 import { describeSchedule, parseSchedule, scheduleUsage } from '../schedule.js';
 import type { Rhythm } from '../storage/rhythm-schema.js';
 import type { Community } from '../storage/schema.js';
@@ -97,7 +97,7 @@ export const promptNow = defineCommand({
     }
     const { prompt, keys } = await ctx.db.transaction().execute(async (trx) => {
       const taken = await takeNextPrompt(trx, c.id, now);
-      return { prompt: taken, keys: await enqueuePrompt(trx, c, taken, { key: `now:${c.id}:${now}`, at: now }, now) };
+      return { prompt: taken, keys: await enqueuePrompt(trx, c, taken, { key: `now:${c.id}:${now}`, at: now, expiresAt: promptExpiryOf(ctx.settings, now) }, now) };
     });
     const delivered = await deliverNow(ctx, keys);
     return answer(rich`Prompt “${prompt.text}”: ${describeChannelDelivery(delivered)}. Replies in its thread become practices of ${c.name}.`);

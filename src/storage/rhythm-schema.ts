@@ -15,6 +15,7 @@ export interface OutboxTable {
   /** The Reply as JSON. */
   reply: string;
   not_before: number;
+  expires_at: number | null;
   next_attempt_at: number;
   attempts: Generated<number>;
   status: Generated<OutboxStatus>;

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { rateLimited } from './fake-port.js';
 import { createRhythmWorld } from './world.js';
 
 type World = Awaited<ReturnType<typeof createRhythmWorld>>;
@@ -73,5 +74,21 @@ describe('after downtime', () => {
     expect(world.fake.posts).toHaveLength(posts);
     const outcomes = await world.db.selectFrom('event_reminder').select('outcome').execute();
     expect(outcomes.map((o) => o.outcome)).toEqual(['skipped: the event had started', 'skipped: the event had started']);
+  });
+
+  it('drops a queued prompt or reminder that could not go out in time, saying why', async () => {
+    world = await rhythmWorld();
+    await world.run('ann', 'event create outreach Debrief 2026-11-30 14:00 reminders:1h');
+    world.fake.script('#outreach-home', rateLimited(3 * hour), rateLimited(2 * hour));
+    await world.tickAt(monday);
+    await world.tickAt(monday + 3 * hour);
+    await world.tickAt(monday + 4 * hour);
+    await world.tickAt(monday + 6 * hour);
+    const rows = await world.db.selectFrom('outbox').select(['key', 'status', 'last_error']).where('key', 'not like', 'event:%').orderBy('id').execute();
+    expect(rows.map((row) => [row.key.split(':')[0], row.status, row.last_error?.split(':')[0]])).toEqual([
+      ['prompt', 'failed', 'expired unsent'],
+      ['reminder', 'failed', 'expired unsent'],
+    ]);
+    expect(world.fake.posts.filter((post) => !post.text.includes('📅'))).toEqual([]);
   });
 });
