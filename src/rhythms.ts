@@ -28,6 +28,14 @@ export function ruleOf(rhythm: Rhythm): ScheduleRule {
   return parsed.rule.kind === 'fortnightly' ? { ...parsed.rule, anchorDate: rhythm.anchor_date ?? undefined } : parsed.rule;
 }
 
+function readRule(rhythm: Rhythm): ScheduleRule | undefined {
+  try {
+    return ruleOf(rhythm);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Sets (or replaces) a community's rhythm; a fortnightly one is anchored on its first occurrence from now. */
 export async function setRhythm(db: Db, communityId: number, rule: ScheduleRule, zone: string, now: number): Promise<Rhythm> {
   const firstWeek = rule.kind === 'fortnightly' ? nextOccurrence({ ...rule, kind: 'weekly' }, zone, now) : undefined;
@@ -63,7 +71,13 @@ export async function materializeDueRhythms(services: Services, now: number): Pr
   const due = await db.selectFrom('rhythm').selectAll().where('next_run_at', '<=', now).execute();
   const keys: string[] = [];
   for (const rhythm of due) {
-    const rule = ruleOf(rhythm);
+    const rule = readRule(rhythm);
+    if (!rule) {
+      // Only a bug or a hand-edited row gets here; pausing that rhythm keeps the loop from failing on it every tick.
+      log.error({ rhythm: rhythm.id, schedule: rhythm.schedule }, 'unreadable rhythm schedule; rhythm paused');
+      await db.updateTable('rhythm').set({ next_run_at: null }).where('id', '=', rhythm.id).execute();
+      continue;
+    }
     if (rhythm.next_run_at === null) continue;
     const missed: number[] = [];
     let occurrence = rhythm.next_run_at;

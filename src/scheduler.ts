@@ -5,6 +5,7 @@ import { deliverDue, nextOutboxDueAt, type DeliveryReport } from './outbox.js';
 import { createPacer } from './pacing.js';
 import { materializeDueReminders, nextReminderDueAt } from './reminders.js';
 import { materializeDueRhythms, nextRhythmDueAt } from './rhythms.js';
+import type { Db } from './storage/database.js';
 
 export type TickReport = Readonly<{
   /** False when another process holds the lease: this one scheduled and sent nothing. */
@@ -24,14 +25,29 @@ export type Scheduler = Readonly<{
   stop(): Promise<void>;
 }>;
 
+/** Something that falls due by the clock: it turns what is due into outbox rows, and says when it is next due. */
+export type ScheduledJob = Readonly<{
+  name: string;
+  materializeDue(services: Services, now: number): Promise<string[]>;
+  nextDueAt(db: Db): Promise<number | undefined>;
+}>;
+
+// Every job the loop runs; a later feature (the weekly digest, harvest reminders) adds its own here.
+export const scheduledJobs: readonly ScheduledJob[] = [
+  { name: 'rhythms', materializeDue: materializeDueRhythms, nextDueAt: nextRhythmDueAt },
+  { name: 'event reminders', materializeDue: materializeDueReminders, nextDueAt: nextReminderDueAt },
+];
+
 export type SchedulerOptions = Readonly<{
   owner?: string;
+  jobs?: readonly ScheduledJob[];
   leaseMs?: number;
   /** The longest the loop sleeps: it renews the lease and notices rows other processes or commands wrote. */
   heartbeatMs?: number;
 }>;
 
 const leaseName = 'scheduler';
+const minimumDelayMs = 250;
 
 /**
  * The one loop for every scheduled post. It never arms a timer per schedule: it asks the database what is due
@@ -43,6 +59,7 @@ export function createScheduler(services: Services, options: SchedulerOptions = 
   const leaseMs = options.leaseMs ?? 60_000;
   const heartbeatMs = options.heartbeatMs ?? Math.min(15_000, leaseMs / 3);
   const pacer = createPacer();
+  const jobs = options.jobs ?? scheduledJobs;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
   let stopped = false;
@@ -51,10 +68,18 @@ export function createScheduler(services: Services, options: SchedulerOptions = 
     const { db, clock } = services;
     const now = clock.now();
     if (!(await holdLease(db, leaseName, owner, now, leaseMs))) return { leader: false, enqueued: 0 };
-    const enqueued = [...(await materializeDueRhythms(services, now)), ...(await materializeDueReminders(services, now))];
+    let enqueued = 0;
+    for (const job of jobs) {
+      try {
+        enqueued += (await job.materializeDue(services, now)).length;
+      } catch (error) {
+        // One job's failure must not hold back the others, nor the posts already in the outbox.
+        services.log.error({ err: error, job: job.name }, 'scheduled job failed');
+      }
+    }
     const delivery = await deliverDue(services, { owner, pacer });
-    const due = [await nextRhythmDueAt(db), await nextReminderDueAt(db), await nextOutboxDueAt(db)].filter((at): at is number => at !== undefined);
-    return { leader: true, enqueued: enqueued.length, delivery, nextDueAt: due.length ? Math.min(...due) : undefined };
+    const due = [...(await Promise.all(jobs.map((job) => job.nextDueAt(db)))), await nextOutboxDueAt(db)].filter((at): at is number => at !== undefined);
+    return { leader: true, enqueued, delivery, nextDueAt: due.length ? Math.min(...due) : undefined };
   }
 
   function arm(delayMs: number): void {
@@ -69,7 +94,8 @@ export function createScheduler(services: Services, options: SchedulerOptions = 
       const step = tick();
       running = step;
       const report = await step;
-      if (report.nextDueAt !== undefined) delay = Math.min(heartbeatMs, report.nextDueAt - services.clock.now());
+      // Something still due right after a tick (a large backlog, a failing job) is retried soon, never in a busy loop.
+      if (report.nextDueAt !== undefined) delay = Math.min(heartbeatMs, Math.max(minimumDelayMs, report.nextDueAt - services.clock.now()));
     } catch (error) {
       services.log.error({ err: error }, 'scheduler tick failed');
     } finally {
