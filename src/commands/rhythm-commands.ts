@@ -11,6 +11,12 @@ import { community, optional, text, timezone } from './args.js';
 import { defineCommand } from './define.js';
 import { describeChannelDelivery, noHomeChannelHint } from './delivery-text.js';
 
+const maxPrompts = 200;
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}
+
 export function zoneOf(c: Community, settings: CoreSettings): string {
   return c.timezone ?? settings.defaultTimezone;
 }
@@ -57,7 +63,8 @@ export const promptAdd = defineCommand({
   args: { community: community(), text: text('the prompt, as members will read it', { max: 500, label: 'The prompt' }) },
   async run(ctx, { community: c, text: promptText }) {
     const member = await ctx.callerMember();
-    await listPrompts(ctx.db, c.id, ctx.clock.now());
+    const bank = await listPrompts(ctx.db, c.id, ctx.clock.now());
+    if (bank.length >= maxPrompts) return refuse('BankFull', `The ${c.slug} prompt bank holds ${maxPrompts} prompts already, enough for years of rhythm.`);
     await addPrompt(ctx.db, c.id, promptText, member.id, ctx.clock.now());
     return answer(rich`Added to the ${bold(c.name)} prompt bank. See the bank and what comes next with ${code(`/cop prompt list ${c.slug}`)}.`);
   },
@@ -75,8 +82,9 @@ export const promptList = defineCommand({
     const lines = prompts.map((p, i) => `${p.id === next?.id ? '▶' : p.used_at !== null ? '✓' : '·'} ${i + 1}. ${p.text}${p.default_key ? '' : ' (added here)'}`);
     const rhythmRow = await findRhythm(ctx.db, c.id);
     return answer(rich`${bold(`Prompt bank of ${c.name}`)}: ${prompts.length} prompts. ▶ is next, ✓ used this round.`, {
+      // Several short sections rather than one long one: Slack caps a section's text at 3,000 characters.
       sections: [
-        { body: [lines.join('\n')] },
+        ...chunk(lines, 10).map((part) => ({ body: [part.join('\n')] })),
         { body: rhythmRow ? rich`Rhythm: ${describeRhythm(rhythmRow)}.` : rich`No rhythm yet: ${code(`/cop rhythm ${c.slug} weekly mon 09:00`)}.` },
       ],
     });
