@@ -4,6 +4,7 @@ import { enqueuePrompt, takeNextPrompt } from './prompts.js';
 import { localDateOf, nextOccurrence, parseSchedule, formatSchedule, type ScheduleRule } from './schedule.js';
 import type { Db } from './storage/database.js';
 import type { Rhythm } from './storage/rhythm-schema.js';
+import type { Community } from './storage/schema.js';
 import type { CoreSettings } from './settings.js';
 
 export const defaultDowntimeGraceMs = 60 * 60 * 1000;
@@ -15,6 +16,11 @@ export function downtimeGraceOf(settings: CoreSettings): number {
 // A prompt still unsent this long after its time (a long outage, or a platform refusing for that long) is dropped.
 export function promptExpiryOf(settings: CoreSettings, at: number): number {
   return at + Math.max(downtimeGraceOf(settings), 15 * 60_000);
+}
+
+/** A community's time zone: its own, or the default setting. */
+export function zoneOfCommunity(community: Community, settings: CoreSettings): string {
+  return community.timezone ?? settings.defaultTimezone;
 }
 
 export async function findRhythm(db: Db, communityId: number): Promise<Rhythm | undefined> {

@@ -12,6 +12,7 @@ import {
 } from '../communities.js';
 import { ensureMember, userRefOf } from '../members.js';
 import { memberCounts } from '../membership.js';
+import { findRhythm } from '../rhythms.js';
 import { answer, bold, channelMention, code, joinRich, mention, refuse, rich, type RichText } from '../reply.js';
 import { communityStatuses, type HomeChannel } from '../storage/schema.js';
 import { isValidTimeZone } from '../time.js';
@@ -19,7 +20,6 @@ import { choice, community, optional, slug, text, user, withDefault } from './ar
 import { defineCommand } from './define.js';
 import { describeNextEvent } from './event-commands.js';
 import { describeRhythm } from './rhythm-commands.js';
-import { findRhythm } from '../rhythms.js';
 
 export const list = defineCommand({
   path: ['list'],

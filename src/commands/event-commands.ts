@@ -4,12 +4,12 @@ import { cancelEvent, countRsvps, createEvent, describeLeadTime, listUpcomingEve
 import { deliverNow } from '../outbox.js';
 import { answer, bold, code, refuse, rich, time, type RichText } from '../reply.js';
 import type { Db } from '../storage/database.js';
+import { zoneOfCommunity } from '../rhythms.js';
 import { localToInstant } from '../schedule.js';
 import { choice, community, integer, optional, text, timezone, withDefault } from './args.js';
 import { defineCommand } from './define.js';
 import { describeChannelDelivery, noHomeChannelHint } from './delivery-text.js';
 import { clockTimeArg, dateArg, eventArg, leadTimesArg, phrase } from './event-args.js';
-import { zoneOf } from './rhythm-commands.js';
 
 const maxAheadMs = 2 * 366 * 24 * 60 * 60 * 1000;
 
@@ -31,7 +31,7 @@ export const eventCreate = defineCommand({
   },
   async run(ctx, args) {
     const c = args.community;
-    const zone = args.timezone ?? zoneOf(c, ctx.settings);
+    const zone = args.timezone ?? zoneOfCommunity(c, ctx.settings);
     const now = ctx.clock.now();
     const startsAt = localToInstant(args.date.year, args.date.month, args.date.day, args.time.hour, args.time.minute, zone);
     const usage = 'Usage: /cop event create <community> <title> <date> <time> [duration:<minutes>] [timezone:<IANA zone>] [where:<place or URL>] [reminders:<lead times>]';

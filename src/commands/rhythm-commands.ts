@@ -2,11 +2,9 @@ import { homeChannels } from '../communities.js';
 import { deliverNow } from '../outbox.js';
 import { addPrompt, enqueuePrompt, listPrompts, nextPromptOf, takeNextPrompt } from '../prompts.js';
 import { answer, bold, code, refuse, rich, time, type RichText } from '../reply.js';
-import { clearRhythm, findRhythm, promptExpiryOf, ruleOf, setRhythm } from '../rhythms.js';
+import { clearRhythm, findRhythm, promptExpiryOf, ruleOf, setRhythm, zoneOfCommunity } from '../rhythms.js';
 import { describeSchedule, parseSchedule, scheduleUsage } from '../schedule.js';
 import type { Rhythm } from '../storage/rhythm-schema.js';
-import type { Community } from '../storage/schema.js';
-import type { CoreSettings } from '../settings.js';
 import { community, optional, text, timezone } from './args.js';
 import { defineCommand } from './define.js';
 import { describeChannelDelivery, noHomeChannelHint } from './delivery-text.js';
@@ -15,10 +13,6 @@ const maxPrompts = 200;
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
   return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-}
-
-export function zoneOf(c: Community, settings: CoreSettings): string {
-  return c.timezone ?? settings.defaultTimezone;
 }
 
 /** "weekly on Monday at 09:00 Europe/London; next Mon 30 Nov 2026, 09:00 GMT". */
@@ -46,7 +40,7 @@ export const rhythm = defineCommand({
         ? answer(rich`${bold(c.name)} gets no more scheduled prompts. Set a rhythm again with ${code(`/cop rhythm ${c.slug} weekly mon 09:00`)}.`)
         : answer(rich`${bold(c.name)} had no rhythm; nothing changed.`);
     }
-    const saved = await setRhythm(ctx.db, c.id, parsed.rule, zone ?? zoneOf(c, ctx.settings), ctx.clock.now());
+    const saved = await setRhythm(ctx.db, c.id, parsed.rule, zone ?? zoneOfCommunity(c, ctx.settings), ctx.clock.now());
     const homes = await homeChannels(ctx.db, c.id);
     return answer(rich`Prompts for ${bold(c.name)}: ${describeRhythm(saved)}.`, {
       sections: homes.length ? [] : [{ body: noHomeChannelHint(c, 'prompts') }],
