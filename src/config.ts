@@ -64,8 +64,8 @@ export type Config = Readonly<{
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** How late a missed scheduled post may still be sent after downtime. */
   downtimeGraceMs: number;
-  /** The HTTP server's address as seen from outside, for calendar links. */
-  publicUrl: string;
+  /** The HTTP server's address as seen from outside, for calendar links; start.ts falls back to localhost on PORT. */
+  publicUrl?: string;
 }>;
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -94,7 +94,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     coreLimit: e.CORE_LIMIT,
     logLevel: e.LOG_LEVEL,
     downtimeGraceMs: e.DOWNTIME_GRACE,
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
   };
   return { ok: true, config: Object.freeze(config) };
 }

@@ -53,7 +53,8 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
       coreLimit: config.coreLimit,
       defaultTimezone: config.defaultTimezone,
       downtimeGraceMs: config.downtimeGraceMs,
-      publicUrl: config.publicUrl,
+      // The console serves no HTTP, so its posts link no calendar unless PUBLIC_URL names a server that does.
+      publicUrl: config.publicUrl ?? (config.slack || config.discord ? `http://localhost:${config.port}` : undefined),
     },
   };
 

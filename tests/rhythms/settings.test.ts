@@ -19,10 +19,10 @@ describe('rhythm settings', () => {
     expect(!loaded.ok && loaded.errors.join('\n')).toMatch(/DOWNTIME_GRACE must be minutes[\s\S]*PUBLIC_URL must be an http\(s\) URL/);
   });
 
-  it('links calendars at PUBLIC_URL, or at localhost on PORT', () => {
+  it('reads PUBLIC_URL without its trailing slash', () => {
     const given = loadConfig({ PUBLIC_URL: 'https://weaver.example.org/' });
     expect(given.ok && given.config.publicUrl).toBe('https://weaver.example.org');
-    const local = loadConfig({ PORT: '8080' });
-    expect(local.ok && local.config.publicUrl).toBe('http://localhost:8080');
+    const unset = loadConfig({});
+    expect(unset.ok && unset.config.publicUrl).toBeUndefined();
   });
 });
