@@ -1,6 +1,6 @@
 import type { Services } from './commands/define.js';
 import { channelRefOf, homeChannels } from './communities.js';
-import { countRsvps, describeLeadTime, listAttendees, type RsvpCounts } from './events.js';
+import { countRsvps, describeMinutes, listAttendees, type RsvpCounts } from './events.js';
 import type { ChannelRef, Platform } from './identity.js';
 import { userRefOf } from './members.js';
 import { enqueue, replaceQueuedReply } from './outbox.js';
@@ -18,7 +18,7 @@ export function calendarUrlOf(settings: CoreSettings, eventId: number): string |
 function whenAndWhere(event: WeaverEvent, settings: CoreSettings): Span[] {
   const minutes = Math.round((event.ends_at - event.starts_at) / 60_000);
   const calendar = calendarUrlOf(settings, event.id);
-  return rich`When: ${time(event.starts_at, event.timezone)} (${describeLeadTime(minutes)})${event.location ? `\nWhere: ${event.location}` : ''}${calendar ? rich`\n${link(calendar, 'Add to your calendar (.ics)')}` : ''}`;
+  return rich`When: ${time(event.starts_at, event.timezone)} (${describeMinutes(minutes)})${event.location ? `\nWhere: ${event.location}` : ''}${calendar ? rich`\n${link(calendar, 'Add to your calendar (.ics)')}` : ''}`;
 }
 
 /** The event post in a home channel: details, RSVP counts, and buttons that run `rsvp <id> <answer>` as the clicker. */
@@ -41,7 +41,7 @@ export function eventPostReply(event: WeaverEvent, community: Community, counts:
 }
 
 export function reminderReply(event: WeaverEvent, community: Community, leadMinutes: number, settings: CoreSettings, personal: boolean): Reply {
-  return answer(rich`⏰ ${bold(event.title)} (${community.name}) starts in ${describeLeadTime(leadMinutes)}.`, {
+  return answer(rich`⏰ ${bold(event.title)} (${community.name}) starts in ${describeMinutes(leadMinutes)}.`, {
     visibility: 'channel',
     sections: [
       { body: whenAndWhere(event, settings) },

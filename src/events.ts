@@ -31,8 +31,8 @@ export function formatLeadTime(minutes: number): string {
   return `${minutes}m`;
 }
 
-/** "1 day", "2 hours", "30 minutes": a lead time in words. */
-export function describeLeadTime(minutes: number): string {
+/** "1 day", "2 hours", "30 minutes": a lead time or a duration in words. */
+export function describeMinutes(minutes: number): string {
   const [value, unit] = minutes % 1440 === 0 ? [minutes / 1440, 'day'] : minutes % 60 === 0 ? [minutes / 60, 'hour'] : [minutes, 'minute'];
   return `${value} ${unit}${value === 1 ? '' : 's'}`;
 }

@@ -1,6 +1,6 @@
 import { isCoordinator } from '../communities.js';
 import { enqueueCancellation, enqueueEventPosts, refreshEventPosts } from '../event-posts.js';
-import { cancelEvent, countRsvps, createEvent, describeLeadTime, listUpcomingEvents, rsvpAnswers, setRemindersOn, setRsvp } from '../events.js';
+import { cancelEvent, countRsvps, createEvent, describeMinutes, listUpcomingEvents, rsvpAnswers, setRemindersOn, setRsvp } from '../events.js';
 import { deliverNow } from '../outbox.js';
 import { answer, bold, code, refuse, rich, time, type RichText } from '../reply.js';
 import type { Db } from '../storage/database.js';
@@ -47,8 +47,8 @@ export const eventCreate = defineCommand({
       return { event: created, keys: await enqueueEventPosts(trx, created, c, ctx.settings, now) };
     });
     const delivered = await deliverNow(ctx, keys);
-    const reminders = args.reminders.length ? `reminders ${args.reminders.map(describeLeadTime).join(' and ')} before` : 'no reminders';
-    return answer(rich`Created event #${event.id}: ${bold(event.title)} on ${time(event.starts_at, zone)} (${describeLeadTime(args.duration)}), ${reminders}.`, {
+    const reminders = args.reminders.length ? `reminders ${args.reminders.map(describeMinutes).join(' and ')} before` : 'no reminders';
+    return answer(rich`Created event #${event.id}: ${bold(event.title)} on ${time(event.starts_at, zone)} (${describeMinutes(args.duration)}), ${reminders}.`, {
       sections: [{ body: keys.length ? rich`The event post (with RSVP buttons): ${describeChannelDelivery(delivered)}.` : noHomeChannelHint(c, 'events') }],
     });
   },
