@@ -120,6 +120,22 @@ describe('the outbox', () => {
     ]);
   });
 
+  it('gives up on a post still failing after a day, and on a platform this process does not run', async () => {
+    const w = await openProcess(tempDatabasePath(), '2026-11-23T10:00:00Z');
+    const reply = { visibility: 'channel', body: ['Hello'], sections: [], buttons: [] } as const;
+    await enqueue(w.db, { key: 'a', target: { channel: { platform: 'slack', workspaceId: 'T1', channelId: 'C1' } }, reply, notBefore: 0 }, 0);
+    await enqueue(w.db, { key: 'b', target: { user: { platform: 'discord', workspaceId: 'G1', userId: 'U1' } }, reply, notBefore: 0 }, 0);
+    w.fake.script('#C1', ...Array.from({ length: 200 }, () => serverError()));
+    for (let at = 0; at <= 25 * 60 * 60_000; at += 10 * 60_000) {
+      w.clock.set(at);
+      await deliverDue(w.services, { owner: 'only' });
+    }
+    const rows = await w.db.selectFrom('outbox').select(['key', 'status', 'last_error']).orderBy('key').execute();
+    expect(rows[0]).toMatchObject({ key: 'a', status: 'failed' });
+    expect(rows[0]!.last_error).toMatch(/^gave up after \d+ attempts over a day: HTTP 503$/);
+    expect(rows[1]).toEqual({ key: 'b', status: 'failed', last_error: 'no discord connection in this process' });
+  });
+
   it('makes a second enqueue of the same key a no-op', async () => {
     const w = await openProcess(tempDatabasePath(), '2026-11-23T10:00:00Z');
     const item = { key: 'digest:1:2026-W48:slack:T1:C1', target: { channel: { platform: 'slack', workspaceId: 'T1', channelId: 'C1' } }, reply: { visibility: 'channel', body: ['Digest'], sections: [], buttons: [] }, notBefore: 0 } as const;
