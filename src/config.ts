@@ -33,6 +33,13 @@ const schema = z
     DEFAULT_TIMEZONE: z.string().default('UTC').refine(isValidTimeZone, 'must be an IANA time zone such as Europe/London'),
     CORE_LIMIT: z.coerce.number().int().min(1).max(100).default(1),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    DOWNTIME_GRACE: z
+      .string()
+      .trim()
+      .regex(/^\d{1,5}\s*[mh]?$/i, 'must be minutes, like 60, or 90m or 2h')
+      .default('60')
+      .transform((value) => Number.parseInt(value, 10) * (/h$/i.test(value) ? 60 : 1) * 60_000),
+    PUBLIC_URL: z.url({ message: 'must be an http(s) URL, the address where Weaver is reached from outside' }).optional(),
   });
 
 // Settings that only make sense together; checked apart from the schema so that every problem is named in one start.
@@ -55,6 +62,10 @@ export type Config = Readonly<{
   defaultTimezone: string;
   coreLimit: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** How late a missed scheduled post may still be sent after downtime. */
+  downtimeGraceMs: number;
+  /** The HTTP server's address as seen from outside, for calendar links; start.ts falls back to localhost on PORT. */
+  publicUrl?: string;
 }>;
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -83,6 +94,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     defaultTimezone: e.DEFAULT_TIMEZONE,
     coreLimit: e.CORE_LIMIT,
     logLevel: e.LOG_LEVEL,
+    downtimeGraceMs: e.DOWNTIME_GRACE,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
   };
   return { ok: true, config: Object.freeze(config) };
 }

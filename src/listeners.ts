@@ -1,4 +1,5 @@
 import type { InboundListener } from './inbound.js';
+import { recordPromptReply } from './prompt-replies.js';
 
 // Every part of the core that follows conversations in home channels, in the order they hear each event.
-export const inboundListeners: readonly InboundListener[] = [];
+export const inboundListeners: readonly InboundListener[] = [recordPromptReply];

@@ -5,4 +5,8 @@ export type CoreSettings = Readonly<{
   admins: readonly AdminId[];
   coreLimit: number;
   defaultTimezone: string;
+  /** How late a missed scheduled post may still go out after downtime (DOWNTIME_GRACE); 60 minutes when unset. */
+  downtimeGraceMs?: number;
+  /** Where Weaver's HTTP server is reached from outside (PUBLIC_URL), for calendar links; none when unset. */
+  publicUrl?: string;
 }>;

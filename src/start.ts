@@ -15,6 +15,8 @@ import { inboundListeners } from './listeners.js';
 import { createLogger, type Logger } from './logger.js';
 import type { PlatformPort } from './platform.js';
 import { openMigratedDatabase } from './storage/database.js';
+import { calendarRoutes } from './calendar.js';
+import { createScheduler, type Scheduler } from './scheduler.js';
 
 export type StartOptions = Readonly<{
   clock?: Clock;
@@ -48,13 +50,22 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
     clock: options.clock ?? systemClock,
     log,
     platforms,
-    settings: { admins: config.admins, coreLimit: config.coreLimit, defaultTimezone: config.defaultTimezone },
+    settings: {
+      admins: config.admins,
+      coreLimit: config.coreLimit,
+      defaultTimezone: config.defaultTimezone,
+      downtimeGraceMs: config.downtimeGraceMs,
+      // The console serves no HTTP, so its posts link no calendar unless PUBLIC_URL names a server that does.
+      publicUrl: config.publicUrl ?? (config.slack || config.discord ? `http://localhost:${config.port}` : undefined),
+    },
   };
 
   const adapters: AdapterHandle[] = [];
   let server: Server | undefined;
   let httpPort: number | undefined;
+  let scheduler: Scheduler | undefined;
   const stop = async () => {
+    await scheduler?.stop();
     await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
     if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
     await db.destroy();
@@ -64,9 +75,15 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
     if (config.slack) adapters.push(await startSlack({ config: config.slack, services, commands, listeners: inboundListeners, log }));
     for (const adapter of adapters) platforms.set(adapter.port.platform, adapter.port);
     if (adapters.length > 0) {
-      const routes = [healthRoute(async () => void (await sql`select 1`.execute(db))), ...adapters.flatMap((adapter) => adapter.routes)];
+      const routes = [
+        healthRoute(async () => void (await sql`select 1`.execute(db))),
+        ...calendarRoutes(services),
+        ...adapters.flatMap((adapter) => adapter.routes),
+      ];
       server = createHttpServer(routes, log);
       httpPort = await listen(server, config.port);
+      scheduler = createScheduler(services);
+      scheduler.start();
       log.info({ port: httpPort, platforms: [...platforms.keys()] }, 'Weaver is running');
       return { services, httpPort, finished: new Promise<void>(() => {}), stop: once(stop) };
     }
@@ -78,6 +95,9 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
   const input = options.console?.input ?? process.stdin;
   const output = options.console?.output ?? process.stdout;
   platforms.set('console', createConsolePort((text) => output.write(text)));
+  // The console gets prompts, event posts and reminders too, printed as they fall due.
+  scheduler = createScheduler(services);
+  scheduler.start();
   const finished = runConsole({
     services,
     commands,

@@ -12,10 +12,13 @@ import {
 } from '../communities.js';
 import { ensureMember, userRefOf } from '../members.js';
 import { memberCounts } from '../membership.js';
+import { findRhythm } from '../rhythms.js';
 import { answer, bold, channelMention, code, joinRich, mention, refuse, rich, type RichText } from '../reply.js';
 import { communityStatuses, type HomeChannel } from '../storage/schema.js';
 import { choice, community, optional, slug, text, timezone, user, withDefault } from './args.js';
 import { defineCommand, type ArgSpec } from './define.js';
+import { describeNextEvent } from './event-commands.js';
+import { describeRhythm } from './rhythm-commands.js';
 
 export const list = defineCommand({
   path: ['list'],
@@ -54,6 +57,7 @@ export const info = defineCommand({
   args: { community: community() },
   async run(ctx, { community: c }) {
     const [coordinators, homes, counts] = await Promise.all([listCoordinators(ctx.db, c.id), homeChannels(ctx.db, c.id), memberCounts(ctx.db, [c.id])]);
+    const [rhythm, nextEvent] = await Promise.all([findRhythm(ctx.db, c.id), describeNextEvent(ctx.db, ctx.clock.now(), c.id)]);
     const tally = counts.get(c.id) ?? { core: 0, wider: 0 };
     const none = ['none yet'];
     return answer(rich`${bold(c.name)} (${c.slug})`, {
@@ -67,6 +71,8 @@ export const info = defineCommand({
             { label: 'Home channels', value: homes.length ? channelList(homes) : none },
             { label: 'Members', value: [`${tally.core} core, ${tally.wider} wider`] },
             { label: 'Time zone', value: [c.timezone ?? `${ctx.settings.defaultTimezone} (default)`] },
+            { label: 'Rhythm', value: rhythm ? describeRhythm(rhythm) : ['none yet'] },
+            { label: 'Next event', value: nextEvent ?? ['none planned'] },
           ],
         },
       ],

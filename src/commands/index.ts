@@ -3,6 +3,8 @@ import { createCommandTable } from './define.js';
 import { help } from './help.js';
 import { join, leave, members, mine } from './membership-commands.js';
 import { share } from './practice-commands.js';
+import { eventCancel, eventCreate, events, meReminders, rsvp } from './event-commands.js';
+import { promptAdd, promptList, promptNow, rhythm } from './rhythm-commands.js';
 
 // Every /cop subcommand, in the order help lists them. Text parsing, Discord registration and help all come from here.
-export const commands = createCommandTable([help, list, info, join, leave, mine, members, share, create, set, link, coordinator]);
+export const commands = createCommandTable([help, list, info, join, leave, mine, members, share, events, rsvp, meReminders, create, set, link, coordinator, rhythm, promptAdd, promptList, promptNow, eventCreate, eventCancel]);

@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { RhythmTables } from './rhythm-schema.js';
 
 // Times are milliseconds since the epoch (UTC); zones are stored beside them where wall-clock time matters.
 
@@ -79,7 +80,7 @@ export interface PracticeTable {
   updated_at: number;
 }
 
-export interface Database {
+export interface Database extends RhythmTables {
   member: MemberTable;
   community: CommunityTable;
   home_channel: HomeChannelTable;

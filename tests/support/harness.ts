@@ -8,6 +8,7 @@ import type { Invocation, Services } from '../../src/commands/define.js';
 import { executeText } from '../../src/commands/run.js';
 import type { AdminId, Platform } from '../../src/identity.js';
 import type { PlatformPort } from '../../src/platform.js';
+import type { CoreSettings } from '../../src/settings.js';
 import type { Reply } from '../../src/reply.js';
 import { renderPlainText } from '../../src/render-text.js';
 import { openMigratedDatabase } from '../../src/storage/database.js';
@@ -21,15 +22,22 @@ export function tempDatabasePath(): string {
 export type TestWorld = Awaited<ReturnType<typeof createTestWorld>>;
 
 /** A real migrated SQLite file, a manual clock, and a way to type commands as anyone. */
-export async function createTestWorld(options: { admins?: AdminId[]; coreLimit?: number; now?: string; ports?: PlatformPort[] } = {}) {
-  const db = await openMigratedDatabase(tempDatabasePath());
+export async function createTestWorld(
+  options: { admins?: AdminId[]; coreLimit?: number; now?: string; ports?: PlatformPort[]; settings?: Partial<CoreSettings>; databasePath?: string } = {},
+) {
+  const db = await openMigratedDatabase(options.databasePath ?? tempDatabasePath());
   const clock = manualClock(options.now ?? '2026-11-23T10:00:00Z');
   const services: Services = {
     db,
     clock,
     log: silentLog,
     platforms: new Map<Platform, PlatformPort>((options.ports ?? []).map((port) => [port.platform, port])),
-    settings: { admins: options.admins ?? [{ platform: 'console', userId: 'admin' }], coreLimit: options.coreLimit ?? 1, defaultTimezone: 'Europe/London' },
+    settings: {
+      admins: options.admins ?? [{ platform: 'console', userId: 'admin' }],
+      coreLimit: options.coreLimit ?? 1,
+      defaultTimezone: 'Europe/London',
+      ...options.settings,
+    },
   };
 
   /** Runs a command line as `user` (on the console, in #general unless another channel is given). */

@@ -1,0 +1,145 @@
+import { isCoordinator } from '../communities.js';
+import { enqueueCancellation, enqueueEventPosts, refreshEventPosts } from '../event-posts.js';
+import { cancelEvent, countRsvps, createEvent, describeMinutes, listUpcomingEvents, rsvpAnswers, setRemindersOn, setRsvp } from '../events.js';
+import { deliverNow } from '../outbox.js';
+import { answer, bold, code, refuse, rich, time, type RichText } from '../reply.js';
+import type { Db } from '../storage/database.js';
+import { zoneOfCommunity } from '../rhythms.js';
+import { localToInstant } from '../schedule.js';
+import { choice, community, integer, optional, text, timezone, withDefault } from './args.js';
+import { defineCommand } from './define.js';
+import { describeChannelDelivery, noHomeChannelHint } from './delivery-text.js';
+import { clockTimeArg, dateArg, eventArg, leadTimesArg, phrase } from './event-args.js';
+
+const maxAheadMs = 2 * 366 * 24 * 60 * 60 * 1000;
+
+export const eventCreate = defineCommand({
+  path: ['event', 'create'],
+  summary: 'Creates an event, posts it with RSVP buttons, and reminds people before it starts',
+  details: 'A title of several words goes in quotes. Duration is in minutes (default 60); reminders are lead times in m, h or d (default 1d,1h; none for no reminders).',
+  examples: ['/cop event create outreach "Taster day debrief" 2026-12-03 14:00 duration:90 where:https://meet.example/abc', '/cop event create outreach Lunch 2026-12-10 12:30 reminders:2h'],
+  access: 'coordinator',
+  args: {
+    community: community(),
+    title: phrase('the event’s title; quote several words', { max: 200, label: 'The title' }),
+    date: dateArg('the day, YYYY-MM-DD'),
+    time: clockTimeArg('the start, HH:MM on the 24-hour clock'),
+    duration: withDefault(integer('length in minutes (default 60)', { min: 5, max: 24 * 60, label: 'The duration' }), 60, '[duration:<minutes>]'),
+    timezone: optional(timezone('an IANA time zone; the community’s by default'), '[timezone:<IANA zone>]'),
+    where: optional(text('a place or a URL', { max: 300, label: 'The place' }), '[where:<place or URL>]'),
+    reminders: withDefault(leadTimesArg('lead times such as 1d,1h (default), or none'), [24 * 60, 60], '[reminders:<lead times>]'),
+  },
+  async run(ctx, args) {
+    const c = args.community;
+    const zone = args.timezone ?? zoneOfCommunity(c, ctx.settings);
+    const now = ctx.clock.now();
+    const startsAt = localToInstant(args.date.year, args.date.month, args.date.day, args.time.hour, args.time.minute, zone);
+    const usage = 'Usage: /cop event create <community> <title> <date> <time> [duration:<minutes>] [timezone:<IANA zone>] [where:<place or URL>] [reminders:<lead times>]';
+    if (startsAt <= now) return refuse('BadInput', rich`${time(startsAt, zone)} has already passed; choose a time ahead. ${usage}`);
+    if (startsAt - now > maxAheadMs) return refuse('BadInput', `An event can be planned up to two years ahead. ${usage}`);
+    const member = await ctx.callerMember();
+    const { event, keys } = await ctx.db.transaction().execute(async (trx) => {
+      const created = await createEvent(
+        trx,
+        { communityId: c.id, title: args.title, startsAt, durationMinutes: args.duration, timezone: zone, location: args.where, leadMinutes: args.reminders, createdBy: member.id },
+        now,
+      );
+      return { event: created, keys: await enqueueEventPosts(trx, created, c, ctx.settings, now) };
+    });
+    const delivered = await deliverNow(ctx, keys);
+    const reminders = args.reminders.length ? `reminders ${args.reminders.map(describeMinutes).join(' and ')} before` : 'no reminders';
+    return answer(rich`Created event #${event.id}: ${bold(event.title)} on ${time(event.starts_at, zone)} (${describeMinutes(args.duration)}), ${reminders}.`, {
+      sections: [{ body: keys.length ? rich`The event post (with RSVP buttons): ${describeChannelDelivery(delivered)}.` : noHomeChannelHint(c, 'events') }],
+    });
+  },
+});
+
+export const events = defineCommand({
+  path: ['events'],
+  summary: 'Lists upcoming events, soonest first, with their ids',
+  examples: ['/cop events', '/cop events community:outreach'],
+  access: 'everyone',
+  args: { community: optional(community(), '[community:<community>]') },
+  async run(ctx, { community: c }) {
+    const upcoming = await listUpcomingEvents(ctx.db, ctx.clock.now(), c?.id);
+    if (upcoming.length === 0) return answer(`No upcoming events${c ? ` in ${c.slug}` : ''}. Coordinators plan one with /cop event create.`);
+    const sections = await Promise.all(
+      upcoming.map(async (event) => {
+        const counts = await countRsvps(ctx.db, event.id);
+        return {
+          title: `#${event.id} ${event.title} (${event.community_slug})`,
+          body: rich`${time(event.starts_at, event.timezone)}${event.location ? ` · ${event.location}` : ''} · ${counts.yes} yes, ${counts.maybe} maybe`,
+        };
+      }),
+    );
+    return answer(rich`${upcoming.length} upcoming ${upcoming.length === 1 ? 'event' : 'events'}. Answer with ${code('/cop rsvp <event> answer:yes|maybe|no')}.`, { sections });
+  },
+});
+
+export const eventCancel = defineCommand({
+  path: ['event', 'cancel'],
+  summary: 'Cancels an event; the home channel and those who said yes or maybe are told',
+  details: 'For coordinators of the event’s community and admins.',
+  examples: ['/cop event cancel 12'],
+  access: 'everyone',
+  args: { event: eventArg() },
+  async run(ctx, { event }) {
+    const c = await ctx.db.selectFrom('community').selectAll().where('id', '=', event.community_id).executeTakeFirstOrThrow();
+    if (!ctx.isAdmin() && !(await isCoordinator(ctx.db, c.id, (await ctx.callerMember()).id))) {
+      return refuse('NotAllowed', `Only coordinators of ${c.slug} and admins can cancel event #${event.id}.`);
+    }
+    const now = ctx.clock.now();
+    if (event.status === 'cancelled') return refuse('AlreadyCancelled', `Event #${event.id} is already cancelled.`);
+    if (event.ends_at <= now) return refuse('EventOver', `Event #${event.id} has already taken place.`);
+    const keys = await ctx.db.transaction().execute(async (trx) => ((await cancelEvent(trx, event.id, now)) ? enqueueCancellation(trx, event, c, now) : []));
+    await refreshEventPosts(ctx, { ...event, status: 'cancelled' }, c);
+    const delivered = await deliverNow(ctx, keys);
+    const told = delivered.filter((row) => row.user_id !== null).length;
+    const channels = describeChannelDelivery(delivered);
+    return answer(rich`Cancelled event #${event.id}, ${bold(event.title)}. ${told} ${told === 1 ? 'person who said yes or maybe was' : 'people who said yes or maybe were'} told by direct message${channels.length ? rich`; the notice was ${channels}` : ''}.`);
+  },
+});
+
+export const rsvp = defineCommand({
+  path: ['rsvp'],
+  summary: 'Answers an event: yes (default), maybe or no',
+  examples: ['/cop rsvp 12', '/cop rsvp 12 answer:maybe'],
+  access: 'everyone',
+  args: { event: eventArg(), answer: withDefault(choice(rsvpAnswers, 'yes (default), maybe or no'), 'yes', '[answer:yes|maybe|no]') },
+  async run(ctx, { event, answer: reply }) {
+    const now = ctx.clock.now();
+    if (event.status === 'cancelled') return refuse('EventCancelled', `Event #${event.id}, ${event.title}, is cancelled.`);
+    if (event.ends_at <= now) return refuse('EventOver', `Event #${event.id}, ${event.title}, has already taken place.`);
+    const member = await ctx.callerMember();
+    await setRsvp(ctx.db, event.id, member.id, reply, now);
+    const c = await ctx.db.selectFrom('community').selectAll().where('id', '=', event.community_id).executeTakeFirstOrThrow();
+    await refreshEventPosts(ctx, event, c);
+    const reminderNote =
+      reply === 'no' ? '' : member.reminders_on ? ' You will get reminders by direct message (/cop me reminders off stops them).' : ' Reminders by direct message are off for you (/cop me reminders on).';
+    return answer(rich`You said ${bold(reply)} to #${event.id}, ${bold(event.title)}, on ${time(event.starts_at, event.timezone)}.${reminderNote}`);
+  },
+});
+
+export const meReminders = defineCommand({
+  path: ['me', 'reminders'],
+  aliases: [['reminders']],
+  summary: 'Turns event reminders by direct message on or off (channel reminders still appear)',
+  examples: ['/cop me reminders off', '/cop reminders on'],
+  access: 'everyone',
+  args: { setting: choice(['on', 'off'], 'on or off') },
+  async run(ctx, { setting }) {
+    const member = await ctx.callerMember();
+    await setRemindersOn(ctx.db, member.id, setting === 'on');
+    return answer(
+      setting === 'on'
+        ? 'Event reminders by direct message are on, for events you answered yes or maybe.'
+        : 'Event reminders by direct message are off. Reminders in home channels still appear; /cop me reminders on brings them back.',
+    );
+  },
+});
+
+/** For `info`: the next event of a community, if any. */
+export async function describeNextEvent(db: Db, now: number, communityId: number): Promise<RichText | undefined> {
+  const [next] = await listUpcomingEvents(db, now, communityId, 1);
+  return next ? rich`#${next.id} ${next.title}, ${time(next.starts_at, next.timezone)}` : undefined;
+}
