@@ -66,18 +66,3 @@ export function leadTimesArg(description: string): ArgSpec<number[]> {
     },
   };
 }
-
-/** One word or a quoted phrase, for a value that is followed by other arguments (an event's title). */
-export function phrase(description: string, limits: { max: number; label: string }): ArgSpec<string> {
-  return {
-    kind: 'string',
-    description,
-    required: true,
-    parse(raw) {
-      const value = asText(raw);
-      if (!value) return problem(`${limits.label} is empty.`);
-      if (value.length > limits.max) return problem(`${limits.label} is ${value.length} characters long; the limit is ${limits.max}.`);
-      return ok(value);
-    },
-  };
-}

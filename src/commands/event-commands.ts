@@ -9,19 +9,19 @@ import { localToInstant } from '../schedule.js';
 import { choice, community, integer, optional, text, timezone, withDefault } from './args.js';
 import { defineCommand } from './define.js';
 import { describeChannelDelivery, noHomeChannelHint } from './delivery-text.js';
-import { clockTimeArg, dateArg, eventArg, leadTimesArg, phrase } from './event-args.js';
+import { clockTimeArg, dateArg, eventArg, leadTimesArg } from './event-args.js';
 
 const maxAheadMs = 2 * 366 * 24 * 60 * 60 * 1000;
 
 export const eventCreate = defineCommand({
   path: ['event', 'create'],
   summary: 'Creates an event, posts it with RSVP buttons, and reminds people before it starts',
-  details: 'A title of several words goes in quotes. Duration is in minutes (default 60); reminders are lead times in m, h or d (default 1d,1h; none for no reminders).',
-  examples: ['/cop event create outreach "Taster day debrief" 2026-12-03 14:00 duration:90 where:https://meet.example/abc', '/cop event create outreach Lunch 2026-12-10 12:30 reminders:2h'],
+  details: 'Quotes around the title are optional. Duration is in minutes (default 60); reminders are lead times in m, h or d (default 1d,1h; none for no reminders).',
+  examples: ['/cop event create outreach "Taster day debrief" 2026-12-03 14:00 duration:90 where:https://meet.example/abc', '/cop event create outreach Lunch and learn 2026-12-10 12:30 reminders:2h'],
   access: 'coordinator',
   args: {
     community: community(),
-    title: phrase('the event’s title; quote several words', { max: 200, label: 'The title' }),
+    title: text('the event’s title', { max: 200, label: 'The title' }),
     date: dateArg('the day, YYYY-MM-DD'),
     time: clockTimeArg('the start, HH:MM on the 24-hour clock'),
     duration: withDefault(integer('length in minutes (default 60)', { min: 5, max: 24 * 60, label: 'The duration' }), 60, '[duration:<minutes>]'),

@@ -80,18 +80,22 @@ export function bindArguments(command: AnyCommand, text: string, tokens: readonl
   }
 
   const last = ordered.at(-1);
-  const restTakesLine = last !== undefined && command.args[last]!.rest === true;
   let used = 0;
   let restStart = Infinity;
-  for (const name of ordered) {
+  for (const [i, name] of ordered.entries()) {
+    const spec = command.args[name]!;
     const taken = positional[used];
     if (!taken) {
-      if (command.args[name]!.required) return { ok: false, problem: `<${name}> is missing.` };
+      if (spec.required) return { ok: false, problem: `<${name}> is missing.` };
       break;
     }
-    if (name === last && restTakesLine) restStart = taken.token.start;
-    raw[name] = name === last && restTakesLine ? restOfLine(text, positional.slice(used)) : taken.token.value;
-    used = name === last && restTakesLine ? positional.length : used + 1;
+    // Free text takes the rest of the line when last, or in the middle all the words the arguments after it leave.
+    const takesWords = spec.rest === true && (name === last || !taken.token.quoted);
+    const neededAfter = ordered.slice(i + 1).filter((after) => command.args[after]!.required).length;
+    const count = !takesWords ? 1 : name === last ? positional.length - used : Math.max(1, positional.length - used - neededAfter);
+    if (takesWords && name === last) restStart = taken.token.start;
+    raw[name] = takesWords ? restOfLine(text, positional.slice(used, used + count)) : taken.token.value;
+    used += count;
   }
   // A stray quote inside free text is literal (a 12" ruler); one that opens an argument meant to quote it.
   if (unclosedQuote && unclosedQuote.at <= restStart) {

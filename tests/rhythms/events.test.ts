@@ -67,9 +67,9 @@ describe('event create, list, RSVP', () => {
     world = await createRhythmWorld({ now: '2026-11-23T10:00:00Z' });
     const missing = await world.run('bob', 'rsvp 99');
     expect(missing.text).toContain('There is no event #99; /cop events lists them.');
-    const unquoted = await world.run('ann', 'event create outreach Taster day 2026-12-03 14:00');
-    expect(unquoted.refusal).toBe('BadInput');
-    expect(unquoted.text).toContain('“day” is not a date');
+    const badDate = await world.run('ann', 'event create outreach Taster day 2026-13-03 14:00');
+    expect(badDate.refusal).toBe('BadInput');
+    expect(badDate.text).toContain('“2026-13-03” is not a date');
     const past = await world.run('ann', 'event create outreach Debrief 2026-11-01 14:00');
     expect(past.text).toContain('has already passed');
     const leads = await world.run('ann', 'event create outreach Debrief 2026-12-01 14:00 reminders:2w');
