@@ -4,6 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { createConsolePort } from '../adapters/console/console-port.js';
 import { runConsole } from '../adapters/console/console.js';
+import { startDiscord } from '../adapters/discord/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { commands } from './commands/index.js';
 import type { Services } from './commands/define.js';
@@ -11,6 +12,7 @@ import type { Config } from './config.js';
 import { createHttpServer, healthRoute, listen, type Route } from './http.js';
 import type { Platform } from './identity.js';
 import { createLogger, type Logger } from './logger.js';
+import { inboundListeners } from './listeners.js';
 import type { PlatformPort } from './platform.js';
 import { openMigratedDatabase } from './storage/database.js';
 
@@ -59,6 +61,7 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
   };
 
   try {
+    if (config.discord) adapters.push(await startDiscord({ config: config.discord, services, commands, listeners: inboundListeners, log }));
     for (const adapter of adapters) platforms.set(adapter.port.platform, adapter.port);
     if (adapters.length > 0) {
       const routes = [healthRoute(async () => void (await sql`select 1`.execute(db))), ...adapters.flatMap((adapter) => adapter.routes)];

@@ -1,0 +1,32 @@
+import { Client, GatewayIntentBits, Partials, type RateLimitData } from 'discord.js';
+import type { Config } from '../../src/config.js';
+
+export type DiscordConfig = NonNullable<Config['discord']>;
+
+/** Longer waits than this are not slept through: the call fails with a RateLimitError, which becomes a clear answer or a scheduled retry. */
+export const longestRateLimitWaitMs = 5_000;
+
+/**
+ * Only the intents Weaver uses. Guilds: channels, threads and roles (for permissions). GuildMessages and
+ * MessageContent (privileged): the text of question threads and prompt replies, for harvesting.
+ * GuildMessageReactions: the ✅ that marks an answer.
+ */
+export const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.MessageContent];
+
+export function createDiscordClient(config: DiscordConfig): Client {
+  return new Client({
+    intents,
+    // Reactions and edits on messages from before the last start arrive on uncached messages and channels.
+    partials: [Partials.Message, Partials.Reaction, Partials.Channel],
+    // Nothing Weaver posts pings anyone: member lists and quoted text must not notify whole servers.
+    allowedMentions: { parse: [] },
+    rest: {
+      api: config.apiUrl,
+      // @discordjs/rest sleeps through 429s by itself; beyond a few seconds we would rather say so (see errors.ts).
+      rejectOnRateLimit: (data: RateLimitData) => Math.max(data.retryAfter, data.timeToReset) > longestRateLimitWaitMs,
+      // 5xx answers are retried twice, each call gives up after 10 s: interaction tokens live 15 minutes, people less.
+      retries: 2,
+      timeout: 10_000,
+    },
+  });
+}
