@@ -14,8 +14,10 @@ export const ids = {
   bob: '1180000000000000302',
 } as const;
 
-let counter = 1300000000000000000n;
-export const snowflakes = { next: (): string => String(++counter) };
+// Like Discord's: milliseconds since the Discord epoch (2015) in the high bits, so that ids tell their creation time.
+const discordEpoch = 1420070400000n;
+let increment = 0n;
+export const snowflakes = { next: (): string => String(((BigInt(Date.now()) - discordEpoch) << 22n) | (++increment & 0xfffn)) };
 
 /** Permission bits, from Discord's documentation (Permissions, "Bitwise Permission Flags"). */
 export const bits = {
