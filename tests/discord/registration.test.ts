@@ -4,6 +4,7 @@ import { choice, community, integer, optional, text, user, withDefault } from '.
 import { commands } from '../../src/commands/index.js';
 import { createCommandTable, defineCommand, type AnyCommand } from '../../src/commands/define.js';
 import { answer } from '../../src/reply.js';
+import { buildInviteUrl } from '../../adapters/discord/permissions.js';
 import { buildApplicationCommands, buildCopCommand, hashApplicationCommands } from '../../adapters/discord/registration.js';
 
 // Discord's documented limits for application commands (Application Commands, "Registering a Command").
@@ -156,5 +157,19 @@ describe('registration of /cop', () => {
     expect(hashApplicationCommands(one)).toBe(hashApplicationCommands(buildApplicationCommands(createCommandTable([sample(['list'])]))));
     expect(hashApplicationCommands(one)).not.toBe(hashApplicationCommands(two));
     expect(hashApplicationCommands(one)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('the invite URL', () => {
+  it('asks for the bot and slash-command scopes and exactly the permissions Weaver uses', () => {
+    const url = new URL(buildInviteUrl('1180000000000000001'));
+    expect(url.origin + url.pathname).toBe('https://discord.com/oauth2/authorize');
+    expect(url.searchParams.get('client_id')).toBe('1180000000000000001');
+    expect(url.searchParams.get('scope')).toBe('bot applications.commands');
+    expect(url.search).toContain('scope=bot%20applications.commands');
+    // View Channels 1<<10, Send Messages 1<<11, Embed Links 1<<14, Attach Files 1<<15, Read Message History 1<<16,
+    // Create Public Threads 1<<35, Send Messages in Threads 1<<38 (Discord, "Bitwise Permission Flags").
+    const expected = (1n << 10n) | (1n << 11n) | (1n << 14n) | (1n << 15n) | (1n << 16n) | (1n << 35n) | (1n << 38n);
+    expect(url.searchParams.get('permissions')).toBe(String(expected));
   });
 });

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startWeaver } from '../../src/start.js';
@@ -43,5 +45,18 @@ describe('starting on Discord', () => {
     const loaded = loadConfig({ DATABASE_PATH: tempDatabasePath(), PORT: '0', DISCORD_TOKEN: 'fake-bot-token', DISCORD_APPLICATION_ID: ids.application, DISCORD_API_URL: apiUrl });
     if (!loaded.ok) throw new Error(loaded.errors.join('; '));
     await expect(startWeaver(loaded.config, { log: silentLog })).rejects.toThrow(/^Weaver cannot reach Discord at DISCORD_API_URL/);
+  });
+});
+
+describe('npm run register', () => {
+  it('registers the commands even when the stored hash says nothing changed', async () => {
+    const databasePath = tempDatabasePath();
+    const session = await startWeaverOnFakeDiscord({ DATABASE_PATH: databasePath });
+    await session.weaver.stop();
+    const env = { ...process.env, DATABASE_PATH: databasePath, DISCORD_TOKEN: session.fake.token, DISCORD_APPLICATION_ID: ids.application, DISCORD_API_URL: session.fake.apiUrl, DISCORD_GUILD_ID: ids.guild };
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'adapters/discord/register-cli.ts'], { env });
+    expect(stdout).toBe(`Registered 2 commands in server ${ids.guild} (shown at once).\n`);
+    expect(commandPuts(session.fake)).toHaveLength(2);
+    await session.fake.close();
   });
 });
