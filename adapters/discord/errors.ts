@@ -31,6 +31,15 @@ export function toDeliveryError(error: unknown, what: string): unknown {
   return error;
 }
 
+/** An error as it may be logged: Discord errors carry request URLs with interaction and webhook tokens, which are masked. */
+export function loggableError(error: unknown): unknown {
+  if (!(error instanceof DiscordAPIError || error instanceof HTTPError || error instanceof RateLimitError)) return error;
+  const url = 'url' in error ? String(error.url).replace(/\/(interactions\/\d+|webhooks\/\d+)\/[^/?]+/, '/$1/[token]') : undefined;
+  const code = error instanceof DiscordAPIError ? error.code : undefined;
+  const status = error instanceof RateLimitError ? 429 : error.status;
+  return { type: error.name, message: error.message, code, status, method: error.method, url };
+}
+
 /** One sentence for the person at the keyboard when Weaver cannot start on Discord; never the token, never a stack. */
 export function describeStartFailure(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Services } from '../../src/commands/define.js';
 import { handleInbound, type InboundEvent, type InboundListener } from '../../src/inbound.js';
 import type { PlatformPort } from '../../src/platform.js';
+import { loggableError } from './errors.js';
 import { locateMessage } from './locate.js';
 
 export type EventDeps = Readonly<{
@@ -21,12 +22,13 @@ export function followConversations(deps: EventDeps): void {
   const { client } = deps;
   const seen = createRecentSet(2000);
   const run = (what: string, work: () => Promise<void>) => {
-    work().catch((error: unknown) => deps.log.error({ err: error, event: what }, 'Discord event failed'));
+    work().catch((error: unknown) => deps.log.error({ err: loggableError(error), event: what }, 'Discord event failed'));
   };
 
   client.on(Events.MessageCreate, (message) =>
     run('message', async () => {
-      if (!message.inGuild() || message.author.bot || message.system) return;
+      // Bots, webhooks and system notices are not members speaking.
+      if (!message.inGuild() || message.author.bot || message.webhookId || message.system) return;
       // A resumed session can replay a message; the core's writes are idempotent, this only saves the work.
       if (!seen.add(`message:${message.id}`)) return;
       const place = await locateMessage(client, message.guildId, message.channelId);
@@ -89,7 +91,7 @@ async function deliver(deps: EventDeps, actorId: string | undefined, guildId: st
     try {
       await deps.port.sendDirectMessage({ platform: 'discord', workspaceId: guildId, userId: actorId }, reply);
     } catch (error) {
-      deps.log.warn({ err: error, user: actorId }, 'Could not send a direct message about a conversation event');
+      deps.log.warn({ err: loggableError(error), user: actorId }, 'Could not send a direct message about a conversation event');
     }
   }
 }

@@ -6,7 +6,7 @@ import type { AdapterHandle } from '../../src/start.js';
 import { readBotState, writeBotState } from '../../src/storage/bot-state.js';
 import { createDiscordClient, type DiscordConfig } from './client.js';
 import { createDiscordPort } from './discord-port.js';
-import { describeStartFailure, toDeliveryError } from './errors.js';
+import { describeStartFailure, loggableError, toDeliveryError } from './errors.js';
 import { followConversations } from './events.js';
 import { handleInteraction } from './interactions.js';
 import { registerCommands } from './register.js';
@@ -81,7 +81,7 @@ async function connect(client: Client, token: string, timeoutMs: number): Promis
 
 // discord.js reconnects and resumes by itself; these lines say what happened, and 'error' must have a listener.
 function watchConnection(client: Client, log: Logger): void {
-  client.on(Events.Error, (error) => log.error({ err: error }, 'Discord client error'));
+  client.on(Events.Error, (error) => log.error({ err: loggableError(error) }, 'Discord client error'));
   client.on(Events.Warn, (message) => log.warn({ message }, 'Discord warning'));
   client.on(Events.ShardDisconnect, (event, shard) => log.warn({ code: event.code, shard }, 'Discord gateway disconnected for good'));
   client.on(Events.ShardReconnecting, (shard) => log.info({ shard }, 'Discord gateway reconnecting'));

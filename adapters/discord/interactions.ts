@@ -17,7 +17,7 @@ import type { AnyCommand, Caller, CommandTable, Invocation, RawArg, Services } f
 import { executeCommand, executeText } from '../../src/commands/run.js';
 import { handleInbound, type InboundListener } from '../../src/inbound.js';
 import { answer, refuse, type Reply } from '../../src/reply.js';
-import { discordErrorCode, discordErrorCodes } from './errors.js';
+import { discordErrorCode, discordErrorCodes, loggableError } from './errors.js';
 import { discordChannel, locateMessage } from './locate.js';
 import { copCommandName, harvestAnswerCommandName } from './registration.js';
 import { parseButtonCustomId, renderDiscordMessages, type DiscordMessage } from './render.js';
@@ -92,7 +92,7 @@ async function suggestCommunities(deps: InteractionDeps, interaction: Autocomple
     const found = await searchCommunitySlugs(deps.services.db, String(focused.value).trim(), 25);
     await interaction.respond(found.map(({ slug, name }) => ({ name: `${name} (${slug})`.slice(0, 100), value: slug })));
   } catch (error) {
-    deps.log.error({ err: error, interaction: interaction.id }, 'Discord autocomplete failed');
+    deps.log.error({ err: loggableError(error), interaction: interaction.id }, 'Discord autocomplete failed');
   }
 }
 
@@ -148,13 +148,13 @@ async function reportFailure(deps: InteractionDeps, interaction: Interaction, er
     deps.log.warn({ interaction: interaction.id }, 'A Discord interaction expired before Weaver answered it');
     return;
   }
-  deps.log.error({ err: error, interaction: interaction.id, user: interaction.user.id }, 'Discord interaction failed');
+  deps.log.error({ err: loggableError(error), interaction: interaction.id, user: interaction.user.id }, 'Discord interaction failed');
   if (!interaction.isRepliable()) return;
   try {
     if (interaction.deferred || interaction.replied) await interaction.followUp({ content: somethingWentWrong, flags: MessageFlags.Ephemeral });
     else await interaction.reply({ content: somethingWentWrong, flags: MessageFlags.Ephemeral });
   } catch (second) {
-    deps.log.warn({ err: second, interaction: interaction.id }, 'Could not tell the user that their interaction failed');
+    deps.log.warn({ err: loggableError(second), interaction: interaction.id }, 'Could not tell the user that their interaction failed');
   }
 }
 
