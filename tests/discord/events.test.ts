@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDiscord } from '../../adapters/discord/index.js';
+import { optionalPositional, text } from '../../src/commands/args.js';
 import { createCommandTable, defineCommand } from '../../src/commands/define.js';
 import type { InboundEvent, InboundListener } from '../../src/inbound.js';
 import { answer, type Reply } from '../../src/reply.js';
 import type { AdapterHandle } from '../../src/start.js';
 import { FakeDiscord } from '../fakes/discord-api.js';
-import { harvestAnswer, messagePayload, slashCommand } from '../fakes/discord-payloads.js';
+import { buttonClick, harvestAnswer, messagePayload, slashCommand } from '../fakes/discord-payloads.js';
 import { botUser, ids, memberPayload, people, snowflakes } from '../fakes/discord-world.js';
 import { createTestWorld, silentLog, type TestWorld } from '../support/harness.js';
 
@@ -23,7 +24,18 @@ const listener: InboundListener = async (_services, event) => {
 const nextHeard = () => new Promise<InboundEvent>((resolve) => hearing.push(resolve));
 
 let release: (reply: Reply) => void = () => undefined;
-const held = defineCommand({ path: ['slow'], summary: 'Waits for the test', examples: [], access: 'everyone', args: {}, run: () => new Promise<Reply>((resolve) => (release = resolve)) });
+let heldText: string | undefined;
+const held = defineCommand({
+  path: ['slow'],
+  summary: 'Waits for the test',
+  examples: [],
+  access: 'everyone',
+  args: { text: optionalPositional(text('anything')) },
+  run: (_ctx, args) => {
+    heldText = args.text;
+    return new Promise<Reply>((resolve) => (release = resolve));
+  },
+});
 
 let world: TestWorld;
 let fake: FakeDiscord;
@@ -161,5 +173,20 @@ describe('interactions whose work takes longer than the budget', () => {
     expect(edit.body.content.length).toBeLessThanOrEqual(2000);
     expect(followUp.body.flags).toBe(64);
     expect(followUp.status).toBe(200);
+  });
+
+  it('a button whose command line is longer than a custom id allows still runs that line for the one who clicks', async () => {
+    const line = `slow ${'x'.repeat(150)}`;
+    const { interaction } = await slow(answer('Try again?', { buttons: [{ label: 'Again', command: line }] }));
+    const edit = await fake.waitForCall((c) => c.method === 'PATCH' && c.path === `/webhooks/${ids.application}/${interaction.token}/messages/@original`);
+    const button = edit.body.components[0].components[0];
+    expect(button.custom_id.length).toBeLessThanOrEqual(100);
+    const click = buttonClick(people.bob, button.custom_id, messagePayload({ id: botUser.id, username: 'Weaver', bot: true }, 'Try again?', { components: edit.body.components }));
+    fake.interact(click);
+    await fake.waitForCall((c) => c.path.endsWith(`/${click.token}/callback`));
+    expect(heldText).toBe('x'.repeat(150));
+    release(answer('Again, done.'));
+    const clicked = await fake.waitForCall((c) => c.method === 'PATCH' && c.path === `/webhooks/${ids.application}/${click.token}/messages/@original`);
+    expect(clicked.body.content).toBe('Again, done.');
   });
 });

@@ -50,6 +50,11 @@ describe('posting through the Discord port', () => {
     expect(second.messageId).not.toBe(first.messageId);
   });
 
+  it('attaches a file', async () => {
+    await port.postMessage(home, answer('The repertoire', { attachment: { filename: 'outreach.md', content: '# Outreach', mimeType: 'text/markdown' } }));
+    expect(discord.fake.calls.at(-1)).toMatchObject({ status: 200, files: ['outreach.md'], body: { content: 'The repertoire' } });
+  });
+
   it('edits a message it posted', async () => {
     const posted = await port.postMessage(home, answer('RSVPs: 0'));
     await port.updateMessage(home, posted.messageId, answer('RSVPs: 1'));
@@ -143,7 +148,10 @@ describe('gateway reconnects', () => {
     expect((await discord.cop(people.ann, ['help'])).callback.status).toBe(204);
   });
 
-  it('answers heartbeats, so that the connection is never taken for a zombie', () => {
-    expect(discord.fake.gateway.received.some((payload) => payload.op === 1)).toBe(true);
+  it('heartbeats when Discord asks for one (op 1), so that the connection is never taken for a zombie', async () => {
+    const beat = discord.fake.gateway.waitFor('heartbeat');
+    discord.fake.gateway.requestHeartbeat();
+    await beat;
+    expect(discord.fake.gateway.received.at(-1)).toMatchObject({ op: 1 });
   });
 });

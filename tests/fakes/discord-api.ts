@@ -155,6 +155,10 @@ export class FakeDiscord {
         const { messages: _messages, botDenied: _denied, ...rest } = channel;
         return ok(rest);
       }
+      case key === 'GET /guilds/:id/members/:id': {
+        const member = createGuildPayload().members.find((m) => m.user.id === parts[3]);
+        return member ? ok(member) : { status: 404, body: { message: 'Unknown Member', code: 10007 } };
+      }
       case key === 'POST /channels/:id/messages':
         return this.createMessage(parts[1]!, body);
       case key === 'PATCH /channels/:id/messages/:id': {

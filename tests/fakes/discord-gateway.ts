@@ -60,13 +60,18 @@ export class FakeGateway {
     this.socket?.close(code, 'closed by the fake gateway');
   }
 
+  /** Asks the bot for a heartbeat now (op 1), as Discord may; the bot must answer at once. */
+  requestHeartbeat(): void {
+    this.send({ op: op.heartbeat, d: null });
+  }
+
   /** Forgets the session, so that a RESUME is refused (op 9) and the bot must IDENTIFY afresh. */
   invalidateSession(): void {
     this.sessionId = undefined;
   }
 
-  /** Settles when the bot has sent READY's counterpart: 'identified' or 'resumed' (counted from now). */
-  waitFor(event: 'identified' | 'resumed'): Promise<void> {
+  /** Settles at the next IDENTIFY answered with READY, RESUME answered with RESUMED, or heartbeat acknowledged. */
+  waitFor(event: 'identified' | 'resumed' | 'heartbeat'): Promise<void> {
     return new Promise((resolve) => this.waiters.push({ test: (happened) => happened === event, resolve }));
   }
 
@@ -88,6 +93,7 @@ export class FakeGateway {
       case op.heartbeat:
         this.heartbeats++;
         this.sendTo(socket, { op: op.heartbeatAck, d: null });
+        this.settle('heartbeat');
         return;
       case op.identify: {
         const d = payload.d as { token?: string };
