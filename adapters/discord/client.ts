@@ -13,6 +13,14 @@ export const longestRateLimitWaitMs = 5_000;
  */
 export const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.MessageContent];
 
+/** Which rate-limit waits to give up on rather than sleep through; the rest are slept through and retried (and logged). */
+export function shouldRejectRateLimit(data: Pick<RateLimitData, 'route' | 'retryAfter' | 'timeToReset'>): boolean {
+  const wait = Math.max(data.retryAfter, data.timeToReset);
+  // An interaction must be answered within 3 s of the click; a longer wait only fails later, with the person still waiting.
+  if (data.route.startsWith('/interactions/')) return wait > 1_000;
+  return wait > longestRateLimitWaitMs;
+}
+
 export function createDiscordClient(config: DiscordConfig): Client {
   return new Client({
     intents,
@@ -23,7 +31,7 @@ export function createDiscordClient(config: DiscordConfig): Client {
     rest: {
       api: config.apiUrl,
       // @discordjs/rest sleeps through 429s by itself; beyond a few seconds we would rather say so (see errors.ts).
-      rejectOnRateLimit: (data: RateLimitData) => Math.max(data.retryAfter, data.timeToReset) > longestRateLimitWaitMs,
+      rejectOnRateLimit: shouldRejectRateLimit,
       // 5xx answers are retried twice, each call gives up after 10 s: interaction tokens live 15 minutes, people less.
       retries: 2,
       timeout: 10_000,

@@ -47,10 +47,12 @@ export function followConversations(deps: EventDeps): void {
     }),
   );
 
-  client.on(Events.MessageUpdate, (_old, message) =>
+  client.on(Events.MessageUpdate, (old, message) =>
     run('edited', async () => {
       const guildId = message.guildId;
       if (!guildId || message.author?.bot || typeof message.content !== 'string') return;
+      // Discord also sends an update when a link preview appears; only a change of text is an edit.
+      if (!old.partial && old.content === message.content) return;
       const { channel } = await locateMessage(client, guildId, message.channelId);
       const at = message.editedTimestamp ?? deps.services.clock.now();
       await deliver(deps, undefined, guildId, { kind: 'edited', channel, messageId: message.id, text: message.content, at });

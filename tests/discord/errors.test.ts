@@ -1,5 +1,6 @@
 import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
 import { describe, expect, it } from 'vitest';
+import { shouldRejectRateLimit } from '../../adapters/discord/client.js';
 import { describeStartFailure, loggableError, toDeliveryError } from '../../adapters/discord/errors.js';
 import { DeliveryError } from '../../src/platform.js';
 
@@ -44,5 +45,16 @@ describe('Discord failures as the core sees them', () => {
     ['connect ECONNREFUSED 127.0.0.1:1', 'Weaver cannot reach Discord at DISCORD_API_URL'],
   ])('explains “%s” at start in one sentence', (message, expected) => {
     expect(describeStartFailure(new Error(message))).toContain(expected);
+  });
+});
+
+describe('which rate limits are slept through', () => {
+  it.each([
+    ['a short wait on a channel', '/channels/:id/messages', 800, false],
+    ['a long wait on a channel', '/channels/:id/messages', 30_000, true],
+    ['a short wait on an interaction callback', '/interactions/:id/:token/callback', 300, false],
+    ['a wait that would miss the 3 seconds of an interaction', '/interactions/:id/:token/callback', 2_500, true],
+  ])('%s', (_name, route, wait, rejected) => {
+    expect(shouldRejectRateLimit({ route, retryAfter: wait, timeToReset: 0 })).toBe(rejected);
   });
 });
