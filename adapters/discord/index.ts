@@ -3,15 +3,13 @@ import type { Logger } from 'pino';
 import type { CommandTable, Services } from '../../src/commands/define.js';
 import type { InboundListener } from '../../src/inbound.js';
 import type { AdapterHandle } from '../../src/start.js';
-import { readBotState, writeBotState } from '../../src/storage/bot-state.js';
+import { createButtonStore } from './button-store.js';
 import { createDiscordClient, type DiscordConfig } from './client.js';
 import { createDiscordPort } from './discord-port.js';
 import { describeStartFailure, loggableError, toDeliveryError } from './errors.js';
 import { followConversations } from './events.js';
 import { handleInteraction } from './interactions.js';
 import { registerCommands } from './register.js';
-import { storedButtonCommands } from './render.js';
-import type { Reply } from '../../src/reply.js';
 
 export type DiscordOptions = Readonly<{
   config: DiscordConfig;
@@ -29,16 +27,12 @@ export type DiscordOptions = Readonly<{
 export async function startDiscord(options: DiscordOptions): Promise<AdapterHandle> {
   const { config, services, commands, log } = options;
   const client = createDiscordClient(config);
-  const rememberButtons = async (reply: Reply) => {
-    for (const [key, line] of storedButtonCommands(reply)) await writeBotState(services.db, `discord.button.${key}`, line, services.clock.now());
-  };
-  const port = createDiscordPort(client, rememberButtons);
+  const buttons = createButtonStore(services);
+  const port = createDiscordPort(client, buttons.remember);
   watchConnection(client, log);
 
-  const deps = { client, services, commands, listeners: options.listeners, log, deferAfterMs: options.deferAfterMs ?? 1500, rememberButtons };
-  client.on(Events.InteractionCreate, (interaction) => {
-    void handleInteraction({ ...deps, findStoredButton: (key) => readBotState(services.db, `discord.button.${key}`) }, interaction);
-  });
+  const deps = { client, services, commands, listeners: options.listeners, log, deferAfterMs: options.deferAfterMs ?? 1500, buttons };
+  client.on(Events.InteractionCreate, (interaction) => void handleInteraction(deps, interaction));
   followConversations({ client, services, listeners: options.listeners, log, port });
 
   try {

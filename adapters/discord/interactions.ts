@@ -17,6 +17,7 @@ import type { AnyCommand, Caller, CommandTable, Invocation, RawArg, Services } f
 import { executeCommand, executeText } from '../../src/commands/run.js';
 import { handleInbound, type InboundListener } from '../../src/inbound.js';
 import { answer, refuse, type Reply } from '../../src/reply.js';
+import type { ButtonStore } from './button-store.js';
 import { discordErrorCode, discordErrorCodes, loggableError } from './errors.js';
 import { discordChannel, locateMessage } from './locate.js';
 import { copCommandName, harvestAnswerCommandName } from './registration.js';
@@ -30,8 +31,7 @@ export type InteractionDeps = Readonly<{
   log: Logger;
   /** How long a command may run before the interaction is deferred; Discord allows 3 s in all, network included. */
   deferAfterMs: number;
-  rememberButtons(reply: Reply): Promise<void>;
-  findStoredButton(key: string): Promise<string | undefined>;
+  buttons: ButtonStore;
 }>;
 
 const somethingWentWrong = 'Something went wrong on Weaver’s side; it has been logged. Please try again in a moment.';
@@ -66,7 +66,7 @@ async function runSlashCommand(deps: InteractionDeps, interaction: ChatInputComm
 
 async function runButton(deps: InteractionDeps, interaction: ButtonInteraction<'cached' | 'raw'>): Promise<Reply> {
   const target = parseButtonCustomId(interaction.customId);
-  const line = target?.kind === 'line' ? target.command : target ? await deps.findStoredButton(target.key) : undefined;
+  const line = target?.kind === 'line' ? target.command : target ? await deps.buttons.find(target.key) : undefined;
   if (!line) return refuse('UnknownButton', 'This button no longer works; type the command instead (/cop help lists them).');
   return executeText(deps.services, deps.commands, invocationOf(interaction), line);
 }
@@ -103,7 +103,7 @@ async function suggestCommunities(deps: InteractionDeps, interaction: Autocomple
 async function respond(deps: InteractionDeps, interaction: RepliableInteraction, work: Promise<Reply>): Promise<void> {
   const early = await settleWithin(work, deps.deferAfterMs);
   if (early) {
-    await deps.rememberButtons(early);
+    await deps.buttons.remember(early);
     const flags = early.visibility === 'caller' ? MessageFlags.Ephemeral : undefined;
     const [first, ...rest] = renderDiscordMessages(early);
     await interaction.reply({ ...toOptions(first!), flags });
@@ -112,7 +112,7 @@ async function respond(deps: InteractionDeps, interaction: RepliableInteraction,
   }
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   const reply = await work;
-  await deps.rememberButtons(reply);
+  await deps.buttons.remember(reply);
   const messages = renderDiscordMessages(reply);
   if (reply.visibility === 'caller') {
     const [first, ...rest] = messages;
