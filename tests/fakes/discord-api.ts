@@ -34,6 +34,10 @@ export const interactionLimitMs = 3000;
  * A local Discord: the REST routes Weaver's adapter uses, and a gateway, on 127.0.0.1. Each REST call is
  * recorded; failures can be scripted (429 with Retry-After, Missing Access…); interactions must be answered
  * within Discord's 3 seconds, or the callback is refused as Discord refuses it.
+ *
+ * Usage: `startWeaverOnFakeDiscord()` (discord-session.ts) starts Weaver on it as `npm start` does. Then
+ * `fake.gateway.dispatch('MESSAGE_CREATE', messagePayload(...))` sends an event, `fake.interact(payload)` an
+ * interaction (builders in discord-payloads.ts), and `await fake.waitForCall(test)` settles on the bot's answer.
  */
 export class FakeDiscord {
   readonly calls: RecordedCall[] = [];
