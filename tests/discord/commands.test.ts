@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCommunity } from '../../src/communities.js';
 import { autocomplete, buttonClick, harvestAnswer, messagePayload } from '../fakes/discord-payloads.js';
 import { startWeaverOnFakeDiscord, type DiscordSession } from '../fakes/discord-session.js';
 import { botUser, ids, people } from '../fakes/discord-world.js';
@@ -92,6 +93,13 @@ describe('/cop on Discord, through the fake gateway', () => {
     expect(data.content).toBe('I can’t post in this channel; give Weaver the View Channel and Send Messages permissions here, then run /cop link again.');
   });
 
+  it('link: names the permissions missing in a channel where the bot can post but not do all it must', async () => {
+    const { data } = await discord.cop(people.ann, ['link'], { community: 'outreach' }, { channelId: ids.announcementsChannel, channelName: 'announcements' });
+    expect(data.content).toBe(
+      'I can post here but lack Embed Links, Create Public Threads; give Weaver those permissions in this channel, then run /cop link again.',
+    );
+  });
+
   it('link: makes the channel the home channel, announced to everyone (not ephemeral)', async () => {
     const { callback, data } = await discord.cop(people.ann, ['link'], { community: 'outreach' });
     expect(callback.status).toBe(204);
@@ -176,5 +184,17 @@ describe('/cop on Discord, through the fake gateway', () => {
     expect(callback.status).toBe(204);
     expect(callback.body.data.flags).toBe(ephemeral);
     expect(callback.body.data.content).toContain('Nothing to harvest here');
+  });
+
+  it('list: a long answer is split over the reply and ephemeral follow-ups, never rejected', async () => {
+    for (let i = 0; i < 14; i++) {
+      await createCommunity(discord.weaver.services.db, { slug: `circle-${i}`, name: `Circle ${i}`, domain: 'Learning together '.repeat(20) }, discord.clock.now());
+    }
+    const { interaction, data } = await discord.cop(people.ann, ['list']);
+    expect(data.embeds!.length).toBeLessThanOrEqual(10);
+    const followUp = await discord.fake.waitForCall((c) => c.method === 'POST' && c.path === `/webhooks/${ids.application}/${interaction.token}`);
+    expect(followUp.status).toBe(200);
+    expect(followUp.body.flags).toBe(ephemeral);
+    expect(data.embeds!.length + followUp.body.embeds.length).toBe(16);
   });
 });

@@ -9,6 +9,8 @@ export const ids = {
   generalChannel: '1180000000000000201',
   /** A channel whose permission overwrites hide it from the bot. */
   staffChannel: '1180000000000000202',
+  /** A channel where the bot may post but not embed links or start threads. */
+  announcementsChannel: '1180000000000000203',
   owner: '1180000000000000300',
   ann: '1180000000000000301',
   bob: '1180000000000000302',
@@ -121,6 +123,7 @@ export function createGuildPayload() {
       textChannel(ids.homeChannel, 'outreach', 0),
       textChannel(ids.generalChannel, 'general', 1),
       { ...textChannel(ids.staffChannel, 'staff', 2, [{ id: ids.guild, ...hidden }, { id: ids.botRole, ...hidden }]), botDenied: true },
+      textChannel(ids.announcementsChannel, 'announcements', 3, [{ id: ids.botRole, type: 0, allow: '0', deny: String(bits.embedLinks | bits.createPublicThreads) }]),
     ],
     threads: [],
     presences: [],
