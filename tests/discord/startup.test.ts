@@ -28,6 +28,23 @@ describe('starting on Discord', () => {
     await session.stop();
   });
 
+  it('asks the gateway for exactly the intents it needs: Guilds, GuildMessages, GuildMessageReactions, MessageContent', async () => {
+    const session = await startWeaverOnFakeDiscord();
+    const identify = session.fake.gateway.received.find((payload) => payload.op === 2)!;
+    expect((identify.d as { intents: number }).intents).toBe((1 << 0) | (1 << 9) | (1 << 10) | (1 << 15));
+    await session.stop();
+  });
+
+  it('stops with one clear sentence when the Message Content intent is not enabled for the bot', async () => {
+    const fake = await FakeDiscord.start({ allowedPrivilegedIntents: 0 });
+    const loaded = loadConfig({ DATABASE_PATH: tempDatabasePath(), PORT: '0', DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: ids.application, DISCORD_API_URL: fake.apiUrl });
+    if (!loaded.ok) throw new Error(loaded.errors.join('; '));
+    await expect(startWeaver(loaded.config, { log: silentLog })).rejects.toThrow(
+      'Discord refused the Message Content intent: turn it on in the Developer Portal (Bot, Privileged Gateway Intents).',
+    );
+    await fake.close();
+  });
+
   it('stops with one clear sentence when Discord refuses the token', async () => {
     const fake = await FakeDiscord.start();
     const loaded = loadConfig({ DATABASE_PATH: tempDatabasePath(), PORT: '0', DISCORD_TOKEN: 'not-the-token', DISCORD_APPLICATION_ID: ids.application, DISCORD_API_URL: fake.apiUrl });

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FakeGateway } from './discord-gateway.js';
+import { FakeGateway, privilegedIntents } from './discord-gateway.js';
 import { botUser, createGuildPayload, ids, snowflakes, type FakeChannel } from './discord-world.js';
 
 export type RecordedCall = Readonly<{
@@ -46,30 +46,33 @@ export class FakeDiscord {
   readonly gateway: FakeGateway;
   private readonly failures: ScriptedFailure[] = [];
   private readonly callWaiters: { test(call: RecordedCall): boolean; resolve(call: RecordedCall): void }[] = [];
-  private readonly interactions = new Map<string, { dispatchedAt: number; acknowledged: boolean; original?: Record<string, unknown> }>();
+  private readonly interactions = new Map<string, { dispatchedAt: number; channelId: string; acknowledged: boolean; original?: Record<string, unknown> }>();
 
   private constructor(
     private readonly server: Server,
     readonly baseUrl: string,
     readonly token: string,
+    allowedPrivilegedIntents: number,
   ) {
     for (const channel of createGuildPayload().channels) this.channels.set(channel.id, { ...channel, messages: [] });
     this.gateway = new FakeGateway({
       token,
       heartbeatIntervalMs: 1000,
+      allowedPrivilegedIntents,
       resumeUrl: `${baseUrl.replace('http', 'ws')}/gateway-resume`,
       ready: () => ({ user: botUser, guilds: [{ id: ids.guild, unavailable: true }], application: { id: ids.application, flags: 0 }, private_channels: [] }),
       afterReady: () => [{ t: 'GUILD_CREATE', d: { ...createGuildPayload(), channels: [...this.channels.values()].filter((c) => c.type !== 1 && c.type !== 11).map(({ messages: _m, botDenied: _b, ...c }) => c) } }],
     });
   }
 
-  static async start(options: { token?: string } = {}): Promise<FakeDiscord> {
+  /** `allowedPrivilegedIntents` defaults to all of them, as if every switch on the Bot page were on. */
+  static async start(options: { token?: string; allowedPrivilegedIntents?: number } = {}): Promise<FakeDiscord> {
     let fake: FakeDiscord | undefined;
     const server = createServer((request, response) => void fake!.handle(request, response));
     server.on('upgrade', (request, socket, head) => fake!.gateway.handleUpgrade(request, socket, head));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    fake = new FakeDiscord(server, `http://127.0.0.1:${port}`, options.token ?? 'fake-bot-token');
+    fake = new FakeDiscord(server, `http://127.0.0.1:${port}`, options.token ?? 'fake-bot-token', options.allowedPrivilegedIntents ?? privilegedIntents);
     return fake;
   }
 
@@ -91,8 +94,8 @@ export class FakeDiscord {
   }
 
   /** Sends INTERACTION_CREATE and starts Discord's 3-second clock for it. */
-  interact(interaction: { id: string; token: string }): void {
-    this.interactions.set(interaction.token, { dispatchedAt: Date.now(), acknowledged: false });
+  interact(interaction: { id: string; token: string; channel_id?: string }): void {
+    this.interactions.set(interaction.token, { dispatchedAt: Date.now(), channelId: interaction.channel_id ?? ids.homeChannel, acknowledged: false });
     this.gateway.dispatch('INTERACTION_CREATE', interaction);
   }
 
@@ -190,7 +193,7 @@ export class FakeDiscord {
     if (!state || Date.now() - state.dispatchedAt > interactionLimitMs) return { status: 404, body: { message: 'Unknown interaction', code: 10062 } };
     if (state.acknowledged) return { status: 400, body: { message: 'Interaction has already been acknowledged.', code: 40060 } };
     state.acknowledged = true;
-    state.original = { ...this.messageFrom(ids.homeChannel, body.data ?? {}), interaction_callback_type: body.type };
+    state.original = { ...this.messageFrom(state.channelId, body.data ?? {}), interaction_callback_type: body.type };
     return { status: 204 };
   }
 
@@ -201,7 +204,7 @@ export class FakeDiscord {
       if (method === 'PATCH') Object.assign(state.original!, body);
       return ok(state.original);
     }
-    if (method === 'POST' && rest.length === 0) return ok(this.messageFrom(ids.homeChannel, body));
+    if (method === 'POST' && rest.length === 0) return ok(this.messageFrom(state.channelId, body));
     return { status: 404, body: { message: 'Unknown Message', code: 10008 } };
   }
 

@@ -15,7 +15,12 @@ export type GatewayOptions = Readonly<{
   /** The dispatches that follow READY, e.g. GUILD_CREATE for each guild READY listed as unavailable. */
   afterReady(): { t: string; d: unknown }[];
   resumeUrl: string;
+  /** Privileged intents the application may use (Developer Portal, Bot page); asking for others closes with 4014. */
+  allowedPrivilegedIntents: number;
 }>;
+
+/** GUILD_MEMBERS, GUILD_PRESENCES and MESSAGE_CONTENT, the privileged intents. */
+export const privilegedIntents = (1 << 1) | (1 << 8) | (1 << 15);
 
 /**
  * A Discord gateway on a local socket: HELLO, IDENTIFY → READY, heartbeat ACKs, RESUME with replay,
@@ -96,9 +101,13 @@ export class FakeGateway {
         this.settle('heartbeat');
         return;
       case op.identify: {
-        const d = payload.d as { token?: string };
+        const d = payload.d as { token?: string; intents?: number };
         if (d.token !== this.options.token) {
           socket.close(4004, 'Authentication failed.');
+          return;
+        }
+        if ((d.intents ?? 0) & privilegedIntents & ~this.options.allowedPrivilegedIntents) {
+          socket.close(4014, 'Disallowed intent(s).');
           return;
         }
         this.identifies++;
