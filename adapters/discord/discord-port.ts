@@ -40,13 +40,23 @@ export function createDiscordPort(client: Client, rememberButtons: RememberButto
     } catch (error) {
       if (discordErrorCode(error) !== discordErrorCodes.unknownChannel) throw error;
     }
-    const name = renderPlainText(reply).split('\n')[0]!.slice(0, 80).trim() || 'Replies';
+    const name = (await readStarterLine(channel.channelId, threadId)) ?? (renderPlainText(reply).split('\n')[0]!.slice(0, 80).trim() || 'Replies');
     try {
       await rest.post(Routes.threads(channel.channelId, threadId), { body: { name, auto_archive_duration: 10080 } });
     } catch (error) {
       if (discordErrorCode(error) !== discordErrorCodes.threadAlreadyCreated) throw error;
     }
     return send(threadId, reply);
+  }
+
+  // A thread is named after the message it starts from, as Discord's own "Create Thread" does.
+  async function readStarterLine(channelId: string, messageId: string): Promise<string | undefined> {
+    try {
+      const starter = (await rest.get(Routes.channelMessage(channelId, messageId))) as APIMessage;
+      return starter.content.split('\n')[0]!.slice(0, 80).trim() || undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   return {

@@ -8,7 +8,7 @@ export const botPermissions = [
   [PermissionFlagsBits.CreatePublicThreads, 'Create Public Threads', 'open a thread on each question and prompt'],
   [PermissionFlagsBits.EmbedLinks, 'Embed Links', 'show answers as embeds'],
   [PermissionFlagsBits.AttachFiles, 'Attach Files', 'attach exports and calendar files'],
-  [PermissionFlagsBits.ReadMessageHistory, 'Read Message History', 'act on messages posted before it looked: a thread on an earlier question, a ✅ on an older reply'],
+  [PermissionFlagsBits.ReadMessageHistory, 'Read Message History', 'read the question a reply thread starts from, to name the thread after it'],
 ] as const;
 
 export function botPermissionBits(): bigint {

@@ -42,10 +42,12 @@ describe('posting through the Discord port', () => {
     const calls = discord.fake.calls.slice(from).map((c) => `${c.method} ${c.path} ${c.status}`);
     expect(calls).toEqual([
       `POST /channels/${question.messageId}/messages 404`,
+      `GET /channels/${ids.homeChannel}/messages/${question.messageId} 200`,
       `POST /channels/${ids.homeChannel}/messages/${question.messageId}/threads 201`,
       `POST /channels/${question.messageId}/messages 200`,
       `POST /channels/${question.messageId}/messages 200`,
     ]);
+    expect(discord.fake.channels.get(question.messageId)!.name).toBe('How do you run a taster day?');
     expect(first.permalink).toContain(`/${question.messageId}/${first.messageId}`);
     expect(second.messageId).not.toBe(first.messageId);
   });

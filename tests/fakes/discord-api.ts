@@ -168,6 +168,10 @@ export class FakeDiscord {
       }
       case key === 'POST /channels/:id/messages':
         return this.createMessage(parts[1]!, body);
+      case key === 'GET /channels/:id/messages/:id': {
+        const message = this.channels.get(parts[1]!)?.messages.find((m) => m.id === parts[3]);
+        return message ? ok(message) : { status: 404, body: { message: 'Unknown Message', code: 10008 } };
+      }
       case key === 'PATCH /channels/:id/messages/:id': {
         const message = this.channels.get(parts[1]!)?.messages.find((m) => m.id === parts[3]);
         if (!message) return { status: 404, body: { message: 'Unknown Message', code: 10008 } };
