@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommunity } from '../../src/communities.js';
 import { autocomplete, buttonClick, harvestAnswer, messagePayload } from '../fakes/discord-payloads.js';
 import { startWeaverOnFakeDiscord, type DiscordSession } from '../fakes/discord-session.js';
-import { botUser, ids, people } from '../fakes/discord-world.js';
+import { botUser, ids, people, snowflakes } from '../fakes/discord-world.js';
 
 const ephemeral = 64;
 let discord: DiscordSession;
@@ -98,6 +98,13 @@ describe('/cop on Discord, through the fake gateway', () => {
     expect(data.content).toBe(
       'I can post here but lack Embed Links, Create Public Threads; give Weaver those permissions in this channel, then run /cop link again.',
     );
+  });
+
+  it('link: refuses a thread, pointing to the channel itself', async () => {
+    const threadId = snowflakes.next();
+    discord.fake.gateway.dispatch('THREAD_CREATE', { id: threadId, type: 11, guild_id: ids.guild, parent_id: ids.homeChannel, name: 'A question', owner_id: ids.ann, newly_created: true });
+    const { data } = await discord.cop(people.ann, ['link'], { community: 'outreach' }, { channelId: threadId, channelName: 'A question' });
+    expect(data.content).toContain('Run /cop link in the channel itself, not in a thread');
   });
 
   it('link: makes the channel the home channel, announced to everyone (not ephemeral)', async () => {
