@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as foundation from './2026-11-23-01-foundation.js';
 import * as practice from './2026-11-23-02-practice.js';
 import * as slackEvents from './2026-11-23-03-slack-events.js';
+import * as discord from './2026-11-23-04-discord.js';
 import * as outbox from './2026-11-23-05-outbox.js';
 import * as rhythms from './2026-11-23-06-rhythms.js';
 import * as events from './2026-11-23-07-events.js';
@@ -11,6 +12,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-01-foundation': foundation,
   '2026-11-23-02-practice': practice,
   '2026-11-23-03-slack-events': slackEvents,
+  '2026-11-23-04-discord': discord,
   '2026-11-23-05-outbox': outbox,
   '2026-11-23-06-rhythms': rhythms,
   '2026-11-23-07-events': events,

@@ -17,6 +17,7 @@ if (!loaded.ok) {
 const weaver = await startWeaver(loaded.config, {
   console: { as: typeof flags.as === 'string' ? flags.as : undefined, channel: typeof flags.in === 'string' ? flags.in : undefined },
 }).catch((error: unknown) => {
+  // A platform that refuses to connect (a wrong token, say) is one sentence for the operator, not a stack trace.
   process.stderr.write(`Weaver cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

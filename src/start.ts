@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { createConsolePort } from '../adapters/console/console-port.js';
 import { runConsole } from '../adapters/console/console.js';
 import { startSlack } from '../adapters/slack/index.js';
+import { startDiscord } from '../adapters/discord/index.js';
 import { systemClock, type Clock } from './clock.js';
 import { commands } from './commands/index.js';
 import type { Services } from './commands/define.js';
@@ -73,6 +74,7 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
 
   try {
     if (config.slack) adapters.push(await startSlack({ config: config.slack, services, commands, listeners: inboundListeners, log }));
+    if (config.discord) adapters.push(await startDiscord({ config: config.discord, services, commands, listeners: inboundListeners, log }));
     for (const adapter of adapters) platforms.set(adapter.port.platform, adapter.port);
     if (adapters.length > 0) {
       const routes = [

@@ -1,0 +1,43 @@
+import { Client, GatewayIntentBits, Partials, type RateLimitData } from 'discord.js';
+import type { Config } from '../../src/config.js';
+
+export type DiscordConfig = NonNullable<Config['discord']>;
+
+/** Longer waits than this are not slept through: the call fails with a RateLimitError, which becomes a clear answer or a scheduled retry. */
+export const longestRateLimitWaitMs = 5_000;
+
+/**
+ * Only the intents Weaver uses. Guilds: channels, threads and roles (for permissions). GuildMessages and
+ * MessageContent (privileged): the text of question threads and prompt replies, for harvesting.
+ * GuildMessageReactions: the ✅ that marks an answer.
+ */
+export const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.MessageContent];
+
+/** Which rate-limit waits to give up on rather than sleep through; the rest are slept through and retried (and logged). */
+export function shouldRejectRateLimit(data: Pick<RateLimitData, 'route' | 'retryAfter' | 'timeToReset'>): boolean {
+  const wait = Math.max(data.retryAfter, data.timeToReset);
+  // An interaction must be answered within 3 s of the click; a longer wait only fails later, with the person still waiting.
+  if (data.route.startsWith('/interactions/')) return wait > 1_000;
+  return wait > longestRateLimitWaitMs;
+}
+
+export function createDiscordClient(config: DiscordConfig): Client {
+  return new Client({
+    intents,
+    // Reactions and edits on messages from before the last start arrive on uncached messages and channels.
+    partials: [Partials.Message, Partials.Reaction, Partials.Channel],
+    // Nothing Weaver posts pings anyone: member lists and quoted text must not notify whole servers.
+    allowedMentions: { parse: [] },
+    rest: {
+      api: config.apiUrl,
+      // @discordjs/rest sleeps through 429s by itself; beyond a few seconds we would rather say so (see errors.ts).
+      rejectOnRateLimit: shouldRejectRateLimit,
+      // 5xx answers are retried twice, each call gives up after 10 s: interaction tokens live 15 minutes, people less.
+      retries: 2,
+      timeout: 10_000,
+      // Node's own fetch, not the undici copy @discordjs/rest bundles: @slack/socket-mode loads a newer undici that
+      // replaces the process-wide dispatcher, and the older copy then cannot send file uploads through it.
+      makeRequest: (url, init) => fetch(url, init as RequestInit),
+    },
+  });
+}

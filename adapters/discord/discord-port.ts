@@ -1,0 +1,126 @@
+import { PermissionFlagsBits, Routes, type APIChannel, type APIMessage, type Client, type PermissionsBitField } from 'discord.js';
+import type { ChannelRef, UserRef } from '../../src/identity.js';
+import type { ChannelAccess, PlatformPort, PostedMessage } from '../../src/platform.js';
+import type { Reply } from '../../src/reply.js';
+import { renderPlainText } from '../../src/render-text.js';
+import { discordErrorCode, discordErrorCodes, toDeliveryError } from './errors.js';
+import { renderDiscordMessages, type DiscordMessage } from './render.js';
+
+export type RememberButtons = (reply: Reply) => Promise<void>;
+
+/** What a home channel needs, with the words Discord's server settings use for each permission. */
+const homeChannelPermissions = [
+  [PermissionFlagsBits.ViewChannel, 'View Channel'],
+  [PermissionFlagsBits.SendMessages, 'Send Messages'],
+  [PermissionFlagsBits.EmbedLinks, 'Embed Links'],
+  [PermissionFlagsBits.CreatePublicThreads, 'Create Public Threads'],
+  [PermissionFlagsBits.SendMessagesInThreads, 'Send Messages in Threads'],
+] as const;
+
+const cannotPost = 'I can’t post in this channel; give Weaver the View Channel and Send Messages permissions here, then run /cop link again.';
+
+/** The core's PlatformPort on Discord's REST API, through the client's rate-limited REST queue. */
+export function createDiscordPort(client: Client, rememberButtons: RememberButtons): PlatformPort {
+  const rest = client.rest;
+
+  async function send(channelId: string, reply: Reply): Promise<APIMessage> {
+    await rememberButtons(reply);
+    let first: APIMessage | undefined;
+    for (const message of renderDiscordMessages(reply)) {
+      const posted = (await rest.post(Routes.channelMessages(channelId), { body: toBody(message), files: message.files })) as APIMessage;
+      first ??= posted;
+    }
+    return first!;
+  }
+
+  // A thread started from a message has that message's id, so the thread is tried first and started only when missing.
+  async function sendInThread(channel: ChannelRef, threadId: string, reply: Reply): Promise<APIMessage> {
+    try {
+      return await send(threadId, reply);
+    } catch (error) {
+      if (discordErrorCode(error) !== discordErrorCodes.unknownChannel) throw error;
+    }
+    const name = (await readStarterLine(channel.channelId, threadId)) ?? (renderPlainText(reply).split('\n')[0]!.slice(0, 80).trim() || 'Replies');
+    try {
+      await rest.post(Routes.threads(channel.channelId, threadId), { body: { name, auto_archive_duration: 10080 } });
+    } catch (error) {
+      if (discordErrorCode(error) !== discordErrorCodes.threadAlreadyCreated) throw error;
+    }
+    return send(threadId, reply);
+  }
+
+  // A thread is named after the message it starts from, as Discord's own "Create Thread" does.
+  async function readStarterLine(channelId: string, messageId: string): Promise<string | undefined> {
+    try {
+      const starter = (await rest.get(Routes.channelMessage(channelId, messageId))) as APIMessage;
+      return starter.content.split('\n')[0]!.slice(0, 80).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  return {
+    platform: 'discord',
+    async postMessage(channel, message, options): Promise<PostedMessage> {
+      try {
+        const threadId = options?.threadId;
+        const posted = threadId ? await sendInThread(channel, threadId, message) : await send(channel.channelId, message);
+        return { messageId: posted.id, permalink: permalinkOf(channel.workspaceId, posted.channel_id, posted.id) };
+      } catch (error) {
+        throw toDeliveryError(error, `posting in channel ${channel.channelId}`);
+      }
+    },
+    async updateMessage(channel, messageId, message) {
+      try {
+        await rememberButtons(message);
+        // An edit replaces one message; a reply long enough to need several is cut to its first.
+        const [first] = renderDiscordMessages(message);
+        await rest.patch(Routes.channelMessage(channel.channelId, messageId), { body: { ...toBody(first!), attachments: [] }, files: first!.files });
+      } catch (error) {
+        throw toDeliveryError(error, `updating message ${messageId}`);
+      }
+    },
+    async sendDirectMessage(user: UserRef, message) {
+      try {
+        const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: user.userId } })) as APIChannel;
+        const posted = await send(dm.id, message);
+        return { messageId: posted.id, permalink: permalinkOf('@me', dm.id, posted.id) };
+      } catch (error) {
+        throw toDeliveryError(error, `sending a direct message to ${user.userId}`);
+      }
+    },
+    async prepareHomeChannel(channel): Promise<ChannelAccess> {
+      let found;
+      try {
+        found = await client.channels.fetch(channel.channelId);
+      } catch (error) {
+        const code = discordErrorCode(error);
+        if (code === discordErrorCodes.missingAccess || code === discordErrorCodes.unknownChannel || code === discordErrorCodes.missingPermissions) {
+          return { ok: false, problem: cannotPost };
+        }
+        throw toDeliveryError(error, `checking channel ${channel.channelId}`);
+      }
+      if (!found || found.isDMBased()) return { ok: false, problem: 'Run /cop link in a channel of your server, not in a direct message.' };
+      if (found.isThread()) return { ok: false, problem: 'Run /cop link in the channel itself, not in a thread: questions and prompts get their own threads there.' };
+      const me = found.guild.members.me ?? (await found.guild.members.fetchMe());
+      const missing = missingPermissions(found.permissionsFor(me));
+      if (missing.includes('View Channel') || missing.includes('Send Messages')) return { ok: false, problem: cannotPost };
+      if (missing.length > 0) {
+        return { ok: false, problem: `I can post here but lack ${missing.join(', ')}; give Weaver ${missing.length === 1 ? 'that permission' : 'those permissions'} in this channel, then run /cop link again.` };
+      }
+      return { ok: true, name: found.name };
+    },
+  };
+}
+
+function missingPermissions(granted: Readonly<PermissionsBitField> | null): string[] {
+  return homeChannelPermissions.filter(([bit]) => !granted?.has(bit)).map(([, name]) => name);
+}
+
+export function toBody(message: DiscordMessage) {
+  return { content: message.content ?? '', embeds: message.embeds, components: message.components, allowed_mentions: { parse: [] } };
+}
+
+export function permalinkOf(guildId: string, channelId: string, messageId: string): string {
+  return `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
+}

@@ -1,0 +1,52 @@
+import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
+import { DeliveryError } from '../../src/platform.js';
+
+/** Discord's JSON error codes that no retry will cure (Opcodes and Status Codes, "JSON Error Codes"). */
+export const discordErrorCodes = {
+  unknownChannel: 10003,
+  unknownMessage: 10008,
+  unknownInteraction: 10062,
+  missingAccess: 50001,
+  cannotMessageUser: 50007,
+  missingPermissions: 50013,
+  threadAlreadyCreated: 160004,
+} as const;
+
+export function discordErrorCode(error: unknown): number | undefined {
+  return error instanceof DiscordAPIError && typeof error.code === 'number' ? error.code : undefined;
+}
+
+/** Turns a failed Discord call into the DeliveryError the core understands; anything else is a bug and is returned as is. */
+export function toDeliveryError(error: unknown, what: string): unknown {
+  if (error instanceof DeliveryError) return error;
+  if (error instanceof RateLimitError) {
+    return new DeliveryError(`${what}: Discord asks us to wait ${Math.ceil(error.retryAfter / 1000)} s (rate limit on ${error.route})`, false, error.retryAfter);
+  }
+  if (error instanceof DiscordAPIError) {
+    if (error.status === 429) return new DeliveryError(`${what}: rate limited by Discord`, false);
+    return new DeliveryError(`${what}: Discord answered ${error.status} ${error.message} (code ${String(error.code)})`, error.status < 500);
+  }
+  if (error instanceof HTTPError) return new DeliveryError(`${what}: Discord answered ${error.status} after retries`, false);
+  if (error instanceof Error && (error.name === 'AbortError' || 'code' in error)) return new DeliveryError(`${what}: ${error.message}`, false);
+  return error;
+}
+
+/** An error as it may be logged: Discord errors carry request URLs with interaction and webhook tokens, which are masked. */
+export function loggableError(error: unknown): unknown {
+  if (!(error instanceof DiscordAPIError || error instanceof HTTPError || error instanceof RateLimitError)) return error;
+  const url = 'url' in error ? String(error.url).replace(/\/(interactions\/\d+|webhooks\/\d+)\/[^/?]+/, '/$1/[token]') : undefined;
+  const code = error instanceof DiscordAPIError ? error.code : undefined;
+  const status = error instanceof RateLimitError ? 429 : error.status;
+  return { type: error.name, message: error.message, code, status, method: error.method, url };
+}
+
+/** One sentence for the person at the keyboard when Weaver cannot start on Discord; never the token, never a stack. */
+export function describeStartFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/invalid token|401/i.test(message)) return 'Discord refused DISCORD_TOKEN: copy the bot token again from the Developer Portal (Bot, Reset Token).';
+  if (/disallowed intents/i.test(message)) {
+    return 'Discord refused the Message Content intent: turn it on in the Developer Portal (Bot, Privileged Gateway Intents).';
+  }
+  if (/ECONNREFUSED|ENOTFOUND|fetch failed|timed out/i.test(message)) return `Weaver cannot reach Discord at DISCORD_API_URL (${message}).`;
+  return `Weaver could not connect to Discord: ${message}`;
+}

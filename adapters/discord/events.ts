@@ -1,0 +1,112 @@
+import { Events, type Client } from 'discord.js';
+import type { Logger } from 'pino';
+import type { Services } from '../../src/commands/define.js';
+import { handleInbound, type InboundEvent, type InboundListener } from '../../src/inbound.js';
+import type { PlatformPort } from '../../src/platform.js';
+import { loggableError } from './errors.js';
+import { locateMessage } from './locate.js';
+
+export type EventDeps = Readonly<{
+  client: Client;
+  services: Services;
+  listeners: readonly InboundListener[];
+  log: Logger;
+  /** Where replies the listeners give the person who acted are sent: Discord has no ephemeral messages outside interactions. */
+  port: PlatformPort;
+}>;
+
+const checkMark = '✅';
+
+/** Feeds the conversation in servers to the core's listeners: messages, edits, deletions and ✅ reactions. */
+export function followConversations(deps: EventDeps): void {
+  const { client } = deps;
+  const seen = createRecentSet(2000);
+  const run = (what: string, work: () => Promise<void>) => {
+    work().catch((error: unknown) => deps.log.error({ err: loggableError(error), event: what }, 'Discord event failed'));
+  };
+
+  client.on(Events.MessageCreate, (message) =>
+    run('message', async () => {
+      // Bots, webhooks and system notices are not members speaking.
+      if (!message.inGuild() || message.author.bot || message.webhookId || message.system) return;
+      // A resumed session can replay a message; the core's writes are idempotent, this only saves the work.
+      if (!seen.add(`message:${message.id}`)) return;
+      const place = await locateMessage(client, message.guildId, message.channelId);
+      await deliver(deps, message.author.id, message.guildId, {
+        kind: 'message',
+        message: {
+          ...place,
+          messageId: message.id,
+          author: { platform: 'discord', workspaceId: message.guildId, userId: message.author.id },
+          authorName: message.member?.displayName ?? message.author.globalName ?? message.author.username,
+          text: message.content,
+          at: message.createdTimestamp,
+          permalink: message.url,
+        },
+      });
+    }),
+  );
+
+  client.on(Events.MessageUpdate, (old, message) =>
+    run('edited', async () => {
+      const guildId = message.guildId;
+      if (!guildId || message.author?.bot || typeof message.content !== 'string') return;
+      // Discord also sends an update when a link preview appears; only a change of text is an edit.
+      if (!old.partial && old.content === message.content) return;
+      const { channel } = await locateMessage(client, guildId, message.channelId);
+      const at = message.editedTimestamp ?? deps.services.clock.now();
+      await deliver(deps, undefined, guildId, { kind: 'edited', channel, messageId: message.id, text: message.content, at });
+    }),
+  );
+
+  client.on(Events.MessageDelete, (message) =>
+    run('deleted', async () => {
+      if (!message.guildId) return;
+      const { channel } = await locateMessage(client, message.guildId, message.channelId);
+      await deliver(deps, undefined, message.guildId, { kind: 'deleted', channel, messageId: message.id });
+    }),
+  );
+
+  client.on(Events.MessageReactionAdd, (reaction, user) =>
+    run('reaction', async () => {
+      if (reaction.emoji.name !== checkMark || user.bot) return;
+      const message = reaction.message;
+      if (!message.guildId) return;
+      if (!seen.add(`reaction:${message.id}:${user.id}`)) return;
+      const place = await locateMessage(client, message.guildId, message.channelId);
+      await deliver(deps, user.id, message.guildId, {
+        kind: 'reaction',
+        ...place,
+        messageId: message.id,
+        user: { platform: 'discord', workspaceId: message.guildId, userId: user.id },
+        emoji: 'white_check_mark',
+        at: deps.services.clock.now(),
+      });
+    }),
+  );
+}
+
+async function deliver(deps: EventDeps, actorId: string | undefined, guildId: string, event: InboundEvent): Promise<void> {
+  const replies = await handleInbound(deps.services, deps.listeners, event);
+  if (!actorId) return;
+  for (const reply of replies) {
+    try {
+      await deps.port.sendDirectMessage({ platform: 'discord', workspaceId: guildId, userId: actorId }, reply);
+    } catch (error) {
+      deps.log.warn({ err: loggableError(error), user: actorId }, 'Could not send a direct message about a conversation event');
+    }
+  }
+}
+
+/** Remembers the last `size` keys; `add` is false for a key already there. */
+function createRecentSet(size: number) {
+  const keys = new Set<string>();
+  return {
+    add(key: string): boolean {
+      if (keys.has(key)) return false;
+      keys.add(key);
+      if (keys.size > size) keys.delete(keys.values().next().value!);
+      return true;
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { Events, RESTEvents, type Client } from 'discord.js';
+import type { Logger } from 'pino';
+import type { CommandTable, Services } from '../../src/commands/define.js';
+import type { InboundListener } from '../../src/inbound.js';
+import type { AdapterHandle } from '../../src/start.js';
+import { createButtonStore } from './button-store.js';
+import { createDiscordClient, type DiscordConfig } from './client.js';
+import { createDiscordPort } from './discord-port.js';
+import { describeStartFailure, loggableError, toDeliveryError } from './errors.js';
+import { followConversations } from './events.js';
+import { handleInteraction } from './interactions.js';
+import { registerCommands } from './register.js';
+
+export type DiscordOptions = Readonly<{
+  config: DiscordConfig;
+  services: Services;
+  commands: CommandTable;
+  listeners: readonly InboundListener[];
+  log: Logger;
+  /** How long a command may take before its interaction is deferred; 1.5 s leaves room within Discord's 3 s. */
+  deferAfterMs?: number;
+  /** How long the first connection may take before the start fails. */
+  connectTimeoutMs?: number;
+}>;
+
+/** Logs the bot in, registers its commands when they changed, and answers interactions and conversation events until stopped. */
+export async function startDiscord(options: DiscordOptions): Promise<AdapterHandle> {
+  const { config, services, commands, log } = options;
+  const client = createDiscordClient(config);
+  const buttons = createButtonStore(services);
+  const port = createDiscordPort(client, buttons.remember);
+  watchConnection(client, log);
+
+  const deps = { client, services, commands, listeners: options.listeners, log, deferAfterMs: options.deferAfterMs ?? 1500, buttons };
+  client.on(Events.InteractionCreate, (interaction) => void handleInteraction(deps, interaction));
+  followConversations({ client, services, listeners: options.listeners, log, port });
+
+  try {
+    await connect(client, config.token, options.connectTimeoutMs ?? 60_000);
+  } catch (error) {
+    await client.destroy();
+    throw new Error(describeStartFailure(error));
+  }
+  log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'Discord connected');
+
+  try {
+    const outcome = await registerCommands(client.rest, services.db, commands, config, { now: services.clock.now() });
+    if (outcome.registered) log.info(outcome, 'Discord commands registered');
+  } catch (error) {
+    // The bot still follows conversations; the next start tries the registration again.
+    log.error({ err: toDeliveryError(error, 'registering /cop') }, 'Discord commands could not be registered; run npm run register to retry');
+  }
+  return { port, routes: [], stop: () => client.destroy() };
+}
+
+async function connect(client: Client, token: string, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  let onShardError: ((error: Error) => void) | undefined;
+  const failed = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Discord did not answer within ${timeoutMs / 1000} s (timed out)`)), timeoutMs);
+    onShardError = reject;
+    client.once(Events.ShardError, onShardError);
+  });
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+  const login = client.login(token);
+  // When `failed` wins the race, the login's own rejection that may follow is expected, not unhandled.
+  login.catch(() => undefined);
+  try {
+    await Promise.race([Promise.all([login, ready]), failed]);
+  } finally {
+    clearTimeout(timer);
+    if (onShardError) client.off(Events.ShardError, onShardError);
+  }
+}
+
+// discord.js reconnects and resumes by itself; these lines say what happened, and 'error' must have a listener.
+function watchConnection(client: Client, log: Logger): void {
+  client.on(Events.Error, (error) => log.error({ err: loggableError(error) }, 'Discord client error'));
+  client.on(Events.Warn, (message) => log.warn({ message }, 'Discord warning'));
+  client.on(Events.ShardDisconnect, (event, shard) => log.warn({ code: event.code, shard }, 'Discord gateway disconnected for good'));
+  client.on(Events.ShardReconnecting, (shard) => log.info({ shard }, 'Discord gateway reconnecting'));
+  client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, 'Discord gateway resumed'));
+  client.on(Events.ShardError, (error, shard) => log.warn({ err: error, shard }, 'Discord gateway error'));
+  client.rest.on(RESTEvents.RateLimited, (info) =>
+    log.warn({ route: info.route, method: info.method, retryAfterMs: info.retryAfter, global: info.global }, 'Discord rate limit; waiting before retrying'),
+  );
+}

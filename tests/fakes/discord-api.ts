@@ -1,0 +1,294 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FakeGateway, privilegedIntents } from './discord-gateway.js';
+import { botUser, createGuildPayload, ids, snowflakes, type FakeChannel } from './discord-world.js';
+
+export type RecordedCall = Readonly<{
+  method: string;
+  /** Without the `/api/v10` prefix, decoded: `/channels/123/messages`, `/webhooks/1/tok/messages/@original`. */
+  path: string;
+  query: URLSearchParams;
+  /** The JSON body, or a multipart body's `payload_json`. */
+  body: any;
+  /** Names of the files of a multipart body. */
+  files: string[];
+  authorized: boolean;
+  status: number;
+}>;
+
+export type ScriptedFailure = {
+  method?: string;
+  path: RegExp;
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** How many matching calls fail; once by default. */
+  times?: number;
+};
+
+type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
+
+export const interactionLimitMs = 3000;
+
+/**
+ * A local Discord: the REST routes Weaver's adapter uses, and a gateway, on 127.0.0.1. Each REST call is
+ * recorded; failures can be scripted (429 with Retry-After, Missing Access…); interactions must be answered
+ * within Discord's 3 seconds, or the callback is refused as Discord refuses it.
+ *
+ * Usage: `startWeaverOnFakeDiscord()` (discord-session.ts) starts Weaver on it as `npm start` does. Then
+ * `fake.gateway.dispatch('MESSAGE_CREATE', messagePayload(...))` sends an event, `fake.interact(payload)` an
+ * interaction (builders in discord-payloads.ts), and `await fake.waitForCall(test)` settles on the bot's answer.
+ */
+export class FakeDiscord {
+  readonly calls: RecordedCall[] = [];
+  readonly registered = new Map<string, unknown[]>();
+  readonly channels = new Map<string, FakeChannel>();
+  readonly gateway: FakeGateway;
+  private readonly failures: ScriptedFailure[] = [];
+  private readonly callWaiters: { test(call: RecordedCall): boolean; resolve(call: RecordedCall): void }[] = [];
+  private readonly interactions = new Map<string, { dispatchedAt: number; channelId: string; acknowledged: boolean; original?: Record<string, unknown> }>();
+
+  private constructor(
+    private readonly server: Server,
+    readonly baseUrl: string,
+    readonly token: string,
+    allowedPrivilegedIntents: number,
+  ) {
+    for (const channel of createGuildPayload().channels) this.channels.set(channel.id, { ...channel, messages: [] });
+    this.gateway = new FakeGateway({
+      token,
+      heartbeatIntervalMs: 1000,
+      allowedPrivilegedIntents,
+      resumeUrl: `${baseUrl.replace('http', 'ws')}/gateway-resume`,
+      ready: () => ({ user: botUser, guilds: [{ id: ids.guild, unavailable: true }], application: { id: ids.application, flags: 0 }, private_channels: [] }),
+      afterReady: () => [{ t: 'GUILD_CREATE', d: { ...createGuildPayload(), channels: [...this.channels.values()].filter((c) => c.type !== 1 && c.type !== 11).map(({ messages: _m, botDenied: _b, ...c }) => c) } }],
+    });
+  }
+
+  /** `allowedPrivilegedIntents` defaults to all of them, as if every switch on the Bot page were on. */
+  static async start(options: { token?: string; allowedPrivilegedIntents?: number } = {}): Promise<FakeDiscord> {
+    let fake: FakeDiscord | undefined;
+    const server = createServer((request, response) => void fake!.handle(request, response));
+    server.on('upgrade', (request, socket, head) => fake!.gateway.handleUpgrade(request, socket, head));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    fake = new FakeDiscord(server, `http://127.0.0.1:${port}`, options.token ?? 'fake-bot-token', options.allowedPrivilegedIntents ?? privilegedIntents);
+    return fake;
+  }
+
+  /** DISCORD_API_URL for the bot. */
+  get apiUrl(): string {
+    return `${this.baseUrl}/api`;
+  }
+
+  /** Makes the next matching calls fail as scripted. */
+  failNext(failure: ScriptedFailure): void {
+    this.failures.push({ times: 1, ...failure });
+  }
+
+  /** The first call, from `fromIndex` on, that matches; waits for it if it has not arrived yet. */
+  waitForCall(test: (call: RecordedCall) => boolean, fromIndex = 0): Promise<RecordedCall> {
+    const found = this.calls.slice(fromIndex).find(test);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve) => this.callWaiters.push({ test, resolve }));
+  }
+
+  /** Sends INTERACTION_CREATE and starts Discord's 3-second clock for it. */
+  interact(interaction: { id: string; token: string; channel_id?: string }): void {
+    this.interactions.set(interaction.token, { dispatchedAt: Date.now(), channelId: interaction.channel_id ?? ids.homeChannel, acknowledged: false });
+    this.gateway.dispatch('INTERACTION_CREATE', interaction);
+  }
+
+  /** Calls made for one interaction (its callback, then edits and follow-ups of its webhook), in order. */
+  interactionCalls(token: string): RecordedCall[] {
+    return this.calls.filter((call) => call.path.includes(`/${token}/`) || call.path.endsWith(`/${token}`));
+  }
+
+  async close(): Promise<void> {
+    await this.gateway.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', this.baseUrl);
+    const path = decodeURIComponent(url.pathname.replace(/^\/api\/v\d+/, ''));
+    const method = request.method ?? 'GET';
+    const { body, files } = parseBody(request.headers['content-type'] ?? '', await readBody(request));
+    const authorized = request.headers.authorization === `Bot ${this.token}`;
+    const answer = this.scriptedFailure(method, path) ?? this.route(method, path, body, authorized);
+    const call: RecordedCall = { method, path, query: url.searchParams, body, files, authorized, status: answer.status };
+    this.calls.push(call);
+    const headers = { ...(answer.body === undefined ? {} : { 'content-type': 'application/json' }), ...answer.headers };
+    response.writeHead(answer.status, headers).end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
+    for (const waiter of this.callWaiters.filter((w) => w.test(call))) {
+      this.callWaiters.splice(this.callWaiters.indexOf(waiter), 1);
+      waiter.resolve(call);
+    }
+  }
+
+  private scriptedFailure(method: string, path: string): Answer | undefined {
+    const failure = this.failures.find((f) => (f.method ?? method) === method && f.path.test(path));
+    if (!failure) return undefined;
+    if (--failure.times! <= 0) this.failures.splice(this.failures.indexOf(failure), 1);
+    return { status: failure.status, body: failure.body ?? { message: 'Scripted failure', code: 0 }, headers: failure.headers };
+  }
+
+  private route(method: string, path: string, body: any, authorized: boolean): Answer {
+    const parts = path.split('/').filter(Boolean);
+    const key = `${method} /${parts.map((part) => (/^\d{17,20}$/.test(part) ? ':id' : part)).join('/')}`;
+    // Interaction callbacks and webhooks are authorized by their token, every other route by the bot token.
+    const byToken = parts[0] === 'interactions' || parts[0] === 'webhooks';
+    if (!byToken && !authorized) return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
+    switch (true) {
+      case key === 'GET /gateway/bot':
+        return ok({ url: `${this.baseUrl.replace('http', 'ws')}/gateway`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
+      case key === 'GET /users/@me':
+        return ok(botUser);
+      case key === 'PUT /applications/:id/commands' || key === 'PUT /applications/:id/guilds/:id/commands': {
+        const scope = parts[3] ?? 'global';
+        const commands = (body as unknown[]).map((command) => ({ id: snowflakes.next(), application_id: ids.application, version: snowflakes.next(), ...(command as object) }));
+        this.registered.set(scope, commands);
+        return ok(commands);
+      }
+      case parts[0] === 'interactions' && parts[3] === 'callback':
+        return this.acknowledge(parts[2]!, body);
+      case parts[0] === 'webhooks':
+        return this.webhook(method, parts[2]!, parts.slice(3), body);
+      case key === 'GET /channels/:id': {
+        const channel = this.channels.get(parts[1]!);
+        if (!channel) return unknownChannel;
+        if (channel.botDenied) return missingAccess;
+        const { messages: _messages, botDenied: _denied, ...rest } = channel;
+        return ok(rest);
+      }
+      case key === 'GET /guilds/:id/members/:id': {
+        const member = createGuildPayload().members.find((m) => m.user.id === parts[3]);
+        return member ? ok(member) : { status: 404, body: { message: 'Unknown Member', code: 10007 } };
+      }
+      case key === 'POST /channels/:id/messages':
+        return this.createMessage(parts[1]!, body);
+      case key === 'GET /channels/:id/messages/:id': {
+        const message = this.channels.get(parts[1]!)?.messages.find((m) => m.id === parts[3]);
+        return message ? ok(message) : { status: 404, body: { message: 'Unknown Message', code: 10008 } };
+      }
+      case key === 'PATCH /channels/:id/messages/:id': {
+        const message = this.channels.get(parts[1]!)?.messages.find((m) => m.id === parts[3]);
+        if (!message) return { status: 404, body: { message: 'Unknown Message', code: 10008 } };
+        Object.assign(message, body, { edited_timestamp: new Date().toISOString() });
+        return ok(message);
+      }
+      case key === 'POST /channels/:id/messages/:id/threads':
+        return this.startThread(parts[1]!, parts[3]!, body);
+      case key === 'POST /users/@me/channels': {
+        const recipient = String((body as { recipient_id?: string }).recipient_id);
+        const id = `9${recipient.slice(1)}`;
+        if (!this.channels.has(id)) this.channels.set(id, { id, type: 1, name: null, recipients: [{ id: recipient, username: 'member', discriminator: '0', avatar: null, global_name: null }], messages: [] });
+        const { messages: _messages, ...dm } = this.channels.get(id)!;
+        return ok(dm);
+      }
+      default:
+        return { status: 404, body: { message: '404: Not Found', code: 0 } };
+    }
+  }
+
+  private acknowledge(token: string, body: { type: number; data?: Record<string, unknown> }): Answer {
+    const state = this.interactions.get(token);
+    if (!state || Date.now() - state.dispatchedAt > interactionLimitMs) return { status: 404, body: { message: 'Unknown interaction', code: 10062 } };
+    if (state.acknowledged) return { status: 400, body: { message: 'Interaction has already been acknowledged.', code: 40060 } };
+    state.acknowledged = true;
+    state.original = { ...this.messageFrom(state.channelId, body.data ?? {}), interaction_callback_type: body.type };
+    return { status: 204 };
+  }
+
+  private webhook(method: string, token: string, rest: string[], body: Record<string, unknown>): Answer {
+    const state = this.interactions.get(token);
+    if (!state?.acknowledged) return { status: 404, body: { message: 'Unknown Webhook', code: 10015 } };
+    if (rest[0] === 'messages' && rest[1] === '@original') {
+      if (method === 'PATCH') Object.assign(state.original!, body);
+      return ok(state.original);
+    }
+    if (method === 'POST' && rest.length === 0) return ok(this.messageFrom(state.channelId, body));
+    return { status: 404, body: { message: 'Unknown Message', code: 10008 } };
+  }
+
+  private createMessage(channelId: string, body: Record<string, unknown>): Answer {
+    const channel = this.channels.get(channelId);
+    if (!channel) return unknownChannel;
+    if (channel.botDenied) return missingAccess;
+    const message = this.messageFrom(channelId, body);
+    channel.messages.push(message);
+    return ok(message);
+  }
+
+  private startThread(channelId: string, messageId: string, body: { name?: string }): Answer {
+    const parent = this.channels.get(channelId);
+    if (!parent) return unknownChannel;
+    if (this.channels.has(messageId)) return { status: 400, body: { message: 'A thread has already been created for this message', code: 160004 } };
+    // A thread started from a message takes that message's id, as on Discord.
+    const thread: FakeChannel = {
+      id: messageId,
+      type: 11,
+      guild_id: ids.guild,
+      parent_id: channelId,
+      name: body.name ?? 'thread',
+      owner_id: ids.bot,
+      thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false },
+      member_count: 1,
+      message_count: 0,
+      messages: [],
+    };
+    this.channels.set(thread.id, thread);
+    const { messages: _messages, ...payload } = thread;
+    this.gateway.dispatch('THREAD_CREATE', { ...payload, newly_created: true });
+    return { status: 201, body: payload };
+  }
+
+  private messageFrom(channelId: string, body: Record<string, unknown>): Record<string, unknown> & { id: string } {
+    return {
+      id: snowflakes.next(),
+      channel_id: channelId,
+      guild_id: ids.guild,
+      author: botUser,
+      content: '',
+      embeds: [],
+      components: [],
+      attachments: [],
+      mentions: [],
+      mention_roles: [],
+      mention_everyone: false,
+      pinned: false,
+      tts: false,
+      type: 0,
+      flags: 0,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      ...body,
+    };
+  }
+}
+
+const ok = (body: unknown): Answer => ({ status: 200, body });
+const unknownChannel: Answer = { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
+const missingAccess: Answer = { status: 403, body: { message: 'Missing Access', code: 50001 } };
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function parseBody(contentType: string, raw: Buffer): { body: any; files: string[] } {
+  if (raw.length === 0) return { body: undefined, files: [] };
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  if (!boundary) return { body: JSON.parse(raw.toString('utf8')), files: [] };
+  let body: unknown;
+  const files: string[] = [];
+  for (const part of raw.toString('utf8').split(`--${boundary[1] ?? boundary[2]}`)) {
+    const name = /name="([^"]+)"/.exec(part)?.[1];
+    const filename = /filename="([^"]+)"/.exec(part)?.[1];
+    if (filename) files.push(filename);
+    else if (name === 'payload_json') body = JSON.parse(part.slice(part.indexOf('\r\n\r\n') + 4).replace(/\r\n$/, ''));
+  }
+  return { body, files };
+}

@@ -1,0 +1,58 @@
+import { manualClock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config.js';
+import { startWeaver, type RunningWeaver } from '../../src/start.js';
+import { silentLog, tempDatabasePath } from '../support/harness.js';
+import { FakeDiscord, type RecordedCall } from './discord-api.js';
+import { slashCommand, type OptionValue } from './discord-payloads.js';
+import { ids, type Person } from './discord-world.js';
+
+export type DiscordSession = Awaited<ReturnType<typeof startWeaverOnFakeDiscord>>;
+
+/** Weaver started as `npm start` starts it (startWeaver), on a fresh database, connected to a fresh fake Discord. */
+export async function startWeaverOnFakeDiscord(env: Record<string, string> = {}) {
+  const fake = await FakeDiscord.start();
+  const loaded = loadConfig({
+    DATABASE_PATH: tempDatabasePath(),
+    PORT: '0',
+    DISCORD_TOKEN: fake.token,
+    DISCORD_APPLICATION_ID: ids.application,
+    DISCORD_API_URL: fake.apiUrl,
+    DISCORD_GUILD_ID: ids.guild,
+    ...env,
+  });
+  if (!loaded.ok) throw new Error(loaded.errors.join('; '));
+  const clock = manualClock('2026-11-23T10:00:00Z');
+  let weaver: RunningWeaver;
+  try {
+    weaver = await startWeaver(loaded.config, { log: silentLog, clock });
+  } catch (error) {
+    await fake.close();
+    throw error;
+  }
+
+  /** Sends an interaction and settles with Discord's record of its callback, once it has arrived. */
+  async function interact(interaction: { id: string; token: string }): Promise<RecordedCall> {
+    const from = fake.calls.length;
+    fake.interact(interaction);
+    return fake.waitForCall((call) => call.path === `/interactions/${interaction.id}/${interaction.token}/callback`, from);
+  }
+
+  /** Types `/cop <path>` with options as `person`; settles with the callback (the answer, or the deferral). */
+  async function cop(person: Person, path: readonly string[], options: Record<string, OptionValue> = {}, where: { channelId?: string; channelName?: string } = {}) {
+    const interaction = slashCommand(person, path, options, where);
+    const callback = await interact(interaction);
+    return { interaction, callback, data: callback.body?.data as { content: string; flags?: number; embeds?: any[]; components?: any[] } };
+  }
+
+  return {
+    fake,
+    weaver,
+    clock,
+    interact,
+    cop,
+    async stop() {
+      await weaver.stop();
+      await fake.close();
+    },
+  };
+}
