@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isValidTimeZone } from './time.js';
 import { parseAdmins, type AdminId } from './identity.js';
+import { parseDuration } from './duration.js';
 
 const optionalText = z.string().trim().min(1).optional();
 
@@ -33,6 +34,17 @@ const schema = z
     DEFAULT_TIMEZONE: z.string().default('UTC').refine(isValidTimeZone, 'must be an IANA time zone such as Europe/London'),
     CORE_LIMIT: z.coerce.number().int().min(1).max(100).default(1),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    HARVEST_REMINDER_DELAY: z
+      .string()
+      .default('24h')
+      .transform((value, ctx) => {
+        const ms = parseDuration(value, { min: 60_000, max: 30 * 86_400_000 });
+        if (ms === undefined) {
+          ctx.addIssue({ code: 'custom', message: 'must be a duration from 1m to 30d, e.g. 90m, 24h or 2d' });
+          return z.NEVER;
+        }
+        return ms;
+      }),
   })
   .superRefine((env, ctx) => {
     if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
@@ -55,6 +67,8 @@ export type Config = Readonly<{
   defaultTimezone: string;
   coreLimit: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** How long a question thread with replies waits for a marked answer before the asker is reminded. */
+  harvestReminderDelayMs: number;
 }>;
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -82,6 +96,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     defaultTimezone: e.DEFAULT_TIMEZONE,
     coreLimit: e.CORE_LIMIT,
     logLevel: e.LOG_LEVEL,
+    harvestReminderDelayMs: e.HARVEST_REMINDER_DELAY,
   };
   return { ok: true, config: Object.freeze(config) };
 }

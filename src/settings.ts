@@ -5,4 +5,5 @@ export type CoreSettings = Readonly<{
   admins: readonly AdminId[];
   coreLimit: number;
   defaultTimezone: string;
+  harvestReminderDelayMs: number;
 }>;

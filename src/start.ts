@@ -46,7 +46,12 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
     clock: options.clock ?? systemClock,
     log,
     platforms,
-    settings: { admins: config.admins, coreLimit: config.coreLimit, defaultTimezone: config.defaultTimezone },
+    settings: {
+      admins: config.admins,
+      coreLimit: config.coreLimit,
+      defaultTimezone: config.defaultTimezone,
+      harvestReminderDelayMs: config.harvestReminderDelayMs,
+    },
   };
 
   const adapters: AdapterHandle[] = [];

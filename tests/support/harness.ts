@@ -21,7 +21,9 @@ export function tempDatabasePath(): string {
 export type TestWorld = Awaited<ReturnType<typeof createTestWorld>>;
 
 /** A real migrated SQLite file, a manual clock, and a way to type commands as anyone. */
-export async function createTestWorld(options: { admins?: AdminId[]; coreLimit?: number; now?: string; ports?: PlatformPort[] } = {}) {
+export async function createTestWorld(
+  options: { admins?: AdminId[]; coreLimit?: number; now?: string; ports?: PlatformPort[]; harvestReminderDelayMs?: number } = {},
+) {
   const db = await openMigratedDatabase(tempDatabasePath());
   const clock = manualClock(options.now ?? '2026-11-23T10:00:00Z');
   const services: Services = {
@@ -29,7 +31,12 @@ export async function createTestWorld(options: { admins?: AdminId[]; coreLimit?:
     clock,
     log: silentLog,
     platforms: new Map<Platform, PlatformPort>((options.ports ?? []).map((port) => [port.platform, port])),
-    settings: { admins: options.admins ?? [{ platform: 'console', userId: 'admin' }], coreLimit: options.coreLimit ?? 1, defaultTimezone: 'Europe/London' },
+    settings: {
+      admins: options.admins ?? [{ platform: 'console', userId: 'admin' }],
+      coreLimit: options.coreLimit ?? 1,
+      defaultTimezone: 'Europe/London',
+      harvestReminderDelayMs: options.harvestReminderDelayMs ?? 86_400_000,
+    },
   };
 
   /** Runs a command line as `user` (on the console, in #general unless another channel is given). */
