@@ -106,16 +106,15 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create trigger harvest_fts_delete after delete on harvest_message when old.harvested = 1 begin
     insert into harvest_fts(harvest_fts, rowid, text, fts_scope) values ('delete', old.id, old.text, 'c' || old.community_id);
   end`.execute(db);
-  await sql`create trigger harvest_fts_update_old after update of text, harvested, community_id on harvest_message when old.harvested = 1 begin
-    insert into harvest_fts(harvest_fts, rowid, text, fts_scope) values ('delete', old.id, old.text, 'c' || old.community_id);
-  end`.execute(db);
-  await sql`create trigger harvest_fts_update_new after update of text, harvested, community_id on harvest_message when new.harvested = 1 begin
-    insert into harvest_fts(rowid, text, fts_scope) values (new.id, new.text, 'c' || new.community_id);
+  // One trigger, so that the old entry always goes before the new one with the same rowid comes in.
+  await sql`create trigger harvest_fts_update after update of text, harvested, community_id on harvest_message begin
+    insert into harvest_fts(harvest_fts, rowid, text, fts_scope) select 'delete', old.id, old.text, 'c' || old.community_id where old.harvested = 1;
+    insert into harvest_fts(rowid, text, fts_scope) select new.id, new.text, 'c' || new.community_id where new.harvested = 1;
   end`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const trigger of ['practice_fts_insert', 'practice_fts_delete', 'practice_fts_update', 'harvest_fts_insert', 'harvest_fts_delete', 'harvest_fts_update_old', 'harvest_fts_update_new']) {
+  for (const trigger of ['practice_fts_insert', 'practice_fts_delete', 'practice_fts_update', 'harvest_fts_insert', 'harvest_fts_delete', 'harvest_fts_update']) {
     await sql.raw(`drop trigger if exists ${trigger}`).execute(db);
   }
   await sql`drop table if exists practice_fts`.execute(db);

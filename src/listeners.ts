@@ -1,4 +1,5 @@
+import { captureHarvest } from './harvest/capture.js';
 import type { InboundListener } from './inbound.js';
 
 // Every part of the core that follows conversations in home channels, in the order they hear each event.
-export const inboundListeners: readonly InboundListener[] = [];
+export const inboundListeners: readonly InboundListener[] = [captureHarvest];

@@ -1,8 +1,10 @@
 import { coordinator, create, info, link, list, set } from './community-commands.js';
+import { ask } from './ask-command.js';
 import { createCommandTable } from './define.js';
+import { search, who } from './harvest-commands.js';
 import { help } from './help.js';
 import { join, leave, members, mine } from './membership-commands.js';
 import { share } from './practice-commands.js';
 
 // Every /cop subcommand, in the order help lists them. Text parsing, Discord registration and help all come from here.
-export const commands = createCommandTable([help, list, info, join, leave, mine, members, share, create, set, link, coordinator]);
+export const commands = createCommandTable([help, list, info, join, leave, mine, members, share, ask, search, who, create, set, link, coordinator]);
