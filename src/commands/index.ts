@@ -5,6 +5,7 @@ import { search, who } from './harvest-commands.js';
 import { help } from './help.js';
 import { join, leave, members, mine } from './membership-commands.js';
 import { share } from './practice-commands.js';
+import { forget, privacy } from './privacy-commands.js';
 
 // Every /cop subcommand, in the order help lists them. Text parsing, Discord registration and help all come from here.
-export const commands = createCommandTable([help, list, info, join, leave, mine, members, share, ask, search, who, create, set, link, coordinator]);
+export const commands = createCommandTable([help, list, info, join, leave, mine, members, share, ask, search, who, privacy, forget, create, set, link, coordinator]);
