@@ -14,22 +14,24 @@ const shownExperts = 5;
 /** What a list of hits needs to be shown: communities, authors, and the question of each thread. */
 async function loadHitContext(db: Db, hits: readonly KnowledgeHit[]) {
   const ids = (pick: (hit: KnowledgeHit) => number | undefined) => [...new Set(hits.map(pick).filter((id): id is number => id !== undefined))];
+  const threadIds = ids((h) => h.threadId);
   const [communities, members, questions] = await Promise.all([
     ids((h) => h.communityId).length ? db.selectFrom('community').selectAll().where('id', 'in', ids((h) => h.communityId)).execute() : [],
     ids((h) => h.memberId).length ? db.selectFrom('member').selectAll().where('id', 'in', ids((h) => h.memberId)).execute() : [],
-    ids((h) => h.threadId).length
+    threadIds.length
       ? db
           .selectFrom('harvest_message')
-          .select(['thread_id', 'text', 'permalink'])
-          .where('role', '=', 'question')
-          .where('thread_id', 'in', ids((h) => h.threadId))
+          .select(['thread_id', 'role', 'text', 'permalink'])
+          .where('role', 'in', ['question', 'answer'])
+          .where('thread_id', 'in', threadIds)
           .execute()
       : [],
   ]);
   return {
     community: new Map<number, Community>(communities.map((c) => [c.id, c])),
     member: new Map<number, Member>(members.map((m) => [m.id, m])),
-    question: new Map(questions.map((q) => [q.thread_id, q])),
+    question: new Map(questions.filter((q) => q.role === 'question').map((q) => [q.thread_id, q])),
+    answer: new Map(questions.filter((q) => q.role === 'answer').map((q) => [q.thread_id, q])),
   };
 }
 
@@ -62,9 +64,11 @@ export const search = defineCommand({
       const hitCommunity = context.community.get(hit.communityId);
       const zone = hitCommunity?.timezone ?? ctx.settings.defaultTimezone;
       const question = hit.threadId === undefined ? undefined : context.question.get(hit.threadId);
+      const answerOf = hit.threadId === undefined ? undefined : context.answer.get(hit.threadId);
       const body: RichText = [
         ...(question && hit.role !== 'question' ? rich`Q: ${shorten(question.text, 120)}\n` : []),
         ...snippetSpans(snippets[hit.source].get(hit.id) ?? shorten(hit.text, 200)),
+        ...(hit.role === 'question' && answerOf ? rich`\n✅ ${shorten(answerOf.text, 160)}` : []),
         '\n',
         ...sourceLine(hit, context.member.get(hit.memberId), zone, question?.permalink),
       ];
