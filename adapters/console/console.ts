@@ -1,8 +1,10 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { CommandTable, Invocation, Services } from '../../src/commands/define.js';
 import { executeText } from '../../src/commands/run.js';
-import type { Button } from '../../src/reply.js';
+import type { Attachment, Button } from '../../src/reply.js';
 import { renderPlainText } from '../../src/render-text.js';
 
 export const localAdmin = 'admin';
@@ -17,6 +19,8 @@ export type ConsoleOptions = Readonly<{
   as?: string;
   channel?: string;
   interactive: boolean;
+  /** Where attachments (e.g. /cop export's Markdown) are saved; ./exports by default. */
+  exportDirectory?: string;
 }>;
 
 const consoleHelp = `Type a /cop command (the /cop is optional), e.g. "join outreach tier:core".
@@ -48,6 +52,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     const reply = await executeText(services, commands, invocation, line);
     buttons = reply.buttons;
     write(renderPlainText(reply));
+    if (reply.attachment) write(`Saved to ${await saveAttachment(reply.attachment, options.exportDirectory ?? 'exports')}`);
   };
   for await (const rawLine of lines) {
     const line = rawLine.trim();
@@ -69,4 +74,13 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     }
   }
   lines.close();
+}
+
+/** The console has no chat to attach a file to: it is written to disk, under a name that cannot leave the directory. */
+async function saveAttachment(attachment: Attachment, directory: string): Promise<string> {
+  const name = basename(attachment.filename).replace(/[^\w.-]/g, '_').replace(/^\.+/, '') || 'attachment';
+  await mkdir(directory, { recursive: true });
+  const path = join(directory, name);
+  await writeFile(path, attachment.content, 'utf8');
+  return resolve(path);
 }

@@ -6,6 +6,7 @@ import { help } from './help.js';
 import { join, leave, members, mine } from './membership-commands.js';
 import { share } from './practice-commands.js';
 import { forget, privacy } from './privacy-commands.js';
+import { digest, exportCommand, stats } from './report-commands.js';
 
 // Every /cop subcommand, in the order help lists them. Text parsing, Discord registration and help all come from here.
-export const commands = createCommandTable([help, list, info, join, leave, mine, members, share, ask, search, who, privacy, forget, create, set, link, coordinator]);
+export const commands = createCommandTable([help, list, info, join, leave, mine, members, share, ask, search, who, digest, stats, privacy, forget, create, set, link, coordinator, exportCommand]);
