@@ -5,9 +5,10 @@ import type { HarvestRole } from './storage/schema.js';
 // Each term is quoted, so that FTS5 reads the user's text as words: never NEAR, AND, *, -, ( or column:.
 const wordPattern = /[\p{L}\p{N}]+/gu;
 const maxTerms = 16;
-// bm25 scores every hit: only the most recent hits of a common word are ranked, so a search stays fast at scale.
-const candidateLimit = 2000;
-const rankedLimit = 200;
+// FTS5's bm25() counts every row holding each term before it scores the first (25 ms for a common word at 1M rows),
+// so we rank ourselves: the most recent hits, scored BM25-style from highlight() and document counts capped at a bound.
+const candidateLimit = 300;
+const documentCountCap = 1000;
 export const snippetOpen = '\uE000';
 export const snippetClose = '\uE001';
 
@@ -25,16 +26,64 @@ export function matchExpression(terms: readonly string[], mode: 'all' | 'any', c
 
 type Source = 'harvest' | 'practice';
 const indexOf = { harvest: 'harvest_fts', practice: 'practice_fts' } as const;
+const contentOf = { harvest: 'harvest_message', practice: 'practice' } as const;
 
-/** The best-scoring ids among the most recent hits: lower scores are better (bm25 is negative). */
-async function rankCandidates(db: Db, source: Source, expression: string): Promise<{ id: number; score: number }[]> {
+/** How many rows hold the term, counted up to the cap: enough to tell rare words from common ones, in bounded time. */
+async function countDocuments(db: Db, source: Source, term: string): Promise<number> {
   const index = sql.table(indexOf[source]);
-  const result = await sql<{ id: number; score: number }>`
-    select id, score from (
-      select rowid as id, bm25(${index}, 1.0, 0.0) as score from ${index}
-      where ${index} match ${expression} order by rowid desc limit ${candidateLimit}
-    ) order by score limit ${rankedLimit}`.execute(db);
-  return result.rows;
+  const result = await sql<{ n: number }>`
+    select count(*) as n from (select 1 from ${index} where ${index} match ${matchExpression([term], 'all')} limit ${documentCountCap})`.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+/** BM25 of a highlighted text: term frequencies from the marked tokens (stemmed matches included), length in words. */
+export function scoreMarked(marked: string, terms: readonly string[], idf: ReadonlyMap<string, number>, averageLength: number): number {
+  const k1 = 1.2;
+  const b = 0.75;
+  const length = (marked.match(wordPattern) ?? []).length || 1;
+  const frequency = new Map<string, number>();
+  for (const part of marked.split(snippetOpen).slice(1)) {
+    const token = part.slice(0, Math.max(0, part.indexOf(snippetClose))).toLowerCase();
+    const term = closestTerm(token, terms);
+    if (term) frequency.set(term, (frequency.get(term) ?? 0) + 1);
+  }
+  let score = 0;
+  for (const [term, tf] of frequency) score += (idf.get(term) ?? 0) * ((tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / averageLength)));
+  return -score;
+}
+
+// A marked token is a stemmed match of one query term: the term sharing its longest prefix.
+function closestTerm(token: string, terms: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestShared = 0;
+  for (const term of terms) {
+    let shared = 0;
+    while (shared < term.length && shared < token.length && term[shared] === token[shared]) shared++;
+    if (shared > bestShared) [best, bestShared] = [term, shared];
+  }
+  return best;
+}
+
+/** The best-scoring ids among the most recent hits: lower scores are better. */
+async function rankCandidates(db: Db, source: Source, expression: string, terms: readonly string[], keep: number): Promise<{ id: number; score: number }[]> {
+  const index = sql.table(indexOf[source]);
+  const candidates = await sql<{ id: number; marked: string }>`
+    select rowid as id, highlight(${index}, 0, ${snippetOpen}, ${snippetClose}) as marked from ${index}
+    where ${index} match ${expression} order by rowid desc limit ${candidateLimit}`.execute(db);
+  if (candidates.rows.length === 0) return [];
+  const size = await sql<{ n: number | null }>`select max(id) as n from ${sql.table(contentOf[source])}`.execute(db);
+  const total = Math.max(1, Number(size.rows[0]?.n ?? 1));
+  const idf = new Map<string, number>();
+  for (const term of terms.slice(0, 8)) {
+    const documents = await countDocuments(db, source, term);
+    idf.set(term, Math.log(1 + (total - documents + 0.5) / (documents + 0.5)));
+  }
+  const lengths = candidates.rows.map((row) => (row.marked.match(wordPattern) ?? []).length || 1);
+  const averageLength = lengths.reduce((sum, n) => sum + n, 0) / lengths.length;
+  return candidates.rows
+    .map((row) => ({ id: row.id, score: scoreMarked(row.marked, terms, idf, averageLength) }))
+    .sort((a, c) => a.score - c.score)
+    .slice(0, keep);
 }
 
 export async function snippetsFor(db: Db, source: Source, expression: string, ids: readonly number[]): Promise<Map<number, string>> {
@@ -63,15 +112,16 @@ export type KnowledgeHit = Readonly<{
 const roleWeight: Record<KnowledgeHit['role'], number> = { answer: 2, question: 1.25, reply: 1, practice: 1.5 };
 const halfLifeMs = 180 * 86_400_000;
 
-/** Favours marked answers and recent items: bm25 is negative, so a larger weight ranks higher. */
+/** Favours marked answers and recent items: scores are negative, so a larger weight ranks higher. */
 export function weighScore(bm25: number, role: KnowledgeHit['role'], at: number, now: number): number {
   const recency = 1 + 0.5 * Math.pow(0.5, Math.max(0, now - at) / halfLifeMs);
   return bm25 * roleWeight[role] * recency;
 }
 
 /** Harvested messages and practices that match the expression, best first (one table per query, bounded work). */
-export async function findKnowledge(db: Db, expression: string, now: number): Promise<KnowledgeHit[]> {
-  const [harvestIds, practiceIds] = await Promise.all([rankCandidates(db, 'harvest', expression), rankCandidates(db, 'practice', expression)]);
+export async function findKnowledge(db: Db, expression: string, terms: readonly string[], now: number, keep = 50): Promise<KnowledgeHit[]> {
+  const harvestIds = await rankCandidates(db, 'harvest', expression, terms, keep);
+  const practiceIds = await rankCandidates(db, 'practice', expression, terms, keep);
   const hits: KnowledgeHit[] = [];
   if (harvestIds.length) {
     const scores = new Map(harvestIds.map((row) => [row.id, row.score]));
@@ -108,10 +158,10 @@ export async function searchKnowledge(db: Db, query: string, options: { communit
   const terms = queryTerms(query);
   if (terms.length === 0) return { terms, hits: [], expression: '' };
   let expression = matchExpression(terms, 'all', options.communityId);
-  let hits = await findKnowledge(db, expression, options.now);
+  let hits = await findKnowledge(db, expression, terms, options.now);
   if (hits.length === 0 && terms.length > 1) {
     expression = matchExpression(terms, 'any', options.communityId);
-    hits = await findKnowledge(db, expression, options.now);
+    hits = await findKnowledge(db, expression, terms, options.now);
   }
   return { terms, hits, expression };
 }

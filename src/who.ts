@@ -19,9 +19,9 @@ export type Expert = Readonly<{
 export async function findWhoKnows(db: Db, topic: string, options: { communityId?: number; now: number }): Promise<Expert[]> {
   const terms = queryTerms(topic);
   if (terms.length === 0) return [];
-  let experts = await rankExperts(db, await findKnowledge(db, matchExpression(terms, 'all', options.communityId), options.now));
+  let experts = await rankExperts(db, await findKnowledge(db, matchExpression(terms, 'all', options.communityId), terms, options.now, 200));
   if (experts.length === 0 && terms.length > 1) {
-    experts = await rankExperts(db, await findKnowledge(db, matchExpression(terms, 'any', options.communityId), options.now));
+    experts = await rankExperts(db, await findKnowledge(db, matchExpression(terms, 'any', options.communityId), terms, options.now, 200));
   }
   return experts;
 }

@@ -1,11 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { CommandTable, Invocation, Services } from '../../src/commands/define.js';
 import { executeText } from '../../src/commands/run.js';
+import type { InboundListener } from '../../src/inbound.js';
+import { inboundListeners } from '../../src/listeners.js';
 import type { Attachment, Button } from '../../src/reply.js';
 import { renderPlainText } from '../../src/render-text.js';
+import { conversationHelp, runConversation } from './console-conversation.js';
 
 export const localAdmin = 'admin';
 export const consoleWorkspace = 'local';
@@ -21,12 +25,15 @@ export type ConsoleOptions = Readonly<{
   interactive: boolean;
   /** Where attachments (e.g. /cop export's Markdown) are saved; ./exports by default. */
   exportDirectory?: string;
+  /** Who hears what is said in channels with :say, :reply, :react and :harvest; the core's listeners by default. */
+  listeners?: readonly InboundListener[];
 }>;
 
 const consoleHelp = `Type a /cop command (the /cop is optional), e.g. "join outreach tier:core".
   :as <name>      act as another person (:as admin returns to the local admin)
   :in <channel>   act in another channel (default #general)
   :press <n>      click button n of the last answer
+${conversationHelp}
   :quit           leave (or Ctrl-D)`;
 
 /** A local session on the bot's database: every line is a command, answered in order. Ends when the input does. */
@@ -35,6 +42,9 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   let userName = options.as ?? localAdmin;
   let channelId = options.channel ?? 'general';
   let buttons: readonly Button[] = [];
+  let messageSequence = 0;
+  // Message ids must not repeat across sessions on the same database: a repeat would look like a redelivery.
+  const sessionTag = randomBytes(3).toString('hex');
   const write = (text: string) => output.write(text.endsWith('\n') ? text : `${text}\n`);
   const prompt = () => `${userName} in #${channelId}> `;
   const lines = createInterface({ input: options.input, output: options.interactive ? output : undefined, terminal: options.interactive });
@@ -64,7 +74,18 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       else if (word === 'in' && rest) channelId = rest.replace(/^#/, '');
       else if (word === 'press' && buttons[Number(rest) - 1]) await run(buttons[Number(rest) - 1]!.command);
       else if (word === 'press') write(`There is no button ${rest} in the last answer.`);
-      else write(consoleHelp);
+      else if (
+        !(await runConversation(word!, rest!, {
+          services,
+          listeners: options.listeners ?? inboundListeners,
+          user: { platform: 'console', workspaceId: consoleWorkspace, userId: userName },
+          userName,
+          channel: { platform: 'console', workspaceId: consoleWorkspace, channelId },
+          write,
+          nextMessageId: () => `m${sessionTag}-${++messageSequence}`,
+        }))
+      )
+        write(consoleHelp);
     } else if (line && !line.startsWith('#')) {
       await run(line);
     }
