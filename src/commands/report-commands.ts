@@ -10,7 +10,7 @@ export const digest = defineCommand({
   path: ['digest'],
   summary: 'The last 7 days: practices shared, questions answered and still open, upcoming events',
   details:
-    'The digest is also posted weekly in the home channel. Coordinators turn that off or on with weekly:off or weekly:on (an option of this command, so that /cop stays within Discord’s 25 subcommands).',
+    'The digest is also posted weekly in the home channel. Coordinators turn that off or on with weekly:off or weekly:on.',
   examples: ['/cop digest outreach', '/cop digest outreach weekly:off'],
   access: 'everyone',
   args: {

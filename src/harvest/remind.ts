@@ -5,14 +5,18 @@ import { claimThreadPost, findHarvestMessage, prunePendingMarks } from './store.
 
 const batchSize = 100;
 const pendingMarkLifetimeMs = 7 * 86_400_000;
+// Unharvested threads are kept only to be harvested later and listed as open: after 90 days they go.
+export const openThreadLifetimeMs = 90 * 86_400_000;
 
 /**
  * One scheduler tick: reminds each asker, once, of a question thread that has had replies for
  * HARVEST_REMINDER_DELAY with no marked answer. Returns how many reminders were sent.
+ * It also forgets ✅ marks whose message never came (after 7 days) and unharvested threads after 90 days.
  */
 export async function remindUnansweredThreads(services: Services): Promise<number> {
   const now = services.clock.now();
   await prunePendingMarks(services.db, now - pendingMarkLifetimeMs);
+  await services.db.deleteFrom('harvest_thread').where('harvested_at', 'is', null).where('asked_at', '<', now - openThreadLifetimeMs).execute();
   const due = await services.db
     .selectFrom('harvest_thread')
     .innerJoin('community', 'community.id', 'harvest_thread.community_id')

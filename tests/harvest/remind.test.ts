@@ -51,4 +51,17 @@ describe('the reminder to mark an answer', () => {
     expect(counts[0]! + counts[1]!).toBe(1);
     expect(dms()).toHaveLength(1);
   });
+
+  it('forgets threads never harvested after 90 days, and marks whose message never came after 7', async () => {
+    await w.send(slackMessage(root, 'U0ASKER01', 'Who has a spare projector?'));
+    await w.send(slackReaction('1795429999.000100', 'U0ASKER01', w.clock.now()));
+    w.clock.advance(8 * 24 * hour);
+    await remindUnansweredThreads(w.services);
+    expect(await w.db.selectFrom('harvest_pending_mark').selectAll().execute()).toHaveLength(0);
+    expect(await w.db.selectFrom('harvest_thread').selectAll().execute()).toHaveLength(1);
+    w.clock.advance(83 * 24 * hour);
+    await remindUnansweredThreads(w.services);
+    expect(await w.db.selectFrom('harvest_thread').selectAll().execute()).toHaveLength(0);
+    expect(await w.db.selectFrom('harvest_message').selectAll().execute()).toHaveLength(0);
+  });
 });
