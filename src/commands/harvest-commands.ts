@@ -5,6 +5,7 @@ import { bestPerThread, searchKnowledge, snippetsFor, type KnowledgeHit } from '
 import type { Db } from '../storage/database.js';
 import type { Community, Member } from '../storage/schema.js';
 import { findWhoKnows } from '../who.js';
+import { plural } from '../words.js';
 import { community, optional, text } from './args.js';
 import { defineCommand } from './define.js';
 
@@ -97,9 +98,9 @@ export const who = defineCommand({
     const context = await loadHitContext(ctx.db, experts.flatMap((e) => e.contributions.slice(0, 3)));
     const sections: Section[] = experts.map((expert) => {
       const counts = [
-        plural(expert.answers, 'marked answer'),
-        plural(expert.practices, 'practice'),
-        plural(expert.replies, 'reply', 'replies'),
+        expert.answers ? plural(expert.answers, 'marked answer') : '',
+        expert.practices ? plural(expert.practices, 'practice') : '',
+        expert.replies ? plural(expert.replies, 'reply', 'replies') : '',
       ].filter(Boolean);
       const lines = expert.contributions.slice(0, 3).map((hit): RichText => {
         const question = hit.threadId === undefined ? undefined : context.question.get(hit.threadId);
@@ -107,7 +108,7 @@ export const who = defineCommand({
         const url = hit.permalink ?? question?.permalink;
         return [`• ${label}: ${shorten(hit.text, 100)}`, ...(url ? [' ', link(url, 'source')] : [])];
       });
-      return { title: expert.member.display_name ?? expert.member.user_id, body: [authorSpan(expert.member), ` — ${counts.join(', ')}\n`, ...joinRich(lines, '\n')] };
+      return { body: [authorSpan(expert.member), ` — ${counts.join(', ')}\n`, ...joinRich(lines, '\n')] };
     });
     return answer(rich`Who knows about “${shorten(topic, 60)}”${where}, most relevant first. Read more with ${code(`/cop search ${shorten(topic, 40)}`)}.`, {
       sections,
@@ -115,6 +116,3 @@ export const who = defineCommand({
   },
 });
 
-function plural(count: number, one: string, many = `${one}s`): string {
-  return count === 0 ? '' : `${count} ${count === 1 ? one : many}`;
-}

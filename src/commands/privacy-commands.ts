@@ -1,6 +1,7 @@
 import { findMember } from '../members.js';
 import { countMemberData, forgetMember, setPrivacy } from '../privacy.js';
 import { answer, code, rich } from '../reply.js';
+import { plural } from '../words.js';
 import { choice, optional } from './args.js';
 import { defineCommand } from './define.js';
 
@@ -35,7 +36,7 @@ export const forget = defineCommand({
     if (confirm !== 'yes') {
       const counts = await countMemberData(ctx.db, member);
       return answer(
-        rich`This deletes everything Weaver stores about you, in every community: ${String(counts.memberships)} memberships (and their history), ${String(counts.practices)} practices, ${String(counts.questions)} questions with their threads, ${String(counts.messages)} harvested messages, coordinator roles, and your member record. It cannot be undone.`,
+        `This deletes everything Weaver stores about you, in every community: ${plural(counts.memberships, 'membership')} (and their history), ${plural(counts.practices, 'practice')}, ${plural(counts.questions, 'question')} with their threads, ${plural(counts.messages, 'harvested message')}, coordinator roles, and your member record. It cannot be undone.`,
         { buttons: [{ label: 'Delete everything about me', command: 'me forget confirm:yes', style: 'danger' }] },
       );
     }
