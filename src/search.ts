@@ -7,7 +7,7 @@ const wordPattern = /[\p{L}\p{N}]+/gu;
 const maxTerms = 16;
 // FTS5's bm25() counts every row holding each term before it scores the first (25 ms for a common word at 1M rows),
 // so we rank ourselves: the most recent hits, scored BM25-style from highlight() and document counts capped at a bound.
-const candidateLimit = 300;
+const candidateLimit = 200;
 const documentCountCap = 1000;
 export const snippetOpen = '\uE000';
 export const snippetClose = '\uE001';
@@ -40,16 +40,29 @@ async function countDocuments(db: Db, source: Source, term: string): Promise<num
 export function scoreMarked(marked: string, terms: readonly string[], idf: ReadonlyMap<string, number>, averageLength: number): number {
   const k1 = 1.2;
   const b = 0.75;
-  const length = (marked.match(wordPattern) ?? []).length || 1;
+  const length = countWords(marked);
   const frequency = new Map<string, number>();
-  for (const part of marked.split(snippetOpen).slice(1)) {
-    const token = part.slice(0, Math.max(0, part.indexOf(snippetClose))).toLowerCase();
-    const term = closestTerm(token, terms);
+  for (let open = marked.indexOf(snippetOpen); open >= 0; open = marked.indexOf(snippetOpen, open + 1)) {
+    const close = marked.indexOf(snippetClose, open);
+    if (close < 0) break;
+    const term = closestTerm(marked.slice(open + 1, close).toLowerCase(), terms);
     if (term) frequency.set(term, (frequency.get(term) ?? 0) + 1);
   }
   let score = 0;
   for (const [term, tf] of frequency) score += (idf.get(term) ?? 0) * ((tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / averageLength)));
   return -score;
+}
+
+// Words counted as runs of non-space: a cheap stand-in for the tokenizer, run on every candidate.
+export function countWords(text: string): number {
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = text.charCodeAt(i) <= 32;
+    if (!space && !inWord) words++;
+    inWord = !space;
+  }
+  return words || 1;
 }
 
 // A marked token is a stemmed match of one query term: the term sharing its longest prefix.
@@ -78,7 +91,7 @@ async function rankCandidates(db: Db, source: Source, expression: string, terms:
     const documents = await countDocuments(db, source, term);
     idf.set(term, Math.log(1 + (total - documents + 0.5) / (documents + 0.5)));
   }
-  const lengths = candidates.rows.map((row) => (row.marked.match(wordPattern) ?? []).length || 1);
+  const lengths = candidates.rows.map((row) => countWords(row.marked));
   const averageLength = lengths.reduce((sum, n) => sum + n, 0) / lengths.length;
   return candidates.rows
     .map((row) => ({ id: row.id, score: scoreMarked(row.marked, terms, idf, averageLength) }))
