@@ -66,7 +66,8 @@ async function captureMessage(services: Services, message: InboundMessage): Prom
     if (!isQuestion(message.text)) return;
     const asker = await memberWhoAllowsHarvest(services, message.author, message.authorName);
     if (!asker) return;
-    const thread = await recordQuestionThread(services.db, {
+    // The hint waits for the first reply: a question nobody takes up is not yet a thread worth a bot post.
+    await recordQuestionThread(services.db, {
       communityId: community.id,
       channel: message.channel,
       rootMessageId: message.messageId,
@@ -76,13 +77,15 @@ async function captureMessage(services: Services, message: InboundMessage): Prom
       at: message.at,
       source: 'message',
     });
-    if (thread) await postAnswerHint(services, thread);
     return;
   }
   const thread = await findThreadByRoot(services.db, message.channel, message.threadId!);
   if (!thread) return;
   const known = await findMember(services.db, message.author);
-  if (known?.id !== thread.asker_member_id) await noteReplyTime(services.db, thread.id, message.at);
+  if (known?.id !== thread.asker_member_id) {
+    await noteReplyTime(services.db, thread.id, message.at);
+    await postAnswerHint(services, thread);
+  }
   const author = await memberWhoAllowsHarvest(services, message.author, message.authorName);
   if (!author) return;
   const stored = await recordReply(services.db, thread, {

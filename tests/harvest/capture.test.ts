@@ -36,7 +36,9 @@ const threads = () => w.db.selectFrom('harvest_thread').selectAll().execute();
 const messages = () => w.db.selectFrom('harvest_message').selectAll().orderBy('id').execute();
 
 describe('harvesting a Slack question thread', () => {
-  it('follows a question, hints once, and harvests it when the asker reacts ✅ to a reply', async () => {
+  it('follows a question, hints once at the first reply, and harvests it when the asker reacts ✅ to a reply', async () => {
+    await w.send(slackMessage(root, 'U0ASKER01', 'How do we keep volunteers coming back after the first event?'));
+    expect(w.slack.posts).toHaveLength(0);
     await askOnSlack();
     expect((await search('volunteer buddy')).hits).toHaveLength(0);
     const hints = w.slack.posts.filter((p) => p.threadId === root);

@@ -31,8 +31,8 @@ describe('harvesting from the console', () => {
       ':say Where can we borrow microscopes?',
     ]);
     const root = /\(message (m[\w-]+)\)/.exec(out)![1]!;
-    expect(out).toContain(`in thread ${root}`);
     const more = await typeLines([':as bob', `:reply ${root} The university lends them for free.`, ':as ann']);
+    expect(more).toContain(`in thread ${root}`);
     const reply = /\(message (m[\w-]+), in the thread/.exec(more)![1]!;
     const last = await typeLines([':as ann', `:harvest ${reply}`, 'search microscopes']);
     expect(last).toContain('Harvested: that reply is now the answer');
