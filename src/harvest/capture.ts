@@ -63,7 +63,8 @@ async function captureMessage(services: Services, message: InboundMessage): Prom
   if (!community) return;
   const isRoot = message.threadId === undefined || message.threadId === message.messageId;
   if (isRoot) {
-    if (!isQuestion(message.text)) return;
+    // Already followed: a redelivery, or the echo of a question the bot posted for `ask`.
+    if (!isQuestion(message.text) || (await findThreadByRoot(services.db, message.channel, message.messageId))) return;
     const asker = await memberWhoAllowsHarvest(services, message.author, message.authorName);
     if (!asker) return;
     // The hint waits for the first reply: a question nobody takes up is not yet a thread worth a bot post.

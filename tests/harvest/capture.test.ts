@@ -197,6 +197,17 @@ describe('/cop ask', () => {
     expect((await search('budget science fair')).hits[0]).toMatchObject({ role: 'question' });
   });
 
+  it('is not followed twice when Slack echoes the bot’s own post of the question', async () => {
+    await w.runAs(slackUser('U0ASKER01'), 'ask outreach Can we share a van for school visits?');
+    const posted = w.slack.posts[0]!;
+    await w.send(slackMessage(posted.messageId, 'U0WEAVERBOT', 'Question from @U0ASKER01: Can we share a van for school visits?'));
+    const all = await threads();
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ source: 'ask' });
+    expect(await messages()).toHaveLength(1);
+    expect(await w.db.selectFrom('member').selectAll().where('user_id', '=', 'U0WEAVERBOT').execute()).toHaveLength(0);
+  });
+
   it('says so, and how to link one, when the community has no home channel here', async () => {
     await createCommunity(w.db, { slug: 'makers', name: 'Makers' }, w.clock.now());
     const reply = await w.runAs(slackUser('U0ASKER01'), 'ask makers Where do we buy solder?');
