@@ -1,6 +1,7 @@
 import { channelRefOf, homeChannels } from '../communities.js';
 import { postAnswerHint } from '../harvest/posts.js';
 import { recordQuestionThread } from '../harvest/store.js';
+import type { PostedMessage } from '../platform.js';
 import { answer, bold, channelMention, link, mention, refuse, rich } from '../reply.js';
 import { community, text } from './args.js';
 import { defineCommand } from './define.js';
@@ -28,7 +29,7 @@ export const ask = defineCommand({
     if (!port) return refuse('PlatformNotRunning', `Weaver is not connected to ${channel.platform} right now; please try again later.`);
     const member = await ctx.callerMember();
     const post = answer(rich`${bold('Question')} from ${mention(user, member.display_name)}:\n${question}`, { visibility: 'channel' });
-    let receipt;
+    let receipt: PostedMessage;
     try {
       receipt = await port.postMessage(channel, post);
     } catch (error) {

@@ -1,11 +1,11 @@
 import type { Services } from '../commands/define.js';
 import { findCommunityByHomeChannel, isCoordinator } from '../communities.js';
-import type { ChannelRef, UserRef } from '../identity.js';
+import type { UserRef } from '../identity.js';
 import type { InboundEvent, InboundListener, InboundMessage } from '../inbound.js';
 import { ensureMember, findMember, findMemberById, userRefOf } from '../members.js';
 import { answer, bold, mention, refuse, rich, type Reply } from '../reply.js';
 import type { Community, HarvestMessage, HarvestThread, Member } from '../storage/schema.js';
-import { announceHarvest, postAnswerHint, shorten } from './posts.js';
+import { announceHarvest, postAnswerHint, shorten, threadChannel } from './posts.js';
 import {
   findHarvestMessage,
   findThreadById,
@@ -165,6 +165,5 @@ async function markByAction(services: Services, event: Extract<InboundEvent, { k
 }
 
 async function questionText(services: Services, thread: HarvestThread): Promise<string> {
-  const channel: ChannelRef = { platform: thread.platform as ChannelRef['platform'], workspaceId: thread.workspace_id, channelId: thread.channel_id };
-  return (await findHarvestMessage(services.db, channel, thread.root_message_id))?.text ?? 'the question';
+  return (await findHarvestMessage(services.db, threadChannel(thread), thread.root_message_id))?.text ?? 'the question';
 }
