@@ -19,6 +19,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('first_reply_at', 'integer')
     .addColumn('answer_message_id', 'text')
     .addColumn('marked_by_member_id', 'integer', (c) => c.references('member.id').onDelete('set null'))
+    // When the current answer was marked on the platform: an older mark redelivered later does not undo a newer one.
+    .addColumn('marked_at', 'integer')
     .addColumn('harvested_at', 'integer')
     // Markers written before the bot posts, so that a redelivery or a second process never posts twice.
     .addColumn('hint_at', 'integer')

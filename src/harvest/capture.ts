@@ -98,9 +98,9 @@ async function captureMessage(services: Services, message: InboundMessage): Prom
   });
   if (!stored) return;
   // A ✅ that came before this reply counts now, if it came from someone allowed to mark.
-  for (const userId of await takePendingMarks(services.db, message.channel, message.messageId)) {
-    const marker: UserRef = { platform: message.channel.platform, workspaceId: message.channel.workspaceId, userId };
-    const result = await markIfAllowed(services, community, thread, stored, marker);
+  for (const pending of await takePendingMarks(services.db, message.channel, message.messageId)) {
+    const marker: UserRef = { platform: message.channel.platform, workspaceId: message.channel.workspaceId, userId: pending.user_id };
+    const result = await markIfAllowed(services, community, thread, stored, marker, pending.at);
     if (result.kind === 'marked') break;
   }
 }
@@ -111,11 +111,11 @@ async function captureReaction(services: Services, event: Extract<InboundEvent, 
   const stored = await findHarvestMessage(services.db, event.channel, event.messageId);
   if (!stored) {
     // Slack's reaction event does not say which thread; keep the mark until its message arrives, if ever.
-    await savePendingMark(services.db, event.channel, event.messageId, event.user.userId, services.clock.now());
+    await savePendingMark(services.db, event.channel, event.messageId, event.user.userId, event.at);
     return;
   }
   const thread = await findThreadById(services.db, stored.thread_id);
-  if (thread) await markIfAllowed(services, community, thread, stored, event.user);
+  if (thread) await markIfAllowed(services, community, thread, stored, event.user, event.at);
 }
 
 type MarkResult =
@@ -123,7 +123,14 @@ type MarkResult =
   | { kind: 'is-question' }
   | { kind: 'not-allowed'; asker: Member | undefined };
 
-async function markIfAllowed(services: Services, community: Community, thread: HarvestThread, message: HarvestMessage, markerUser: UserRef): Promise<MarkResult> {
+async function markIfAllowed(
+  services: Services,
+  community: Community,
+  thread: HarvestThread,
+  message: HarvestMessage,
+  markerUser: UserRef,
+  markedAt: number,
+): Promise<MarkResult> {
   if (message.role === 'question') return { kind: 'is-question' };
   const marker = await findMember(services.db, markerUser);
   const allowed =
@@ -132,7 +139,7 @@ async function markIfAllowed(services: Services, community: Community, thread: H
       services.settings.admins.some((admin) => admin.platform === markerUser.platform && admin.userId === markerUser.userId) ||
       (await isCoordinator(services.db, community.id, marker.id)));
   if (!allowed || !marker) return { kind: 'not-allowed', asker: await findMemberById(services.db, thread.asker_member_id) };
-  const outcome = await markAnswer(services.db, thread, message, marker.id, services.clock.now());
+  const outcome = await markAnswer(services.db, thread, message, { markerMemberId: marker.id, markedAt }, services.clock.now());
   if (outcome === 'harvested') await announceHarvest(services, thread, community.slug);
   return { kind: 'marked', outcome };
 }
@@ -148,7 +155,7 @@ async function markByAction(services: Services, event: Extract<InboundEvent, { k
       'That message is not a reply in a question thread I follow (one whose first message ends with “?” or was posted with /cop ask); replies by people with privacy off are not stored either.',
     );
   }
-  const result = await markIfAllowed(services, community, thread, stored, event.user);
+  const result = await markIfAllowed(services, community, thread, stored, event.user, event.at);
   const question = await questionText(services, thread);
   switch (result.kind) {
     case 'is-question':

@@ -118,14 +118,17 @@ export async function noteReplyTime(db: Db, threadId: number, at: number): Promi
 
 export type MarkOutcome = 'harvested' | 'changed' | 'unchanged';
 
+export type Mark = Readonly<{ markerMemberId: number; markedAt: number }>;
+
 /** Makes the message the thread's answer and the whole thread searchable; 'harvested' only the first time. */
-export async function markAnswer(db: Db, thread: HarvestThread, answer: HarvestMessage, markerMemberId: number, now: number): Promise<MarkOutcome> {
+export async function markAnswer(db: Db, thread: HarvestThread, answer: HarvestMessage, mark: Mark, now: number): Promise<MarkOutcome> {
   return db.transaction().execute(async (trx) => {
     const current = await trx.selectFrom('harvest_thread').selectAll().where('id', '=', thread.id).executeTakeFirstOrThrow();
     if (current.answer_message_id === answer.message_id) return 'unchanged';
+    if (current.marked_at !== null && mark.markedAt < current.marked_at) return 'unchanged';
     await trx
       .updateTable('harvest_thread')
-      .set({ answer_message_id: answer.message_id, marked_by_member_id: markerMemberId, harvested_at: current.harvested_at ?? now })
+      .set({ answer_message_id: answer.message_id, marked_by_member_id: mark.markerMemberId, marked_at: mark.markedAt, harvested_at: current.harvested_at ?? now })
       .where('id', '=', thread.id)
       .execute();
     await trx.updateTable('harvest_message').set({ role: 'reply' }).where('thread_id', '=', thread.id).where('role', '=', 'answer').execute();
@@ -162,8 +165,8 @@ export async function savePendingMark(db: Db, channel: ChannelRef, messageId: st
     .execute();
 }
 
-/** The users who marked a message before it arrived, removed as they are taken. */
-export async function takePendingMarks(db: Db, channel: ChannelRef, messageId: string): Promise<string[]> {
+/** The users who marked a message before it arrived, and when, removed as they are taken. */
+export async function takePendingMarks(db: Db, channel: ChannelRef, messageId: string): Promise<{ user_id: string; at: number }[]> {
   const rows = await db
     .deleteFrom('harvest_pending_mark')
     .where('platform', '=', channel.platform)
@@ -172,7 +175,7 @@ export async function takePendingMarks(db: Db, channel: ChannelRef, messageId: s
     .where('message_id', '=', messageId)
     .returning(['user_id', 'at'])
     .execute();
-  return rows.sort((a, b) => a.at - b.at).map((row) => row.user_id);
+  return rows.sort((a, b) => a.at - b.at);
 }
 
 /** Forgets marks whose message never came: after a week it is not coming. */

@@ -96,6 +96,7 @@ export interface HarvestThreadTable {
   first_reply_at: number | null;
   answer_message_id: string | null;
   marked_by_member_id: number | null;
+  marked_at: number | null;
   harvested_at: number | null;
   hint_at: number | null;
   reminded_at: number | null;

@@ -95,6 +95,18 @@ describe('harvesting a Slack question thread', () => {
     expect((await search('county office')).hits).toHaveLength(1);
   });
 
+  it('moves the answer to a newer ✅, and a redelivered older ✅ does not move it back', async () => {
+    await askOnSlack();
+    const older = slackReaction(bobReply, 'U0ASKER01', t(carolReply) + 1000);
+    await w.send(older);
+    await w.send(slackReaction(carolReply, 'U0ASKER01', t(carolReply) + 2000));
+    expect((await threads())[0]!.answer_message_id).toBe(carolReply);
+    await w.send(older);
+    expect((await threads())[0]!.answer_message_id).toBe(carolReply);
+    expect((await messages()).map((m) => m.role)).toEqual(['question', 'reply', 'answer']);
+    expect(w.slack.posts.filter((p) => p.text.includes('harvested'))).toHaveLength(1);
+  });
+
   it('counts a ✅ that arrives before the reply it marks', async () => {
     await w.send(slackMessage(root, 'U0ASKER01', 'Which kits work for ten-year-olds?'));
     await w.send(slackReaction(bobReply, 'U0ASKER01', t(bobReply) + 1000));
