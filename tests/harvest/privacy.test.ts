@@ -65,6 +65,16 @@ describe('privacy', () => {
     expect(await w.db.selectFrom('harvest_message').selectAll().where('member_id', '=', pat.id).execute()).toHaveLength(1);
   });
 
+  it('keeps what was harvested before privacy went off, but never names its author', async () => {
+    await harvestThread('U0ASK0001', 'Which bus company is reliable?', 'U0BOB0002', 'Greenline buses were always on time.');
+    expect((await w.runAs(slackUser('U0ZED0009'), 'search greenline')).text).toContain('@u0bob0002');
+    await w.runAs(slackUser('U0BOB0002'), 'privacy off');
+    const after = await w.runAs(slackUser('U0ZED0009'), 'search greenline');
+    expect(after.text).toContain('Greenline');
+    expect(after.text).toContain('— a member,');
+    expect(after.text).not.toContain('u0bob0002');
+  });
+
   it('forget-me asks first, then removes every trace from every table and from search', async () => {
     const fay = slackUser('U0FAY0004');
     await w.runAs(fay, 'join outreach tier:core');

@@ -1,5 +1,5 @@
 import { commands } from '../../src/commands/index.js';
-import type { Invocation, Services } from '../../src/commands/define.js';
+import type { Invocation } from '../../src/commands/define.js';
 import { executeText } from '../../src/commands/run.js';
 import { createCommunity, linkHomeChannel, setCoordinator } from '../../src/communities.js';
 import type { ChannelRef, Platform, UserRef } from '../../src/identity.js';
@@ -75,7 +75,7 @@ export async function createHarvestWorld(options: { harvestReminderDelayMs?: num
   /** Types a command as a platform user, in the Slack home channel unless told otherwise. */
   async function runAs(user: UserRef, line: string, channel: ChannelRef = slackHome) {
     const invocation: Invocation = { caller: { user, name: user.userId, isPlatformAdmin: false }, channel };
-    const reply = await executeText(world.services as Services, commands, invocation, line);
+    const reply = await executeText(world.services, commands, invocation, line);
     return { ...reply, text: renderPlainText(reply) };
   }
   return { ...world, slack, discord, community, send, member, makeCoordinator, runAs };
