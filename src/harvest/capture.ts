@@ -82,20 +82,16 @@ async function captureMessage(services: Services, message: InboundMessage): Prom
   }
   const thread = await findThreadByRoot(services.db, message.channel, message.threadId!);
   if (!thread) return;
-  const known = await findMember(services.db, message.author);
-  if (known?.id !== thread.asker_member_id) {
+  const author = await memberWhoAllowsHarvest(services, message.author, message.authorName);
+  const stored = author
+    ? await recordReply(services.db, thread, { messageId: message.messageId, memberId: author.id, text: message.text, permalink: message.permalink, at: message.at })
+    : undefined;
+  // Replies by others count for reminders and stats even when their author's privacy keeps the text out.
+  const byAsker = (author ?? (await findMember(services.db, message.author)))?.id === thread.asker_member_id;
+  if (!byAsker) {
     await noteReplyTime(services.db, thread.id, message.at);
     await postAnswerHint(services, thread);
   }
-  const author = await memberWhoAllowsHarvest(services, message.author, message.authorName);
-  if (!author) return;
-  const stored = await recordReply(services.db, thread, {
-    messageId: message.messageId,
-    memberId: author.id,
-    text: message.text,
-    permalink: message.permalink,
-    at: message.at,
-  });
   if (!stored) return;
   // A ✅ that came before this reply counts now, if it came from someone allowed to mark.
   for (const pending of await takePendingMarks(services.db, message.channel, message.messageId)) {
