@@ -181,6 +181,19 @@ describe('harvesting on Discord with the “Harvest answer” action', () => {
     expect(again!.body.join('')).toContain('already');
   });
 
+  it('harvests on a ✅ reaction, and follows edits and deletions', async () => {
+    await askOnDiscord();
+    const reaction = { kind: 'reaction', channel: discordHome, messageId: replyId, threadId: rootId, user: discordUser(asker), emoji: 'white_check_mark', at: w.clock.now() } as const;
+    await w.send(reaction);
+    await w.send(reaction);
+    expect((await search('blinking')).hits).toHaveLength(1);
+    await w.send({ kind: 'edited', channel: discordHome, messageId: replyId, text: 'A glowing name badge.', at: w.clock.now() });
+    expect((await search('blinking')).hits).toHaveLength(0);
+    expect((await search('glowing badge')).hits[0]).toMatchObject({ role: 'answer' });
+    await w.send({ kind: 'deleted', channel: discordHome, messageId: replyId });
+    expect((await search('glowing')).hits).toHaveLength(0);
+  });
+
   it('refuses someone else, the question itself, and a message outside a question thread', async () => {
     await askOnDiscord();
     expect((await action(helper, replyId))[0]!.refusal).toBe('NotAllowed');
