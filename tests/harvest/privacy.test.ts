@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findMember } from '../../src/members.js';
 import { searchKnowledge } from '../../src/search.js';
 import { findWhoKnows } from '../../src/who.js';
-import { createHarvestWorld, slackMessage, slackReaction, slackUser, type HarvestWorld } from './support.js';
+import { createHarvestWorld, slackHome, slackMessage, slackReaction, slackUser, type HarvestWorld } from './support.js';
 
 let w: HarvestWorld;
 beforeEach(async () => {
@@ -73,6 +73,10 @@ describe('privacy', () => {
     expect(after.text).toContain('Greenline');
     expect(after.text).toContain('— a member,');
     expect(after.text).not.toContain('u0bob0002');
+    const [answer] = await w.db.selectFrom('harvest_message').selectAll().where('role', '=', 'answer').execute();
+    // An edit after privacy went off: the new words are not stored, and the old ones go.
+    await w.send({ kind: 'edited', channel: slackHome, messageId: answer!.message_id, text: 'Greenline, but book early.', at: w.clock.now() });
+    expect((await w.runAs(slackUser('U0ZED0009'), 'search greenline')).text).toContain('Nothing found');
   });
 
   it('forget-me asks first, then removes every trace from every table and from search', async () => {
