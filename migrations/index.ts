@@ -6,6 +6,7 @@ import * as discord from './2026-11-23-04-discord.js';
 import * as outbox from './2026-11-23-05-outbox.js';
 import * as rhythms from './2026-11-23-06-rhythms.js';
 import * as events from './2026-11-23-07-events.js';
+import * as harvest from './2026-11-23-10-harvest.js';
 
 // Listed by hand, in order: a migration added here is applied at the next start and by `npm run migrate`.
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-05-outbox': outbox,
   '2026-11-23-06-rhythms': rhythms,
   '2026-11-23-07-events': events,
+  '2026-11-23-10-harvest': harvest,
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isValidTimeZone } from './time.js';
 import { parseAdmins, type AdminId } from './identity.js';
+import { parseDuration } from './duration.js';
 
 const optionalText = z.string().trim().min(1).optional();
 
@@ -40,6 +41,17 @@ const schema = z
       .default('60')
       .transform((value) => Number.parseInt(value, 10) * (/h$/i.test(value) ? 60 : 1) * 60_000),
     PUBLIC_URL: z.url({ message: 'must be an http(s) URL, the address where Weaver is reached from outside' }).optional(),
+    HARVEST_REMINDER_DELAY: z
+      .string()
+      .default('24h')
+      .transform((value, ctx) => {
+        const ms = parseDuration(value, { min: 60_000, max: 30 * 86_400_000 });
+        if (ms === undefined) {
+          ctx.addIssue({ code: 'custom', message: 'must be a duration from 1m to 30d, e.g. 90m, 24h or 2d' });
+          return z.NEVER;
+        }
+        return ms;
+      }),
   });
 
 // Settings that only make sense together; checked apart from the schema so that every problem is named in one start.
@@ -66,6 +78,8 @@ export type Config = Readonly<{
   downtimeGraceMs: number;
   /** The HTTP server's address as seen from outside, for calendar links; start.ts falls back to localhost on PORT. */
   publicUrl?: string;
+  /** How long a question thread with replies waits for a marked answer before the asker is reminded. */
+  harvestReminderDelayMs: number;
 }>;
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -96,6 +110,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     logLevel: e.LOG_LEVEL,
     downtimeGraceMs: e.DOWNTIME_GRACE,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    harvestReminderDelayMs: e.HARVEST_REMINDER_DELAY,
   };
   return { ok: true, config: Object.freeze(config) };
 }

@@ -29,3 +29,7 @@ export async function ensureMember(db: Db, user: UserRef, displayName: string | 
 export function userRefOf(member: Member): UserRef {
   return { platform: member.platform as UserRef['platform'], workspaceId: member.workspace_id, userId: member.user_id };
 }
+
+export async function findMemberById(db: Db, id: number): Promise<Member | undefined> {
+  return db.selectFrom('member').selectAll().where('id', '=', id).executeTakeFirst();
+}

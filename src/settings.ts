@@ -9,4 +9,6 @@ export type CoreSettings = Readonly<{
   downtimeGraceMs?: number;
   /** Where Weaver's HTTP server is reached from outside (PUBLIC_URL), for calendar links; none when unset. */
   publicUrl?: string;
+  /** How long a question thread with replies waits for a marked answer before the asker is reminded. */
+  harvestReminderDelayMs: number;
 }>;

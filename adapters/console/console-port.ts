@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ChannelRef, UserRef } from '../../src/identity.js';
 import type { PlatformPort, PostedMessage } from '../../src/platform.js';
 import type { Reply } from '../../src/reply.js';
@@ -6,7 +7,9 @@ import { renderPlainText } from '../../src/render-text.js';
 /** The console's "platform": channel posts and direct messages are printed, marked with where they went. */
 export function createConsolePort(write: (text: string) => void): PlatformPort {
   let sequence = 0;
-  const posted = (): PostedMessage => ({ messageId: `local-${++sequence}` });
+  // Unique across sessions on the same database, so that a question posted by `ask` is never mistaken for an old one.
+  const sessionTag = randomBytes(3).toString('hex');
+  const posted = (): PostedMessage => ({ messageId: `local${sessionTag}-${++sequence}` });
   return {
     platform: 'console',
     async postMessage(channel: ChannelRef, message: Reply, options?: { threadId?: string }) {

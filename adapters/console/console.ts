@@ -1,9 +1,15 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { CommandTable, Invocation, Services } from '../../src/commands/define.js';
 import { executeText } from '../../src/commands/run.js';
-import type { Button } from '../../src/reply.js';
+import type { InboundListener } from '../../src/inbound.js';
+import { inboundListeners } from '../../src/listeners.js';
+import type { Attachment, Button } from '../../src/reply.js';
 import { renderPlainText } from '../../src/render-text.js';
+import { conversationHelp, runConversation } from './console-conversation.js';
 
 export const localAdmin = 'admin';
 export const consoleWorkspace = 'local';
@@ -17,12 +23,17 @@ export type ConsoleOptions = Readonly<{
   as?: string;
   channel?: string;
   interactive: boolean;
+  /** Where attachments (e.g. /cop export's Markdown) are saved; ./exports by default. */
+  exportDirectory?: string;
+  /** Who hears what is said in channels with :say, :reply, :react and :harvest; the core's listeners by default. */
+  listeners?: readonly InboundListener[];
 }>;
 
 const consoleHelp = `Type a /cop command (the /cop is optional), e.g. "join outreach tier:core".
   :as <name>      act as another person (:as admin returns to the local admin)
   :in <channel>   act in another channel (default #general)
   :press <n>      click button n of the last answer
+${conversationHelp}
   :quit           leave (or Ctrl-D)`;
 
 /** A local session on the bot's database: every line is a command, answered in order. Ends when the input does. */
@@ -31,6 +42,9 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   let userName = options.as ?? localAdmin;
   let channelId = options.channel ?? 'general';
   let buttons: readonly Button[] = [];
+  let messageSequence = 0;
+  // Message ids must not repeat across sessions on the same database: a repeat would look like a redelivery.
+  const sessionTag = randomBytes(3).toString('hex');
   const write = (text: string) => output.write(text.endsWith('\n') ? text : `${text}\n`);
   const prompt = () => `${userName} in #${channelId}> `;
   const lines = createInterface({ input: options.input, output: options.interactive ? output : undefined, terminal: options.interactive });
@@ -48,6 +62,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     const reply = await executeText(services, commands, invocation, line);
     buttons = reply.buttons;
     write(renderPlainText(reply));
+    if (reply.attachment) write(`Saved to ${await saveAttachment(reply.attachment, options.exportDirectory ?? 'exports')}`);
   };
   for await (const rawLine of lines) {
     const line = rawLine.trim();
@@ -59,7 +74,18 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       else if (word === 'in' && rest) channelId = rest.replace(/^#/, '');
       else if (word === 'press' && buttons[Number(rest) - 1]) await run(buttons[Number(rest) - 1]!.command);
       else if (word === 'press') write(`There is no button ${rest} in the last answer.`);
-      else write(consoleHelp);
+      else if (
+        !(await runConversation(word!, rest!, {
+          services,
+          listeners: options.listeners ?? inboundListeners,
+          user: { platform: 'console', workspaceId: consoleWorkspace, userId: userName },
+          userName,
+          channel: { platform: 'console', workspaceId: consoleWorkspace, channelId },
+          write,
+          nextMessageId: () => `m${sessionTag}-${++messageSequence}`,
+        }))
+      )
+        write(consoleHelp);
     } else if (line && !line.startsWith('#')) {
       await run(line);
     }
@@ -69,4 +95,13 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     }
   }
   lines.close();
+}
+
+/** The console has no chat to attach a file to: it is written to disk, under a name that cannot leave the directory. */
+async function saveAttachment(attachment: Attachment, directory: string): Promise<string> {
+  const name = basename(attachment.filename).replace(/[^\w.-]/g, '_').replace(/^\.+/, '') || 'attachment';
+  await mkdir(directory, { recursive: true });
+  const path = join(directory, name);
+  await writeFile(path, attachment.content, 'utf8');
+  return resolve(path);
 }

@@ -93,7 +93,7 @@ export const create = defineCommand({
   examples: ['/cop create outreach "STEM Outreach" domain:"Reaching new audiences"'],
   access: 'admin',
   args: {
-    slug: slug('short name used in commands: 2 to 32 of a-z, 0-9 and -'),
+    slug: slug('2 to 32 of a-z, 0-9 and -'),
     name: text('the community’s full name', { max: 80, label: 'The name' }),
     domain: optional(text('what the community cares about', { max: 1000, label: 'The domain' }), '[domain:<text>]'),
   },

@@ -9,7 +9,7 @@ const problem = (text: string): Parsed<never> => ({ ok: false, problem: text });
 const asText = (raw: RawArg): string => (typeof raw === 'object' ? '' : String(raw)).trim();
 
 /** An event by its id, typed `12` or `#12`; handlers receive the event row. */
-export function eventArg(description = 'the event’s id, as /cop events shows it, e.g. 12'): ArgSpec<WeaverEvent> {
+export function eventArg(description = 'the event’s id, e.g. 12'): ArgSpec<WeaverEvent> {
   return {
     kind: 'integer',
     description,

@@ -15,7 +15,7 @@ const maxAheadMs = 2 * 366 * 24 * 60 * 60 * 1000;
 
 export const eventCreate = defineCommand({
   path: ['event', 'create'],
-  summary: 'Creates an event, posts it with RSVP buttons, and reminds people before it starts',
+  summary: 'Creates an event, posted with RSVP buttons and reminders',
   details: 'Quotes around the title are optional. Duration is in minutes (default 60); reminders are lead times in m, h or d (default 1d,1h; none for no reminders).',
   examples: ['/cop event create outreach "Taster day debrief" 2026-12-03 14:00 duration:90 where:https://meet.example/abc', '/cop event create outreach Lunch and learn 2026-12-10 12:30 reminders:2h'],
   access: 'coordinator',
@@ -78,7 +78,7 @@ export const events = defineCommand({
 
 export const eventCancel = defineCommand({
   path: ['event', 'cancel'],
-  summary: 'Cancels an event; the home channel and those who said yes or maybe are told',
+  summary: 'Cancels an event and tells the channel and those who said yes or maybe',
   details: 'For coordinators of the event’s community and admins.',
   examples: ['/cop event cancel 12'],
   access: 'everyone',
@@ -123,7 +123,7 @@ export const rsvp = defineCommand({
 export const meReminders = defineCommand({
   path: ['me', 'reminders'],
   aliases: [['reminders']],
-  summary: 'Turns event reminders by direct message on or off (channel reminders still appear)',
+  summary: 'Turns event reminders by direct message on or off',
   examples: ['/cop me reminders off', '/cop reminders on'],
   access: 'everyone',
   args: { setting: choice(['on', 'off'], 'on or off') },

@@ -13,7 +13,7 @@ export const help = defineCommand({
   summary: 'Lists the commands, or explains one with an example',
   examples: ['/cop help', '/cop help join'],
   access: 'everyone',
-  args: { command: optionalPositional(text('a command to explain, e.g. join or event create', { label: 'The command' })) },
+  args: { command: optionalPositional(text('a command, e.g. join or event create', { label: 'The command' })) },
   async run(ctx, { command }) {
     if (command) {
       const words = command.toLowerCase().replace(/^\/?cop\s+/, '').split(/\s+/);

@@ -7,7 +7,7 @@ import { defineCommand } from './define.js';
 
 export const join = defineCommand({
   path: ['join'],
-  summary: 'Joins a community as a wider member (default) or core member, or changes your tier',
+  summary: 'Joins a community (wider by default, or core), or changes your tier',
   details: 'Core members are committed to the community; wider members follow it. You can be core in a limited number of communities at a time, wider in as many as you like.',
   examples: ['/cop join outreach', '/cop join outreach tier:core'],
   access: 'everyone',

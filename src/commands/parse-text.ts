@@ -98,7 +98,7 @@ export function bindArguments(command: AnyCommand, text: string, tokens: readonl
     used += count;
   }
   // A stray quote inside free text is literal (a 12" ruler); one that opens an argument meant to quote it.
-  if (unclosedQuote && unclosedQuote.at <= restStart) {
+  if (unclosedQuote?.before && unclosedQuote.at <= restStart) {
     return { ok: false, problem: `The quote before “${unclosedQuote.before.slice(0, 30)}” is never closed; close it, or leave the quotes out.` };
   }
   // Options may also be given in order after the required arguments: `join outreach core`.

@@ -5,7 +5,7 @@ import { defineCommand } from './define.js';
 
 export const share = defineCommand({
   path: ['share'],
-  summary: 'Records a practice (a story, method, tool or case) in the community’s repertoire',
+  summary: 'Records a practice (story, method, tool or case) in the repertoire',
   details: 'Anyone can share with any community. What you share can be found by others with /cop search.',
   examples: ['/cop share outreach We ran a taster day with a local school; pairing each pupil with a student worked well.'],
   access: 'everyone',

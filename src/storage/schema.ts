@@ -30,6 +30,9 @@ export interface CommunityTable {
   timezone: string | null;
   created_at: number;
   updated_at: number;
+  /** 0 when coordinators turned the weekly digest off. */
+  digest_on: Generated<number>;
+  digest_posted_at: number | null;
 }
 
 export interface HomeChannelTable {
@@ -80,6 +83,55 @@ export interface PracticeTable {
   updated_at: number;
 }
 
+export interface HarvestThreadTable {
+  id: Generated<number>;
+  community_id: number;
+  platform: string;
+  workspace_id: string;
+  channel_id: string;
+  root_message_id: string;
+  asker_member_id: number;
+  source: 'ask' | 'message';
+  permalink: string | null;
+  asked_at: number;
+  first_reply_at: number | null;
+  answer_message_id: string | null;
+  marked_by_member_id: number | null;
+  marked_at: number | null;
+  harvested_at: number | null;
+  hint_at: number | null;
+  reminded_at: number | null;
+  announced_at: number | null;
+}
+
+export type HarvestRole = 'question' | 'answer' | 'reply';
+
+export interface HarvestMessageTable {
+  id: Generated<number>;
+  thread_id: number;
+  community_id: number;
+  platform: string;
+  workspace_id: string;
+  channel_id: string;
+  message_id: string;
+  member_id: number;
+  role: HarvestRole;
+  text: string;
+  permalink: string | null;
+  posted_at: number;
+  edited_at: number | null;
+  harvested: Generated<number>;
+}
+
+export interface HarvestPendingMarkTable {
+  platform: string;
+  workspace_id: string;
+  channel_id: string;
+  message_id: string;
+  user_id: string;
+  at: number;
+}
+
 export interface Database extends RhythmTables {
   member: MemberTable;
   community: CommunityTable;
@@ -88,6 +140,9 @@ export interface Database extends RhythmTables {
   membership: MembershipTable;
   membership_change: MembershipChangeTable;
   practice: PracticeTable;
+  harvest_thread: HarvestThreadTable;
+  harvest_message: HarvestMessageTable;
+  harvest_pending_mark: HarvestPendingMarkTable;
 }
 
 export type Member = Selectable<MemberTable>;
@@ -98,3 +153,5 @@ export type CommunityUpdate = Updateable<CommunityTable>;
 export type HomeChannel = Selectable<HomeChannelTable>;
 export type Membership = Selectable<MembershipTable>;
 export type Practice = Selectable<PracticeTable>;
+export type HarvestThread = Selectable<HarvestThreadTable>;
+export type HarvestMessage = Selectable<HarvestMessageTable>;

@@ -50,7 +50,7 @@ async function stopAdapter(): Promise<void> {
 beforeAll(async () => {
   fake = await startFakeSlack({ users: [{ id: 'U0ANN', name: 'ann' }], channels: [{ id: general, name: 'general', is_member: true }] });
   db = await openMigratedDatabase(tempDatabasePath());
-  services = { db, clock: manualClock('2026-11-23T10:00:00Z'), log: silentLog, platforms: new Map(), settings: { admins: [], coreLimit: 1, defaultTimezone: 'UTC' } };
+  services = { db, clock: manualClock('2026-11-23T10:00:00Z'), log: silentLog, platforms: new Map(), settings: { admins: [], coreLimit: 1, defaultTimezone: 'UTC', harvestReminderDelayMs: 86_400_000 } };
   await startAdapter();
 });
 afterAll(async () => {

@@ -23,7 +23,15 @@ export type TestWorld = Awaited<ReturnType<typeof createTestWorld>>;
 
 /** A real migrated SQLite file, a manual clock, and a way to type commands as anyone. */
 export async function createTestWorld(
-  options: { admins?: AdminId[]; coreLimit?: number; now?: string; ports?: PlatformPort[]; settings?: Partial<CoreSettings>; databasePath?: string } = {},
+  options: {
+    admins?: AdminId[];
+    coreLimit?: number;
+    now?: string;
+    ports?: PlatformPort[];
+    settings?: Partial<CoreSettings>;
+    databasePath?: string;
+    harvestReminderDelayMs?: number;
+  } = {},
 ) {
   const db = await openMigratedDatabase(options.databasePath ?? tempDatabasePath());
   const clock = manualClock(options.now ?? '2026-11-23T10:00:00Z');
@@ -36,6 +44,7 @@ export async function createTestWorld(
       admins: options.admins ?? [{ platform: 'console', userId: 'admin' }],
       coreLimit: options.coreLimit ?? 1,
       defaultTimezone: 'Europe/London',
+      harvestReminderDelayMs: options.harvestReminderDelayMs ?? 86_400_000,
       ...options.settings,
     },
   };

@@ -1,0 +1,56 @@
+import { channelRefOf, homeChannels } from '../communities.js';
+import { postAnswerHint } from '../harvest/posts.js';
+import { recordQuestionThread } from '../harvest/store.js';
+import type { PostedMessage } from '../platform.js';
+import { answer, bold, channelMention, link, mention, refuse, rich } from '../reply.js';
+import { community, text } from './args.js';
+import { defineCommand } from './define.js';
+
+export const ask = defineCommand({
+  path: ['ask'],
+  summary: 'Asks a question in the community’s home channel; its marked answer is harvested',
+  details:
+    'Replies in the thread are harvested once one is marked as the answer: you (or a coordinator) react ✅ to it, or use the “Harvest answer” message action. Then /cop search finds it.',
+  examples: ['/cop ask outreach How do you keep volunteers coming back after their first event?'],
+  access: 'everyone',
+  args: { community: community(), question: text('your question', { max: 3000, label: 'The question' }) },
+  async run(ctx, { community: c, question }) {
+    const { user } = ctx.caller;
+    // The thread is followed where the asker can see it: the home channel on their own workspace.
+    const home = (await homeChannels(ctx.db, c.id)).find((h) => h.platform === user.platform && h.workspace_id === user.workspaceId);
+    if (!home) {
+      return refuse(
+        'NoHomeChannel',
+        `${c.slug} has no home channel here yet, so there is nowhere to post your question; a coordinator can run /cop link ${c.slug} in the channel that should be its home.`,
+      );
+    }
+    const channel = channelRefOf(home);
+    const port = ctx.platforms.get(channel.platform);
+    if (!port) return refuse('PlatformNotRunning', `Weaver is not connected to ${channel.platform} right now; please try again later.`);
+    const member = await ctx.callerMember();
+    const post = answer(rich`${bold('Question')} from ${mention(user, member.display_name)}:\n${question}`, { visibility: 'channel' });
+    let receipt: PostedMessage;
+    try {
+      receipt = await port.postMessage(channel, post);
+    } catch (error) {
+      ctx.log.warn({ err: error, community: c.slug }, 'could not post a question');
+      return refuse('PostFailed', rich`I could not post your question in ${channelMention(channel, home.channel_name)}; please try again in a moment.`);
+    }
+    const where = receipt.permalink ? link(receipt.permalink, `#${home.channel_name ?? channel.channelId}`) : channelMention(channel, home.channel_name);
+    if (member.privacy_on === 0) {
+      return answer(rich`Your question is posted in ${where}. You have privacy off, so this thread will not be harvested; /cop me privacy on allows it.`);
+    }
+    const thread = await recordQuestionThread(ctx.db, {
+      communityId: c.id,
+      channel,
+      rootMessageId: receipt.messageId,
+      askerMemberId: member.id,
+      text: question,
+      permalink: receipt.permalink,
+      at: ctx.clock.now(),
+      source: 'ask',
+    });
+    if (thread) await postAnswerHint(ctx, thread);
+    return answer(rich`Your question is posted in ${where}. When a reply answers it, react ✅ to that reply (or use the “Harvest answer” message action) and it joins the ${bold(c.name)} knowledge base.`);
+  },
+});

@@ -1,0 +1,147 @@
+import type { Services } from './commands/define.js';
+import { channelRefOf, homeChannels } from './communities.js';
+import { shorten } from './harvest/posts.js';
+import type { ChannelRef } from './identity.js';
+import { authorSpan } from './knowledge-render.js';
+import { answer, bold, link, rich, type RichText, type Reply, type Section } from './reply.js';
+import { digestSectionProviders, type DigestSectionProvider, type DigestWindow } from './report-sections.js';
+import type { Community } from './storage/schema.js';
+import { formatDate } from './time.js';
+
+const day = 86_400_000;
+export const digestPeriodMs = 7 * day;
+// Open questions stay in the digest for a month: older ones have usually been answered elsewhere.
+const openQuestionAgeMs = 30 * day;
+const listed = 5;
+
+export type Digest = Readonly<{ reply: Reply; empty: boolean; counts: { practices: number; answered: number; open: number } }>;
+
+/** The last 7 days of a community: practices shared, questions answered, questions still open, and what providers add. */
+export async function buildDigest(
+  services: Services,
+  community: Community,
+  providers: readonly DigestSectionProvider[] = digestSectionProviders,
+): Promise<Digest> {
+  const now = services.clock.now();
+  const window: DigestWindow = { from: now - digestPeriodMs, to: now };
+  const zone = community.timezone ?? services.settings.defaultTimezone;
+  const db = services.db;
+
+  const practices = await db
+    .selectFrom('practice')
+    .innerJoin('member', 'member.id', 'practice.member_id')
+    .selectAll('member')
+    .select(['practice.text', 'practice.permalink', 'practice.created_at'])
+    .where('practice.community_id', '=', community.id)
+    .where('practice.created_at', '>', window.from)
+    .where('practice.created_at', '<=', window.to)
+    .orderBy('practice.created_at', 'desc')
+    .execute();
+
+  const threads = db
+    .selectFrom('harvest_thread as t')
+    .leftJoin('harvest_message as q', (join) => join.onRef('q.thread_id', '=', 't.id').on('q.role', '=', 'question'))
+    .leftJoin('harvest_message as a', (join) => join.onRef('a.thread_id', '=', 't.id').on('a.role', '=', 'answer'))
+    .select(['t.id', 't.permalink', 't.asked_at', 't.harvested_at', 'q.text as question', 'a.text as answer', 'a.permalink as answer_link'])
+    .where('t.community_id', '=', community.id);
+  const answered = await threads.where('t.harvested_at', '>', window.from).where('t.harvested_at', '<=', window.to).orderBy('t.harvested_at', 'desc').execute();
+  const open = await threads.where('t.harvested_at', 'is', null).where('t.asked_at', '>', now - openQuestionAgeMs).orderBy('t.asked_at', 'desc').execute();
+
+  const sections: Section[] = [];
+  if (practices.length) {
+    const lines = practices.slice(0, listed).map((p): RichText => [
+      `• ${shorten(p.text, 140)} — `,
+      authorSpan(p),
+      `, ${formatDate(p.created_at, zone)}`,
+      ...(p.permalink ? [' ', link(p.permalink, 'source')] : []),
+    ]);
+    sections.push({ title: `Practices shared (${practices.length})`, body: joinLines(lines, practices.length) });
+  }
+  if (answered.length) {
+    const lines = answered.slice(0, listed).map((t): RichText => [
+      '• ',
+      questionLink(t.question, t.answer_link ?? t.permalink),
+      ...(t.answer ? [`\n   ✅ ${shorten(t.answer, 140)}`] : []),
+    ]);
+    sections.push({ title: `Questions answered (${answered.length})`, body: joinLines(lines, answered.length) });
+  }
+  if (open.length) {
+    const lines = open.slice(0, listed).map((t): RichText => ['• ', questionLink(t.question, t.permalink), ` (asked ${formatDate(t.asked_at, zone)})`]);
+    sections.push({ title: `Questions still open (${open.length})`, body: joinLines(lines, open.length) });
+  }
+  const provided: Section[] = [];
+  for (const provide of providers) {
+    const section = await provide(services, community, window);
+    if (section) provided.push(section);
+  }
+  sections.push(...provided);
+
+  const counts = { practices: practices.length, answered: answered.length, open: open.length };
+  const empty = sections.length === 0;
+  const intro = rich`${bold(`${community.name}: the last 7 days`)} (${formatDate(window.from, zone)} to ${formatDate(now, zone)})`;
+  const body = empty ? rich`${intro}\nA quiet week: no practices shared and no questions. Share one with /cop share ${community.slug} <text>.` : intro;
+  return { reply: answer(body, { sections }), empty, counts };
+}
+
+function questionLink(question: string | null, url: string | null): RichText[number] {
+  const label = shorten(question ?? 'a question', 120);
+  return url ? link(url, label) : label;
+}
+
+function joinLines(lines: readonly RichText[], total: number): RichText {
+  const more = total > lines.length ? [`\n…and ${total - lines.length} more`] : [];
+  return [...lines.flatMap((line, i) => (i === 0 ? [...line] : ['\n', ...line])), ...more];
+}
+
+export type DigestDelivery = (channel: ChannelRef, reply: Reply) => Promise<void>;
+
+/**
+ * One scheduler tick: posts the weekly digest of each community that has it on and has not had one for 7 days.
+ * The post is claimed (digest_posted_at) before it is sent, so two processes never post it twice.
+ */
+export async function postWeeklyDigests(
+  services: Services,
+  options: { deliver?: DigestDelivery; isDue?: (community: Community) => Promise<boolean> } = {},
+): Promise<number> {
+  const now = services.clock.now();
+  const deliver = options.deliver ?? ((channel, reply) => postDirectly(services, channel, reply));
+  const candidates = await services.db
+    .selectFrom('community')
+    .selectAll()
+    .where('digest_on', '=', 1)
+    .where('status', 'not in', ['dormant', 'closed'])
+    .where((eb) => eb.or([eb('digest_posted_at', 'is', null), eb('digest_posted_at', '<=', now - digestPeriodMs)]))
+    .execute();
+  let posted = 0;
+  for (const community of candidates) {
+    const homes = await homeChannels(services.db, community.id);
+    if (homes.length === 0 || (options.isDue && !(await options.isDue(community)))) continue;
+    const claimed = await services.db
+      .updateTable('community')
+      .set({ digest_posted_at: now })
+      .where('id', '=', community.id)
+      .where((eb) => eb.or([eb('digest_posted_at', 'is', null), eb('digest_posted_at', '<=', now - digestPeriodMs)]))
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) continue;
+    const digest = await buildDigest(services, community);
+    if (digest.empty) continue;
+    for (const home of homes) {
+      try {
+        await deliver(channelRefOf(home), { ...digest.reply, visibility: 'channel' });
+        posted++;
+      } catch (error) {
+        services.log.warn({ err: error, community: community.slug }, 'could not post the weekly digest');
+      }
+    }
+  }
+  return posted;
+}
+
+async function postDirectly(services: Services, channel: ChannelRef, reply: Reply): Promise<void> {
+  const port = services.platforms.get(channel.platform);
+  if (port) await port.postMessage(channel, reply);
+}
+
+export async function setWeeklyDigest(services: Services, communityId: number, on: boolean): Promise<void> {
+  await services.db.updateTable('community').set({ digest_on: on ? 1 : 0, updated_at: services.clock.now() }).where('id', '=', communityId).execute();
+}

@@ -1,0 +1,55 @@
+import type { Services } from '../commands/define.js';
+import type { ChannelRef } from '../identity.js';
+import { findMemberById, userRefOf } from '../members.js';
+import { answer, bold, code, link, mention, rich, type Reply } from '../reply.js';
+import type { HarvestThread } from '../storage/schema.js';
+import { claimThreadPost } from './store.js';
+
+export function threadChannel(thread: HarvestThread): ChannelRef {
+  return { platform: thread.platform as ChannelRef['platform'], workspaceId: thread.workspace_id, channelId: thread.channel_id };
+}
+
+/** Posts in the thread; a failure is logged, never thrown: what it reports is already stored. */
+async function postInThread(services: Services, thread: HarvestThread, reply: Reply, what: string): Promise<boolean> {
+  const channel = threadChannel(thread);
+  const port = services.platforms.get(channel.platform);
+  if (!port) return false;
+  try {
+    await port.postMessage(channel, reply, { threadId: thread.root_message_id });
+    return true;
+  } catch (error) {
+    services.log.warn({ err: error, threadId: thread.id, what }, 'could not post in a question thread');
+    return false;
+  }
+}
+
+/** The one-line hint on how to mark the answer, once per question thread. */
+export async function postAnswerHint(services: Services, thread: HarvestThread): Promise<void> {
+  if (!(await claimThreadPost(services.db, thread.id, 'hint_at', services.clock.now()))) return;
+  const asker = await findMemberById(services.db, thread.asker_member_id);
+  const who = asker ? mention(userRefOf(asker), asker.display_name) : 'the asker';
+  const hint = rich`When a reply answers this, ${who} or a coordinator can react ✅ to it (or use the “Harvest answer” message action) to save it to the knowledge base.`;
+  await postInThread(services, thread, answer(hint, { visibility: 'channel' }), 'hint');
+}
+
+/** Tells the asker, in the thread and once, that the thread was harvested. */
+export async function announceHarvest(services: Services, thread: HarvestThread, communitySlug: string): Promise<void> {
+  if (!(await claimThreadPost(services.db, thread.id, 'announced_at', services.clock.now()))) return;
+  const asker = await findMemberById(services.db, thread.asker_member_id);
+  const who = asker ? rich`${mention(userRefOf(asker), asker.display_name)}, this` : ['This'];
+  const text = rich`${who} thread is harvested: its answer can now be found with ${code(`/cop search <words> community:${communitySlug}`)}.`;
+  await postInThread(services, thread, answer(text, { visibility: 'channel' }), 'harvested');
+}
+
+/** The gentle reminder, sent to the asker by direct message with a link to the thread. */
+export function reminderReply(thread: HarvestThread, question: string, communityName: string): Reply {
+  const where = thread.permalink ? link(thread.permalink, shorten(question, 80)) : bold(shorten(question, 80));
+  return answer(
+    rich`Your question in ${bold(communityName)} has replies: ${where}. If one of them answered it, react ✅ to that reply (or use the “Harvest answer” message action) so that others can find it too.`,
+  );
+}
+
+export function shorten(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}

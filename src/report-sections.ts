@@ -1,0 +1,15 @@
+import type { Services } from './commands/define.js';
+import type { Field, Section } from './reply.js';
+import type { Community } from './storage/schema.js';
+
+export type DigestWindow = Readonly<{ from: number; to: number }>;
+
+/** A part of the digest owned by another feature (e.g. upcoming events); undefined when it has nothing to say. */
+export type DigestSectionProvider = (services: Services, community: Community, window: DigestWindow) => Promise<Section | undefined>;
+
+/** Fields of /cop stats owned by another feature (e.g. prompt response rate, RSVPs). */
+export type StatsFieldProvider = (services: Services, community: Community, now: number) => Promise<readonly Field[]>;
+
+// Extension points: the events feature adds its "Upcoming events" section here, prompts and RSVPs their stats fields.
+export const digestSectionProviders: readonly DigestSectionProvider[] = [];
+export const statsFieldProviders: readonly StatsFieldProvider[] = [];

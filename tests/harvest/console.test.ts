@@ -1,0 +1,41 @@
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createConsolePort } from '../../adapters/console/console-port.js';
+import { runConsole } from '../../adapters/console/console.js';
+import { commands } from '../../src/commands/index.js';
+import { createTestWorld, type TestWorld } from '../support/harness.js';
+
+let world: TestWorld;
+let text = '';
+beforeEach(async () => {
+  text = '';
+  world = await createTestWorld({ ports: [createConsolePort((out) => (text += out))] });
+});
+afterEach(() => world.close());
+
+async function typeLines(lines: string[]): Promise<string> {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  output.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  input.end(`${lines.join('\n')}\n`);
+  await runConsole({ services: world.services, commands, input, output, interactive: false });
+  return text;
+}
+
+describe('harvesting from the console', () => {
+  it('follows a question said in a home channel, harvests the reply marked by the action, and finds it', async () => {
+    const out = await typeLines([
+      'create outreach "STEM Outreach"',
+      'link outreach',
+      ':as ann',
+      ':say Where can we borrow microscopes?',
+    ]);
+    const root = /\(message (m[\w-]+)\)/.exec(out)![1]!;
+    const more = await typeLines([':as bob', `:reply ${root} The university lends them for free.`, ':as ann']);
+    expect(more).toContain(`in thread ${root}`);
+    const reply = /\(message (m[\w-]+), in the thread/.exec(more)![1]!;
+    const last = await typeLines([':as ann', `:harvest ${reply}`, 'search microscopes']);
+    expect(last).toContain('Harvested: that reply is now the answer');
+    expect(last).toContain('Question · STEM Outreach\nWhere can we borrow microscopes?\n✅ The university lends them for free.');
+  });
+});
