@@ -5,6 +5,9 @@ import type { ChannelRef } from './identity.js';
 import { authorSpan } from './knowledge-render.js';
 import { answer, bold, link, rich, type RichText, type Reply, type Section } from './reply.js';
 import { digestSectionProviders, type DigestSectionProvider, type DigestWindow } from './report-sections.js';
+import { enqueue } from './outbox.js';
+import { channelKey } from './prompts.js';
+import { findRhythm } from './rhythms.js';
 import type { Community } from './storage/schema.js';
 import { formatDate } from './time.js';
 
@@ -144,4 +147,18 @@ async function postDirectly(services: Services, channel: ChannelRef, reply: Repl
 
 export async function setWeeklyDigest(services: Services, communityId: number, on: boolean): Promise<void> {
   await services.db.updateTable('community').set({ digest_on: on ? 1 : 0, updated_at: services.clock.now() }).where('id', '=', communityId).execute();
+}
+
+/** The scheduler's weekly digest job: communities with a rhythm get theirs through the outbox, once a week. */
+export async function enqueueWeeklyDigests(services: Services, now: number): Promise<string[]> {
+  const keys: string[] = [];
+  await postWeeklyDigests(services, {
+    isDue: async (community) => (await findRhythm(services.db, community.id))?.next_run_at != null,
+    deliver: async (channel, reply) => {
+      const key = `digest:${channelKey(channel)}:${now}`;
+      await enqueue(services.db, { key, target: { channel }, reply, notBefore: now, expiresAt: now + day }, now);
+      keys.push(key);
+    },
+  });
+  return keys;
 }

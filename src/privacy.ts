@@ -33,6 +33,19 @@ export const forgetSteps: readonly ForgetStep[] = [
   { what: 'coordinator roles', run: async (trx, m) => deleted(await trx.deleteFrom('coordinator').where('member_id', '=', m.id).executeTakeFirst()) },
   { what: 'membership history', run: async (trx, m) => deleted(await trx.deleteFrom('membership_change').where('member_id', '=', m.id).executeTakeFirst()) },
   { what: 'memberships', run: async (trx, m) => deleted(await trx.deleteFrom('membership').where('member_id', '=', m.id).executeTakeFirst()) },
+  { what: 'your answers to events', run: async (trx, m) => deleted(await trx.deleteFrom('rsvp').where('member_id', '=', m.id).executeTakeFirst()) },
+  {
+    what: 'direct messages to you, sent or waiting',
+    run: async (trx, m) =>
+      deleted(
+        await trx
+          .deleteFrom('outbox')
+          .where('platform', '=', m.platform)
+          .where('workspace_id', '=', m.workspace_id)
+          .where('user_id', '=', m.user_id)
+          .executeTakeFirst(),
+      ),
+  },
   { what: 'your member record', run: async (trx, m) => deleted(await trx.deleteFrom('member').where('id', '=', m.id).executeTakeFirst()) },
 ];
 

@@ -1,4 +1,5 @@
 import type { Services } from './commands/define.js';
+import { promptResponseFields, rsvpFields, upcomingEventsSection } from './event-reports.js';
 import type { Field, Section } from './reply.js';
 import type { Community } from './storage/schema.js';
 
@@ -10,6 +11,6 @@ export type DigestSectionProvider = (services: Services, community: Community, w
 /** Fields of /cop stats owned by another feature (e.g. prompt response rate, RSVPs). */
 export type StatsFieldProvider = (services: Services, community: Community, now: number) => Promise<readonly Field[]>;
 
-// Extension points: the events feature adds its "Upcoming events" section here, prompts and RSVPs their stats fields.
-export const digestSectionProviders: readonly DigestSectionProvider[] = [];
-export const statsFieldProviders: readonly StatsFieldProvider[] = [];
+// Parts of the digest and of /cop stats that other features own, in the order they are shown.
+export const digestSectionProviders: readonly DigestSectionProvider[] = [upcomingEventsSection];
+export const statsFieldProviders: readonly StatsFieldProvider[] = [promptResponseFields, rsvpFields];

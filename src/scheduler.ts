@@ -3,6 +3,8 @@ import type { Services } from './commands/define.js';
 import { holdLease, releaseLease } from './lease.js';
 import { deliverDue, nextOutboxDueAt, type DeliveryReport } from './outbox.js';
 import { createPacer } from './pacing.js';
+import { enqueueWeeklyDigests } from './digest.js';
+import { remindUnansweredThreads } from './harvest/remind.js';
 import { materializeDueReminders, nextReminderDueAt } from './reminders.js';
 import { materializeDueRhythms, nextRhythmDueAt } from './rhythms.js';
 import type { Db } from './storage/database.js';
@@ -32,10 +34,21 @@ export type ScheduledJob = Readonly<{
   nextDueAt(db: Db): Promise<number | undefined>;
 }>;
 
-// Every job the loop runs; a later feature (the weekly digest, harvest reminders) adds its own here.
+// Jobs that are not due to the minute say nothing of when they are next due: the heartbeat runs them.
+const onHeartbeat = async () => undefined;
+
+async function remindWithoutOutbox(services: Services): Promise<string[]> {
+  await remindUnansweredThreads(services);
+  return [];
+}
+
+// Every job the loop runs, each tick, in this order.
 export const scheduledJobs: readonly ScheduledJob[] = [
   { name: 'rhythms', materializeDue: materializeDueRhythms, nextDueAt: nextRhythmDueAt },
   { name: 'event reminders', materializeDue: materializeDueReminders, nextDueAt: nextReminderDueAt },
+  { name: 'weekly digests', materializeDue: enqueueWeeklyDigests, nextDueAt: onHeartbeat },
+  // Reminders to mark an answer are claimed in their thread's row before they are sent, not through the outbox.
+  { name: 'answer reminders', materializeDue: remindWithoutOutbox, nextDueAt: onHeartbeat },
 ];
 
 export type SchedulerOptions = Readonly<{
