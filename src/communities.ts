@@ -6,6 +6,10 @@ export async function findCommunityBySlug(db: Db, slug: string): Promise<Communi
   return db.selectFrom('community').selectAll().where('slug', '=', slug).executeTakeFirst();
 }
 
+export async function findCommunityById(db: Db, id: number): Promise<Community | undefined> {
+  return db.selectFrom('community').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 export async function listCommunities(db: Db): Promise<Community[]> {
   return db.selectFrom('community').selectAll().orderBy('name').orderBy('slug').execute();
 }

@@ -104,6 +104,7 @@ export function community(description = 'the community, by its slug'): ArgSpec<C
     description,
     required: true,
     autocomplete: 'community',
+    communityOf: (found) => found.id,
     async parse(raw, ctx) {
       const value = asString(raw)?.trim().toLowerCase() ?? '';
       const found = slugPattern.test(value) ? await findCommunityBySlug(ctx.db, value) : undefined;

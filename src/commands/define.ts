@@ -57,6 +57,8 @@ export interface ArgSpec<T> {
   readonly rest?: boolean;
   /** An optional argument given in order rather than as `name:value`, like help's `[command]`. */
   readonly positional?: boolean;
+  /** The community a parsed value belongs to, for the coordinator check: a community itself, an event's community. */
+  communityOf?(value: NonNullable<T>): number;
   /** What an option that was left out stands for. */
   readonly defaultValue?: T;
   parse(raw: RawArg, ctx: CommandContext): Promise<Parsed<T>> | Parsed<T>;

@@ -14,6 +14,7 @@ export function eventArg(description = 'the event’s id, e.g. 12'): ArgSpec<Wea
     kind: 'integer',
     description,
     required: true,
+    communityOf: (event) => event.community_id,
     async parse(raw, ctx) {
       const value = asText(raw);
       const id = /^#?\d{1,9}$/.test(value) ? Number(value.replace('#', '')) : undefined;

@@ -1,7 +1,7 @@
 import { ensureMember } from '../members.js';
-import { isCoordinator } from '../communities.js';
+import { findCommunityById, isCoordinator } from '../communities.js';
 import { refuse, type Reply } from '../reply.js';
-import type { Community, Member } from '../storage/schema.js';
+import type { Member } from '../storage/schema.js';
 import { usageOf, type AnyCommand, type CommandContext, type CommandTable, type Invocation, type RawArg, type Services } from './define.js';
 import { bindArguments, tokenize } from './parse-text.js';
 
@@ -84,10 +84,13 @@ async function checkAccess(ctx: CommandContext, command: AnyCommand, values: Rec
   if (command.access === 'everyone' || ctx.isAdmin()) return undefined;
   const name = `/cop ${command.path.join(' ')}`;
   if (command.access === 'admin') return refuse('NotAllowed', `Only Weaver admins can use ${name}.`);
-  const community = Object.entries(command.args)
-    .filter(([, spec]) => spec.autocomplete === 'community')
-    .map(([argName]) => values[argName] as Community | undefined)
-    .find((value) => value !== undefined);
+  const communityId = Object.entries(command.args)
+    .map(([argName, spec]) => {
+      const value = values[argName];
+      return value === undefined || value === null ? undefined : spec.communityOf?.(value);
+    })
+    .find((id) => id !== undefined);
+  const community = communityId === undefined ? undefined : await findCommunityById(ctx.db, communityId);
   if (community && (await isCoordinator(ctx.db, community.id, (await ctx.callerMember()).id))) return undefined;
   return refuse('NotAllowed', `Only coordinators of ${community?.slug ?? 'the community'} and admins can use ${name}.`);
 }

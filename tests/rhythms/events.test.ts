@@ -128,7 +128,7 @@ describe('event cancel', () => {
     await w.run('bob', 'rsvp 1 yes');
     await w.run('cat', 'rsvp 1 maybe');
     await w.run('dan', 'rsvp 1 no');
-    expect((await w.run('bob', 'event cancel 1')).text).toContain('Only coordinators of outreach and admins can cancel event #1.');
+    expect((await w.run('bob', 'event cancel 1')).text).toContain('Only coordinators of outreach and admins can use /cop event cancel.');
     const cancelled = await w.run('ann', 'event cancel #1');
     expect(cancelled.text).toContain('Cancelled event #1, Taster day debrief. 2 people who said yes or maybe were told by direct message; the notice was posted in #outreach-home.');
     expect(w.fake.posts.at(-1)!.text).toContain('is cancelled');
