@@ -83,6 +83,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
           channel: { platform: 'console', workspaceId: consoleWorkspace, channelId },
           write,
           nextMessageId: () => `m${sessionTag}-${++messageSequence}`,
+          resolveMessageId: (typed) => (/^\d+$/.test(typed) ? `m${sessionTag}-${typed}` : typed),
         }))
       )
         write(consoleHelp);
