@@ -30,10 +30,10 @@ describe('harvesting from the console', () => {
       ':as ann',
       ':say Where can we borrow microscopes?',
     ]);
-    const root = /\(message (m[\w-]+)\)/.exec(out)![1]!;
+    const root = /\(message (\d+)\)/.exec(out)![1]!;
     const more = await typeLines([':as bob', `:reply ${root} The university lends them for free.`, ':as ann']);
     expect(more).toContain(`in thread ${root}`);
-    const reply = /\(message (m[\w-]+), in the thread/.exec(more)![1]!;
+    const reply = /\(message (\d+), in the thread/.exec(more)![1]!;
     const last = await typeLines([':as ann', `:harvest ${reply}`, 'search microscopes']);
     expect(last).toContain('Harvested: that reply is now the answer');
     expect(last).toContain('Question · STEM Outreach\nWhere can we borrow microscopes?\n✅ The university lends them for free.');
