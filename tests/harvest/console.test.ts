@@ -32,7 +32,7 @@ describe('harvesting from the console', () => {
     ]);
     const root = /\(message (\d+)\)/.exec(out)![1]!;
     const more = await typeLines([':as bob', `:reply ${root} The university lends them for free.`, ':as ann']);
-    expect(more).toContain(`in thread ${root}`);
+    expect(more).toMatch(new RegExp(`in thread m\\w+-${root} `));
     const reply = /\(message (\d+), in the thread/.exec(more)![1]!;
     const last = await typeLines([':as ann', `:harvest ${reply}`, 'search microscopes']);
     expect(last).toContain('Harvested: that reply is now the answer');
