@@ -24,17 +24,20 @@ async function typeLines(lines: string[]): Promise<string> {
 
 describe('harvesting from the console', () => {
   it('follows a question said in a home channel, harvests the reply marked by the action, and finds it', async () => {
-    const out = await typeLines([
+    const last = await typeLines([
       'create outreach "STEM Outreach"',
       'link outreach',
       ':as ann',
       ':say Where can we borrow microscopes?',
+      ':as bob',
+      ':reply 1 The university lends them for free.',
+      ':as ann',
+      ':harvest 2',
+      'search microscopes',
     ]);
-    const root = /\(message (\d+)\)/.exec(out)![1]!;
-    const more = await typeLines([':as bob', `:reply ${root} The university lends them for free.`, ':as ann']);
-    expect(more).toMatch(new RegExp(`in thread m\\w+-${root} `));
-    const reply = /\(message (\d+), in the thread/.exec(more)![1]!;
-    const last = await typeLines([':as ann', `:harvest ${reply}`, 'search microscopes']);
+    expect(last).toContain('(message 1)');
+    expect(last).toContain('(message 2, in the thread of 1)');
+    expect(last).toMatch(/\[posted in #general, in thread m\w+-1 as \S+\]\nWhen a reply answers this/);
     expect(last).toContain('Harvested: that reply is now the answer');
     expect(last).toContain('Question · STEM Outreach\nWhere can we borrow microscopes?\n✅ The university lends them for free.');
   });
