@@ -36,10 +36,16 @@ const schema = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     DOWNTIME_GRACE: z
       .string()
-      .trim()
-      .regex(/^\d{1,5}\s*[mh]?$/i, 'must be minutes, like 60, or 90m or 2h')
       .default('60')
-      .transform((value) => Number.parseInt(value, 10) * (/h$/i.test(value) ? 60 : 1) * 60_000),
+      .transform((value, ctx) => {
+        // A bare number is minutes, as in the first version of this setting.
+        const ms = parseDuration(/^\s*\d+\s*$/.test(value) ? `${value.trim()}m` : value, { min: 0, max: 7 * 86_400_000 });
+        if (ms === undefined) {
+          ctx.addIssue({ code: 'custom', message: 'must be minutes, like 60, or a duration like 90m or 2h, up to 7d' });
+          return z.NEVER;
+        }
+        return ms;
+      }),
     PUBLIC_URL: z.url({ message: 'must be an http(s) URL, the address where Weaver is reached from outside' }).optional(),
     HARVEST_REMINDER_DELAY: z
       .string()

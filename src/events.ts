@@ -1,3 +1,4 @@
+import { parseDuration } from './duration.js';
 import type { Db } from './storage/database.js';
 import type { RsvpAnswer, WeaverEvent } from './storage/rhythm-schema.js';
 import type { Member } from './storage/schema.js';
@@ -13,9 +14,9 @@ export function parseLeadTimes(text: string): { ok: true; minutes: number[] } | 
   if (trimmed === 'none' || trimmed === 'off') return { ok: true, minutes: [] };
   const minutes: number[] = [];
   for (const part of trimmed.split(/[,\s]+/).filter(Boolean)) {
-    const match = /^(\d{1,5})([mhd])$/.exec(part);
-    const value = match ? Number(match[1]) * unitMinutes[match[2] as keyof typeof unitMinutes] : 0;
-    if (!match || value <= 0 || value > maxLeadMinutes) {
+    const ms = parseDuration(part, { min: 60_000, max: maxLeadMinutes * 60_000 });
+    const value = ms === undefined ? 0 : ms / 60_000;
+    if (!value) {
       return { ok: false, problem: `“${part.slice(0, 20)}” is not a lead time; use a number and m, h or d (up to 30d), e.g. reminders:1d,1h or reminders:none.` };
     }
     if (!minutes.includes(value)) minutes.push(value);
