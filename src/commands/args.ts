@@ -3,14 +3,17 @@ import { findCommunityBySlug } from '../communities.js';
 import type { Community } from '../storage/schema.js';
 import type { ArgSpec, Parsed, RawArg } from './define.js';
 
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const problem = (text: string): Parsed<never> => ({ ok: false, problem: text });
+export const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+export const problem = (text: string): Parsed<never> => ({ ok: false, problem: text });
 
 function asString(raw: RawArg): string | undefined {
   if (typeof raw === 'string') return raw;
   if (typeof raw === 'number') return String(raw);
   return undefined;
 }
+
+/** The typed text of an argument, trimmed; empty for a value that is not text (a Discord user). */
+export const asText = (raw: RawArg): string => asString(raw)?.trim() ?? '';
 
 export function text(description: string, limits: { max?: number; label?: string } = {}): ArgSpec<string> {
   const max = limits.max ?? 4000;

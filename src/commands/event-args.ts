@@ -2,11 +2,9 @@ import { DateTime } from 'luxon';
 import { findEvent, parseLeadTimes } from '../events.js';
 import { parseClockTime } from '../schedule.js';
 import type { WeaverEvent } from '../storage/rhythm-schema.js';
-import type { ArgSpec, Parsed, RawArg } from './define.js';
+import { asText, ok, problem } from './args.js';
+import type { ArgSpec } from './define.js';
 
-const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const problem = (text: string): Parsed<never> => ({ ok: false, problem: text });
-const asText = (raw: RawArg): string => (typeof raw === 'object' ? '' : String(raw)).trim();
 
 /** An event by its id, typed `12` or `#12`; handlers receive the event row. */
 export function eventArg(description = 'the event’s id, e.g. 12'): ArgSpec<WeaverEvent> {
@@ -36,7 +34,7 @@ export function dateArg(description: string): ArgSpec<CalendarDate> {
       const value = asText(raw);
       const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? DateTime.fromISO(value, { zone: 'utc' }) : undefined;
       if (!date?.isValid) {
-        return problem(`“${value.slice(0, 20)}” is not a date; use YYYY-MM-DD, e.g. 2026-12-03 (a title of several words goes in quotes: "Taster day").`);
+        return problem(`“${value.slice(0, 20)}” is not a date; use YYYY-MM-DD, e.g. 2026-12-03.`);
       }
       return ok({ year: date.year, month: date.month, day: date.day });
     },
