@@ -11,14 +11,16 @@ export const recordPromptReply: InboundListener = async (services, event) => {
   if (event.kind === 'edited' || event.kind === 'deleted') {
     const found = db
       .selectFrom('practice')
-      .select('id')
-      .where('source', '=', 'prompt-reply')
-      .where('platform', '=', event.channel.platform)
-      .where('workspace_id', '=', event.channel.workspaceId)
-      .where('channel_id', '=', event.channel.channelId)
-      .where('message_id', '=', event.messageId);
+      .innerJoin('member', 'member.id', 'practice.member_id')
+      .select(['practice.id', 'member.privacy_on'])
+      .where('practice.source', '=', 'prompt-reply')
+      .where('practice.platform', '=', event.channel.platform)
+      .where('practice.workspace_id', '=', event.channel.workspaceId)
+      .where('practice.channel_id', '=', event.channel.channelId)
+      .where('practice.message_id', '=', event.messageId);
     const practice = await found.executeTakeFirst();
-    if (!practice) return;
+    // With privacy off the new words are not stored: the practice keeps what was shared before.
+    if (!practice || (event.kind === 'edited' && practice.privacy_on === 0)) return;
     if (event.kind === 'deleted' || !event.text.trim()) await db.deleteFrom('practice').where('id', '=', practice.id).execute();
     else await db.updateTable('practice').set({ text: event.text.trim(), updated_at: clock.now() }).where('id', '=', practice.id).execute();
     return;

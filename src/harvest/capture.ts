@@ -36,9 +36,13 @@ export const captureHarvest: InboundListener = async (services, event) => {
     case 'edited': {
       const stored = await findHarvestMessage(services.db, event.channel, event.messageId);
       if (!stored || stored.text === event.text) return;
-      // New words from someone with privacy off are never stored, and the old ones are no longer what they said.
-      if ((await findMemberById(services.db, stored.member_id))?.privacy_on === 0) await removeHarvestMessage(services.db, stored);
-      else await updateHarvestText(services.db, stored.id, event.text, event.at);
+      // New words from someone with privacy off are never stored. A reply goes; a question keeps its old words,
+      // since removing it would take everyone else's answers with it.
+      if ((await findMemberById(services.db, stored.member_id))?.privacy_on === 0) {
+        if (stored.role !== 'question') await removeHarvestMessage(services.db, stored);
+      } else {
+        await updateHarvestText(services.db, stored.id, event.text, event.at);
+      }
       return;
     }
     case 'deleted': {

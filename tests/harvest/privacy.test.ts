@@ -79,6 +79,17 @@ describe('privacy', () => {
     expect((await w.runAs(slackUser('U0ZED0009'), 'search greenline')).text).toContain('Nothing found');
   });
 
+  it('keeps a harvested question and its answers when its asker, with privacy off, edits it', async () => {
+    await harvestThread('U0ASK0001', 'Which museum takes school groups?', 'U0BOB0002', 'The science museum has free slots.');
+    await w.runAs(slackUser('U0ASK0001'), 'privacy off');
+    const [question] = await w.db.selectFrom('harvest_message').selectAll().where('role', '=', 'question').execute();
+    await w.send({ kind: 'edited', channel: slackHome, messageId: question!.message_id, text: 'Which museum? (typo fixed)', at: w.clock.now() });
+    const found = await w.runAs(slackUser('U0ZED0009'), 'search museum school groups');
+    expect(found.text).toContain('The science museum has free slots.');
+    expect(found.text).toContain('Which museum takes school groups?');
+    expect(found.text).not.toContain('typo fixed');
+  });
+
   it('forget-me asks first, then removes every trace from every table and from search', async () => {
     const fay = slackUser('U0FAY0004');
     await w.runAs(fay, 'join outreach tier:core');

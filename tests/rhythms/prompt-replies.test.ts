@@ -62,6 +62,16 @@ describe('replies in a prompt thread', () => {
     expect(await practices(world)).toEqual([]);
   });
 
+  it('keeps the words shared before when an author with privacy off edits a reply', async () => {
+    world = await createRhythmWorld();
+    await world.run('ann', 'prompt now outreach');
+    const prompt = world.fake.posts[0]!;
+    await handleInbound(world.services, inboundListeners, reply(world, 'bob', 'Shared while open', prompt.messageId, 'r2'));
+    await world.run('bob', 'me privacy off');
+    await handleInbound(world.services, inboundListeners, { kind: 'edited', channel: home, messageId: 'r2', text: 'Said after privacy off', at: world.clock.now() });
+    expect((await practices(world)).map((p) => p.text)).toEqual(['Shared while open']);
+  });
+
   it('records replies to a prompt the scheduler posted', async () => {
     world = await createRhythmWorld({ now: '2026-11-23T10:00:00Z' });
     await world.run('ann', 'rhythm outreach weekly mon 09:00');

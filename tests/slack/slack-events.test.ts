@@ -118,6 +118,14 @@ describe('Slack events reach the core as inbound events', () => {
     ]);
     const deletion = message({ subtype: 'message_deleted', hidden: true, ts: '1763892200.000001', deleted_ts: '1763892000.000200' });
     expect(await deliver(deletion)).toEqual([{ kind: 'deleted', channel: { platform: 'slack', workspaceId: 'T0WEAVER', channelId: general }, messageId: '1763892000.000200' }]);
+    // A thread's parent deleted while it has replies: Slack sends a tombstone edit, never message_deleted.
+    const tombstone = message({
+      subtype: 'message_changed',
+      hidden: true,
+      ts: '1763892250.000001',
+      message: { type: 'message', subtype: 'tombstone', text: 'This message was deleted.', ts: '1763892000.000100', thread_ts: '1763892000.000100', reply_count: 2 },
+    });
+    expect(await deliver(tombstone)).toEqual([{ kind: 'deleted', channel: { platform: 'slack', workspaceId: 'T0WEAVER', channelId: general }, messageId: '1763892000.000100' }]);
     const reaction = { type: 'reaction_added', user: 'U0ANN', reaction: 'white_check_mark', item_user: 'U0BOB', item: { type: 'message', channel: general, ts: '1763892000.000300' }, event_ts: '1763892300.000100' };
     expect(await deliver(reaction)).toEqual([
       {
