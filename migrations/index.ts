@@ -7,6 +7,7 @@ import * as outbox from './2026-11-23-05-outbox.js';
 import * as rhythms from './2026-11-23-06-rhythms.js';
 import * as events from './2026-11-23-07-events.js';
 import * as harvest from './2026-11-23-10-harvest.js';
+import * as outboxLookup from './2026-11-23-11-outbox-lookup.js';
 
 // Listed by hand, in order: a migration added here is applied at the next start and by `npm run migrate`.
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-06-rhythms': rhythms,
   '2026-11-23-07-events': events,
   '2026-11-23-10-harvest': harvest,
+  '2026-11-23-11-outbox-lookup': outboxLookup,
 };

@@ -1,6 +1,12 @@
 import type { ChannelRef } from './identity.js';
+import type { CoreSettings } from './settings.js';
 import type { Db } from './storage/database.js';
 import type { Community, CommunityStatus, HomeChannel, Member } from './storage/schema.js';
+
+/** A community's time zone: its own, or the default setting. */
+export function zoneOfCommunity(community: Community, settings: CoreSettings): string {
+  return community.timezone ?? settings.defaultTimezone;
+}
 
 export async function findCommunityBySlug(db: Db, slug: string): Promise<Community | undefined> {
   return db.selectFrom('community').selectAll().where('slug', '=', slug).executeTakeFirst();

@@ -1,5 +1,5 @@
 import type { Services } from './commands/define.js';
-import { channelRefOf, homeChannels } from './communities.js';
+import { channelRefOf, homeChannels, zoneOfCommunity } from './communities.js';
 import { shorten } from './harvest/posts.js';
 import type { ChannelRef } from './identity.js';
 import { authorSpan } from './knowledge-render.js';
@@ -10,6 +10,7 @@ import { channelKey } from './prompts.js';
 import { findRhythm } from './rhythms.js';
 import type { Community } from './storage/schema.js';
 import { formatDate } from './time.js';
+import { DateTime } from 'luxon';
 
 const day = 86_400_000;
 export const digestPeriodMs = 7 * day;
@@ -27,7 +28,7 @@ export async function buildDigest(
 ): Promise<Digest> {
   const now = services.clock.now();
   const window: DigestWindow = { from: now - digestPeriodMs, to: now };
-  const zone = community.timezone ?? services.settings.defaultTimezone;
+  const zone = zoneOfCommunity(community, services.settings);
   const db = services.db;
 
   const practices = await db
@@ -98,39 +99,46 @@ function joinLines(lines: readonly RichText[], total: number): RichText {
 
 export type DigestDelivery = (channel: ChannelRef, reply: Reply) => Promise<void>;
 
+/** When this week's digest is due: Monday 09:00 in the community's zone, the latest one not after `now`. */
+export function weeklyDigestDueAt(now: number, zone: string): number {
+  const monday = DateTime.fromMillis(now, { zone }).startOf('week').set({ hour: 9 });
+  return (monday.toMillis() > now ? monday.minus({ weeks: 1 }) : monday).toMillis();
+}
+
 /**
- * One scheduler tick: posts the weekly digest of each community that has it on and has not had one for 7 days.
- * The post is claimed (digest_posted_at) before it is sent, so two processes never post it twice.
+ * One scheduler tick: posts the weekly digest of each community that has it on, on Monday at 09:00 its time (or
+ * within the day after, when Weaver was down then). The post is claimed (digest_posted_at) before it is sent, so
+ * two processes never post it twice.
  */
 export async function postWeeklyDigests(
   services: Services,
-  options: { deliver?: DigestDelivery; isDue?: (community: Community) => Promise<boolean> } = {},
+  options: { deliver: DigestDelivery; isDue?: (community: Community) => Promise<boolean> },
 ): Promise<number> {
   const now = services.clock.now();
-  const deliver = options.deliver ?? ((channel, reply) => postDirectly(services, channel, reply));
   const candidates = await services.db
     .selectFrom('community')
     .selectAll()
     .where('digest_on', '=', 1)
     .where('status', 'not in', ['dormant', 'closed'])
-    .where((eb) => eb.or([eb('digest_posted_at', 'is', null), eb('digest_posted_at', '<=', now - digestPeriodMs)]))
     .execute();
   let posted = 0;
   for (const community of candidates) {
+    const dueAt = weeklyDigestDueAt(now, zoneOfCommunity(community, services.settings));
+    if ((community.digest_posted_at ?? 0) >= dueAt || now - dueAt > day) continue;
     const homes = await homeChannels(services.db, community.id);
     if (homes.length === 0 || (options.isDue && !(await options.isDue(community)))) continue;
     const claimed = await services.db
       .updateTable('community')
       .set({ digest_posted_at: now })
       .where('id', '=', community.id)
-      .where((eb) => eb.or([eb('digest_posted_at', 'is', null), eb('digest_posted_at', '<=', now - digestPeriodMs)]))
+      .where((eb) => eb.or([eb('digest_posted_at', 'is', null), eb('digest_posted_at', '<', dueAt)]))
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) !== 1) continue;
     const digest = await buildDigest(services, community);
     if (digest.empty) continue;
     for (const home of homes) {
       try {
-        await deliver(channelRefOf(home), { ...digest.reply, visibility: 'channel' });
+        await options.deliver(channelRefOf(home), { ...digest.reply, visibility: 'channel' });
         posted++;
       } catch (error) {
         services.log.warn({ err: error, community: community.slug }, 'could not post the weekly digest');
@@ -138,11 +146,6 @@ export async function postWeeklyDigests(
     }
   }
   return posted;
-}
-
-async function postDirectly(services: Services, channel: ChannelRef, reply: Reply): Promise<void> {
-  const port = services.platforms.get(channel.platform);
-  if (port) await port.postMessage(channel, reply);
 }
 
 export async function setWeeklyDigest(services: Services, communityId: number, on: boolean): Promise<void> {

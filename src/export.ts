@@ -1,3 +1,4 @@
+import { zoneOfCommunity } from './communities.js';
 import { DateTime } from 'luxon';
 import type { Services } from './commands/define.js';
 import type { Attachment } from './reply.js';
@@ -49,7 +50,7 @@ function groupByMonth<T>(items: readonly T[], at: (item: T) => number, zone: str
 export async function buildExport(services: Services, community: Community): Promise<Attachment> {
   const { db } = services;
   const now = services.clock.now();
-  const zone = community.timezone ?? services.settings.defaultTimezone;
+  const zone = zoneOfCommunity(community, services.settings);
   const practices = await db.selectFrom('practice').selectAll().where('community_id', '=', community.id).orderBy('created_at').orderBy('id').execute();
   const threads = await db
     .selectFrom('harvest_thread')

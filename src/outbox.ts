@@ -206,3 +206,18 @@ export async function deliverNow(services: Services, keys: readonly string[]): P
   await deliverDue(services, { owner: `command-${randomUUID().slice(0, 8)}`, keys });
   return keys.length ? services.db.selectFrom('outbox').selectAll().where('key', 'in', keys).orderBy('id').execute() : [];
 }
+
+/**
+ * Deletes delivered or abandoned rows older than `before`, except the posts of prompts and events: replies in a
+ * prompt's thread and RSVP updates of an event post still find those by their rows.
+ */
+export async function pruneOutbox(db: Db, before: number): Promise<number> {
+  const result = await db
+    .deleteFrom('outbox')
+    .where('status', '!=', 'pending')
+    .where('created_at', '<', before)
+    .where('id', 'not in', (eb) => eb.selectFrom('prompt_post').select('outbox_id'))
+    .where('id', 'not in', (eb) => eb.selectFrom('event_post').select('outbox_id'))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -18,11 +18,6 @@ export function promptExpiryOf(settings: CoreSettings, at: number): number {
   return at + Math.max(downtimeGraceOf(settings), 15 * 60_000);
 }
 
-/** A community's time zone: its own, or the default setting. */
-export function zoneOfCommunity(community: Community, settings: CoreSettings): string {
-  return community.timezone ?? settings.defaultTimezone;
-}
-
 export async function findRhythm(db: Db, communityId: number): Promise<Rhythm | undefined> {
   return db.selectFrom('rhythm').selectAll().where('community_id', '=', communityId).executeTakeFirst();
 }
@@ -106,7 +101,9 @@ export async function materializeDueRhythms(services: Services, now: number): Pr
         .executeTakeFirst();
       if (Number(advanced.numUpdatedRows) !== 1 || !postable) return [];
       const community = await trx.selectFrom('community').selectAll().where('id', '=', rhythm.community_id).executeTakeFirstOrThrow();
-      // Without a home channel there is nowhere to post, and the prompt keeps its turn.
+      // A resting or closed community is not prompted; without a home channel there is nowhere to post. Either way the
+      // prompt keeps its turn.
+      if (community.status === 'dormant' || community.status === 'closed') return [];
       if ((await homeChannels(trx, community.id)).length === 0) return [];
       const prompt = await takeNextPrompt(trx, community.id, now);
       return enqueuePrompt(trx, community, prompt, { key: `${rhythm.id}:${occurrence}`, rhythmId: rhythm.id, at: occurrence, expiresAt: promptExpiryOf(services.settings, occurrence) }, now);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Services } from './commands/define.js';
 import { holdLease, releaseLease } from './lease.js';
-import { deliverDue, nextOutboxDueAt, type DeliveryReport } from './outbox.js';
+import { deliverDue, nextOutboxDueAt, pruneOutbox, type DeliveryReport } from './outbox.js';
 import { createPacer } from './pacing.js';
 import { enqueueWeeklyDigests } from './digest.js';
 import { remindUnansweredThreads } from './harvest/remind.js';
@@ -37,6 +37,14 @@ export type ScheduledJob = Readonly<{
 // Jobs that are not due to the minute say nothing of when they are next due: the heartbeat runs them.
 const onHeartbeat = async () => undefined;
 
+const outboxRetentionMs = 30 * 86_400_000;
+
+// Sent direct messages, reminders and digests are kept a month for the record, then go (an index makes it cheap).
+async function pruneOldOutboxRows(services: Services, now: number): Promise<string[]> {
+  await pruneOutbox(services.db, now - outboxRetentionMs);
+  return [];
+}
+
 async function remindWithoutOutbox(services: Services): Promise<string[]> {
   await remindUnansweredThreads(services);
   return [];
@@ -49,6 +57,7 @@ export const scheduledJobs: readonly ScheduledJob[] = [
   { name: 'weekly digests', materializeDue: enqueueWeeklyDigests, nextDueAt: onHeartbeat },
   // Reminders to mark an answer are claimed in their thread's row before they are sent, not through the outbox.
   { name: 'answer reminders', materializeDue: remindWithoutOutbox, nextDueAt: onHeartbeat },
+  { name: 'outbox pruning', materializeDue: pruneOldOutboxRows, nextDueAt: onHeartbeat },
 ];
 
 export type SchedulerOptions = Readonly<{

@@ -1,9 +1,9 @@
+import { zoneOfCommunity } from '../communities.js';
 import { enqueueCancellation, enqueueEventPosts, refreshEventPosts } from '../event-posts.js';
 import { cancelEvent, countRsvps, createEvent, describeMinutes, listUpcomingEvents, rsvpAnswers, setRemindersOn, setRsvp } from '../events.js';
 import { deliverNow } from '../outbox.js';
 import { answer, bold, code, refuse, rich, time, type RichText } from '../reply.js';
 import type { Db } from '../storage/database.js';
-import { zoneOfCommunity } from '../rhythms.js';
 import { localToInstant } from '../schedule.js';
 import { choice, community, integer, optional, text, timezone, withDefault } from './args.js';
 import { defineCommand } from './define.js';

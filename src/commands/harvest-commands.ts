@@ -1,3 +1,4 @@
+import { zoneOfCommunity } from '../communities.js';
 import { authorSpan, roleLabel, snippetSpans, sourceLine } from '../knowledge-render.js';
 import { shorten } from '../harvest/posts.js';
 import { answer, code, joinRich, link, rich, type RichText, type Section } from '../reply.js';
@@ -63,7 +64,7 @@ export const search = defineCommand({
     };
     const sections: Section[] = hits.map((hit) => {
       const hitCommunity = context.community.get(hit.communityId);
-      const zone = hitCommunity?.timezone ?? ctx.settings.defaultTimezone;
+      const zone = hitCommunity ? zoneOfCommunity(hitCommunity, ctx.settings) : ctx.settings.defaultTimezone;
       const question = hit.threadId === undefined ? undefined : context.question.get(hit.threadId);
       const answerOf = hit.threadId === undefined ? undefined : context.answer.get(hit.threadId);
       const body: RichText = [

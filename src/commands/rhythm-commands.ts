@@ -1,8 +1,8 @@
-import { homeChannels } from '../communities.js';
+import { homeChannels, zoneOfCommunity } from '../communities.js';
 import { deliverNow } from '../outbox.js';
 import { addPrompt, enqueuePrompt, listPrompts, nextPromptOf, takeNextPrompt } from '../prompts.js';
 import { answer, bold, code, refuse, rich, time, type RichText } from '../reply.js';
-import { clearRhythm, findRhythm, promptExpiryOf, ruleOf, setRhythm, zoneOfCommunity } from '../rhythms.js';
+import { clearRhythm, findRhythm, promptExpiryOf, ruleOf, setRhythm } from '../rhythms.js';
 import { describeSchedule, parseSchedule, scheduleUsage } from '../schedule.js';
 import type { Rhythm } from '../storage/rhythm-schema.js';
 import { community, optional, text, timezone } from './args.js';

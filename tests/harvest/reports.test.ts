@@ -94,20 +94,21 @@ describe('digest', () => {
     expect(digest.reply.sections.at(-1)).toEqual({ title: 'Upcoming events', body: ['Taster day, Sat 28 Nov'] });
   });
 
-  it('is posted weekly, once, unless coordinators turn it off', async () => {
+  it('is posted weekly, on Monday morning, once, unless coordinators turn it off', async () => {
     const delivered: string[] = [];
     const deliver = async (channel: { channelId: string }) => void delivered.push(channel.channelId);
     expect(await postWeeklyDigests(w.services, { deliver })).toBe(2);
     expect(await postWeeklyDigests(w.services, { deliver })).toBe(0);
-    w.clock.advance(7 * day);
+    w.clock.set('2026-11-30T08:59:00Z');
+    expect(await postWeeklyDigests(w.services, { deliver })).toBe(0);
+    w.clock.set('2026-11-30T10:00:00Z');
     expect((await w.runAs(slackUser('U0ZED0009'), 'digest outreach weekly:off')).refusal).toBe('NotAllowed');
     await w.makeCoordinator(w.community, slackUser('U0ANN0003'), 'ann');
     expect((await w.runAs(slackUser('U0ANN0003'), 'digest outreach weekly:off')).text).toContain('is off');
     expect(await postWeeklyDigests(w.services, { deliver })).toBe(0);
     await w.runAs(slackUser('U0ANN0003'), 'digest outreach weekly:on');
-    expect(await postWeeklyDigests(w.services)).toBe(2);
-    expect(delivered.sort()).toEqual(['1123456789012345678', slackHome.channelId]);
-    expect(w.slack.posts.at(-1)!.text).toContain('STEM Outreach: the last 7 days');
+    expect(await postWeeklyDigests(w.services, { deliver })).toBe(2);
+    expect(delivered.sort()).toEqual(['1123456789012345678', '1123456789012345678', slackHome.channelId, slackHome.channelId]);
   });
 });
 

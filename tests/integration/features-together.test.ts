@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handleInbound, type InboundMessage } from '../../src/inbound.js';
 import { inboundListeners } from '../../src/listeners.js';
@@ -87,6 +88,31 @@ describe('stats', () => {
   });
 });
 
+describe('rhythms and the outbox over time', () => {
+  it('prompt no community that is dormant or closed', async () => {
+    world = await createRhythmWorld({ now: '2026-11-23T10:00:00Z' });
+    await world.run('ann', 'rhythm outreach weekly mon 09:00');
+    await world.run('ann', 'set outreach status dormant');
+    await world.tickAt('2026-11-30T09:00:00Z');
+    expect(world.fake.posts.filter((p) => p.text.includes('Share a practice'))).toEqual([]);
+    await world.run('ann', 'set outreach status launched');
+    await world.tickAt('2026-12-07T09:00:00Z');
+    expect(world.fake.posts.filter((p) => p.text.includes('Share a practice'))).toHaveLength(1);
+  });
+
+  it('keep prompt and event posts, and let other sent posts go after a month', async () => {
+    world = await createRhythmWorld({ now: '2026-11-23T10:00:00Z' });
+    await world.run('ann', 'prompt now outreach');
+    await world.run('ann', 'event create outreach Lunch and learn 2026-11-24 12:00 reminders:1h');
+    await world.run('bob', 'rsvp 1');
+    await world.tickAt('2026-11-24T11:00:30Z');
+    const kinds = async () => (await world.db.selectFrom('outbox').select('key').execute()).map((row) => row.key.split(':')[0]).sort();
+    expect(await kinds()).toEqual(['event', 'prompt', 'reminder', 'reminder-dm']);
+    await world.tickAt('2026-12-25T12:00:00Z');
+    expect(await kinds()).toEqual(['event', 'prompt']);
+  });
+});
+
 describe('forget-me', () => {
   it('also removes RSVPs and direct messages to the member', async () => {
     world = await createRhythmWorld({ now: '2026-11-23T10:00:00Z' });
@@ -99,5 +125,14 @@ describe('forget-me', () => {
     expect(await world.db.selectFrom('rsvp').selectAll().where('member_id', '=', member.id).execute()).toEqual([]);
     expect(await world.db.selectFrom('outbox').selectAll().where('user_id', '=', 'bob').execute()).toEqual([]);
     expect(await world.db.selectFrom('member').selectAll().where('user_id', '=', 'bob').execute()).toEqual([]);
+    // Every table that names a member, found from the schema, so that a new one cannot slip past forget-me.
+    const tables = (await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(world.db)).rows.map((row) => row.name);
+    for (const table of tables) {
+      const columns = (await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(world.db)).rows.map((row) => row.name);
+      for (const column of columns.filter((name) => name === 'member_id' || name.endsWith('_member_id'))) {
+        const left = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)} where ${sql.ref(column)} = ${member.id}`.execute(world.db);
+        expect(left.rows[0]!.n, `${table}.${column}`).toBe(0);
+      }
+    }
   });
 });
