@@ -8,11 +8,15 @@ export type JoinOutcome =
   | { outcome: 'core-limit'; coreIn: Community[] }
   | { outcome: 'closed' };
 
-/** Joins, or changes tier by joining again; a member is core in at most `coreLimit` communities at a time. */
-export async function joinCommunity(db: Db, community: Community, member: Member, tier: Tier, coreLimit: number, now: number): Promise<JoinOutcome> {
+/**
+ * Joins, or changes tier by joining again with another tier; with no tier given a newcomer is wider and a member
+ * stays as they are. A member is core in at most `coreLimit` communities at a time.
+ */
+export async function joinCommunity(db: Db, community: Community, member: Member, wanted: Tier | undefined, coreLimit: number, now: number): Promise<JoinOutcome> {
   if (community.status === 'closed') return { outcome: 'closed' };
   return db.transaction().execute(async (trx) => {
     const current = await findMembership(trx, community.id, member.id);
+    const tier = wanted ?? current?.tier ?? 'wider';
     if (current?.tier === tier) return { outcome: 'unchanged', tier };
     if (tier === 'core') {
       const coreIn = await coreCommunitiesOf(trx, member.id);

@@ -80,7 +80,7 @@ export const info = defineCommand({
         c.status === 'closed'
           ? []
           : [
-              { label: 'Join', command: `join ${c.slug} tier:wider`, style: 'primary' },
+              { label: 'Join', command: `join ${c.slug}`, style: 'primary' },
               { label: 'Join as core', command: `join ${c.slug} tier:core` },
             ],
     });

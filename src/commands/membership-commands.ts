@@ -2,7 +2,7 @@ import { userRefOf } from '../members.js';
 import { communitiesOf, joinCommunity, leaveCommunity, membersOf } from '../membership.js';
 import { answer, bold, code, joinRich, mention, refuse, rich } from '../reply.js';
 import { tiers } from '../storage/schema.js';
-import { choice, community, withDefault } from './args.js';
+import { choice, community, optional } from './args.js';
 import { defineCommand } from './define.js';
 
 export const join = defineCommand({
@@ -11,7 +11,7 @@ export const join = defineCommand({
   details: 'Core members are committed to the community; wider members follow it. You can be core in a limited number of communities at a time, wider in as many as you like.',
   examples: ['/cop join outreach', '/cop join outreach tier:core'],
   access: 'everyone',
-  args: { community: community(), tier: withDefault(choice(tiers, 'core or wider (default)'), 'wider') },
+  args: { community: community(), tier: optional(choice(tiers, 'core or wider; newcomers join as wider'), '[tier:core|wider]') },
   async run(ctx, { community: c, tier }) {
     const member = await ctx.callerMember();
     const result = await joinCommunity(ctx.db, c, member, tier, ctx.settings.coreLimit, ctx.clock.now());

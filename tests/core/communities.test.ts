@@ -122,7 +122,9 @@ describe('list and info', () => {
   it('shows a community with Join buttons that run the join command', async () => {
     await world.run('admin', 'create outreach Outreach');
     const reply = await world.run('ann', 'info outreach');
-    expect(reply.buttons.map((b) => b.command)).toEqual(['join outreach tier:wider', 'join outreach tier:core']);
+    expect(reply.buttons.map((b) => b.command)).toEqual(['join outreach', 'join outreach tier:core']);
     expect((await world.run('ann', reply.buttons[1]!.command)).text).toContain('You joined as a core member');
+    // A core member who clicks Join stays core.
+    expect((await world.run('ann', reply.buttons[0]!.command)).text).toBe('You are already a core member of Outreach.');
   });
 });

@@ -46,11 +46,13 @@ describe('join', () => {
   });
 
   it('says so when nothing changes, and refuses closed communities', async () => {
+    await world.run('bob', 'join outreach core');
+    expect((await world.run('bob', 'join OUTREACH')).text).toBe('You are already a core member of STEM Outreach.');
     await world.run('ann', 'join outreach');
     expect((await world.run('ann', 'join outreach tier:wider')).text).toBe('You are already a wider member of STEM Outreach.');
     await world.run('admin', 'set research status closed');
     expect((await world.run('ann', 'join research')).refusal).toBe('CommunityClosed');
-    expect(await history()).toHaveLength(1);
+    expect(await history()).toHaveLength(2);
   });
 
   it('explains an unknown tier with the usage', async () => {

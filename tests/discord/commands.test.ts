@@ -124,7 +124,7 @@ describe('/cop on Discord, through the fake gateway', () => {
       {
         type: 1,
         components: [
-          { type: 2, custom_id: 'cop:join outreach tier:wider', label: 'Join', style: 1 },
+          { type: 2, custom_id: 'cop:join outreach', label: 'Join', style: 1 },
           { type: 2, custom_id: 'cop:join outreach tier:core', label: 'Join as core', style: 2 },
         ],
       },
@@ -134,7 +134,7 @@ describe('/cop on Discord, through the fake gateway', () => {
   it('a Join button joins the one who clicks it', async () => {
     const { data: info } = await discord.cop(people.bob, ['info'], { community: 'outreach' });
     const message = messagePayload({ id: botUser.id, username: botUser.username, bot: true }, info.content, { components: info.components, flags: ephemeral });
-    const callback = await discord.interact(buttonClick(people.bob, 'cop:join outreach tier:wider', message));
+    const callback = await discord.interact(buttonClick(people.bob, 'cop:join outreach', message));
     expect(callback.status).toBe(204);
     expect(callback.body.data.flags).toBe(ephemeral);
     expect(callback.body.data.content).toContain('Welcome to **STEM Outreach**! You joined as a wider member.');

@@ -41,7 +41,7 @@ describe('/cop on Slack, through the real Bolt app', () => {
     );
     const buttons = buttonsOf(info);
     expect(buttons).toEqual([
-      { action_id: 'cop_button_0', value: 'join outreach tier:wider', text: 'Join' },
+      { action_id: 'cop_button_0', value: 'join outreach', text: 'Join' },
       { action_id: 'cop_button_1', value: 'join outreach tier:core', text: 'Join as core' },
     ]);
 
