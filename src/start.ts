@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { createConsolePort } from '../adapters/console/console-port.js';
+import { createConsoleMessageIds } from '../adapters/console/message-ids.js';
 import { runConsole } from '../adapters/console/console.js';
 import { startSlack } from '../adapters/slack/index.js';
 import { startDiscord } from '../adapters/discord/index.js';
@@ -97,7 +98,8 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
 
   const input = options.console?.input ?? process.stdin;
   const output = options.console?.output ?? process.stdout;
-  platforms.set('console', createConsolePort((text) => output.write(text)));
+  const messageIds = createConsoleMessageIds();
+  platforms.set('console', createConsolePort((text) => output.write(text), messageIds));
   // The console gets prompts, event posts and reminders too, printed as they fall due.
   scheduler = createScheduler(services);
   scheduler.start();
@@ -108,6 +110,7 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
     output,
     as: options.console?.as,
     channel: options.console?.channel,
+    messageIds,
     interactive: 'isTTY' in input && input.isTTY === true,
   });
   return { services, finished, stop: once(stop) };

@@ -2,11 +2,12 @@ import type { Services } from '../../src/commands/define.js';
 import type { ChannelRef, UserRef } from '../../src/identity.js';
 import { handleInbound, type InboundEvent, type InboundListener } from '../../src/inbound.js';
 import { renderPlainText } from '../../src/render-text.js';
+import type { ConsoleMessageIds } from './message-ids.js';
 
 export const conversationHelp = `  :say <text>              post a message in the channel (a question ends with ?)
-  :reply <id> <text>       reply in the thread of message <id>
-  :react <id>              react ✅ to message <id> (marks the answer, if you asked or coordinate)
-  :harvest <id>            the “Harvest answer” message action on message <id>`;
+  :reply <n> <text>        reply in the thread of message n (yours or the bot's, e.g. a prompt)
+  :react <n>               react ✅ to message n (marks the answer, if you asked or coordinate)
+  :harvest <n>             the “Harvest answer” message action on message n`;
 
 export type ConversationContext = Readonly<{
   services: Services;
@@ -15,38 +16,44 @@ export type ConversationContext = Readonly<{
   userName: string;
   channel: ChannelRef;
   write(text: string): void;
-  nextMessageId(): string;
-  /** The full id of a message typed by its short number (`3`), or the id itself. */
-  resolveMessageId(typed: string): string;
+  ids: ConsoleMessageIds;
 }>;
 
-/** The console's stand-in for chat in a channel: what people say and do there becomes the same events the platforms send. */
+const usage: Record<string, string> = {
+  say: ':say needs the text to post: :say Has anyone run a taster day?',
+  reply: ':reply needs a message number and the text: :reply 1 We did, last spring.',
+  react: ':react needs a message number: :react 2',
+  harvest: ':harvest needs a message number: :harvest 2',
+};
+
+/**
+ * The console's stand-in for chat in a channel: what people say and do there becomes the same events the platforms
+ * send. Returns false for a word that is not one of these actions.
+ */
 export async function runConversation(word: string, rest: string, ctx: ConversationContext): Promise<boolean> {
+  if (!(word in usage)) return false;
   const at = ctx.services.clock.now();
-  const [typed = '', ...words] = rest.split(/\s+/);
-  const target = typed && ctx.resolveMessageId(typed);
+  const [typed = '', ...words] = rest.split(/\s+/).filter(Boolean);
+  const text = word === 'say' ? rest : words.join(' ');
+  if (!typed || (word === 'reply' && !text)) {
+    ctx.write(usage[word]!);
+    return true;
+  }
+  const target = word === 'say' ? undefined : ctx.ids.resolve(typed);
+  if (word !== 'say' && !target) {
+    ctx.write(`There is no message ${typed} in this session; messages are numbered as they appear, e.g. (message 1).`);
+    return true;
+  }
   let event: InboundEvent;
-  if (word === 'say' && rest) {
-    const messageId = ctx.nextMessageId();
-    event = { kind: 'message', message: { channel: ctx.channel, messageId, author: ctx.user, authorName: ctx.userName, text: rest, at } };
-    ctx.write(`(message ${shortId(messageId)})`);
-  } else if (word === 'reply' && target && words.length) {
-    const messageId = ctx.nextMessageId();
-    const text = words.join(' ');
+  if (word === 'say' || word === 'reply') {
+    const messageId = ctx.ids.next();
     event = { kind: 'message', message: { channel: ctx.channel, messageId, threadId: target, author: ctx.user, authorName: ctx.userName, text, at } };
-    ctx.write(`(message ${shortId(messageId)}, in the thread of ${typed})`);
-  } else if (word === 'react' && target) {
-    event = { kind: 'reaction', channel: ctx.channel, messageId: target, user: ctx.user, emoji: 'white_check_mark', at };
-  } else if (word === 'harvest' && target) {
-    event = { kind: 'mark-answer', channel: ctx.channel, messageId: target, user: ctx.user, at };
+    ctx.write(target ? `(message ${ctx.ids.short(messageId)}, in the thread of message ${typed})` : `(message ${ctx.ids.short(messageId)})`);
+  } else if (word === 'react') {
+    event = { kind: 'reaction', channel: ctx.channel, messageId: target!, user: ctx.user, emoji: 'white_check_mark', at };
   } else {
-    return false;
+    event = { kind: 'mark-answer', channel: ctx.channel, messageId: target!, user: ctx.user, at };
   }
   for (const reply of await handleInbound(ctx.services, ctx.listeners, event)) ctx.write(renderPlainText(reply));
   return true;
-}
-
-// Console message ids end in a per-session number, which is all a person needs to type back.
-function shortId(messageId: string): string {
-  return messageId.slice(messageId.lastIndexOf('-') + 1);
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -9,6 +8,7 @@ import type { InboundListener } from '../../src/inbound.js';
 import { inboundListeners } from '../../src/listeners.js';
 import type { Attachment, Button } from '../../src/reply.js';
 import { renderPlainText } from '../../src/render-text.js';
+import type { ConsoleMessageIds } from './message-ids.js';
 import { conversationHelp, runConversation } from './console-conversation.js';
 
 export const localAdmin = 'admin';
@@ -27,14 +27,16 @@ export type ConsoleOptions = Readonly<{
   exportDirectory?: string;
   /** Who hears what is said in channels with :say, :reply, :react and :harvest; the core's listeners by default. */
   listeners?: readonly InboundListener[];
+  /** Shared with the console's port, so that the bot's posts and people's messages are numbered alike. */
+  messageIds: ConsoleMessageIds;
 }>;
 
 const consoleHelp = `Type a /cop command (the /cop is optional), e.g. "join outreach tier:core".
-  :as <name>      act as another person (:as admin returns to the local admin)
-  :in <channel>   act in another channel (default #general)
-  :press <n>      click button n of the last answer
+  :as <name>               act as another person (:as admin returns to the local admin)
+  :in <channel>            act in another channel (default #general)
+  :press <n>               click button n of the last answer
 ${conversationHelp}
-  :quit           leave (or Ctrl-D)`;
+  :quit                    leave (or Ctrl-D)`;
 
 /** A local session on the bot's database: every line is a command, answered in order. Ends when the input does. */
 export async function runConsole(options: ConsoleOptions): Promise<void> {
@@ -42,15 +44,12 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   let userName = options.as ?? localAdmin;
   let channelId = options.channel ?? 'general';
   let buttons: readonly Button[] = [];
-  let messageSequence = 0;
-  // Message ids must not repeat across sessions on the same database: a repeat would look like a redelivery.
-  const sessionTag = randomBytes(3).toString('hex');
   const write = (text: string) => output.write(text.endsWith('\n') ? text : `${text}\n`);
   const prompt = () => `${userName} in #${channelId}> `;
   const lines = createInterface({ input: options.input, output: options.interactive ? output : undefined, terminal: options.interactive });
 
   if (options.interactive) {
-    write(`Weaver console, on ${services.settings.defaultTimezone} time. ${consoleHelp}\n`);
+    write(`Weaver console: you are ${userName}, in #${channelId}; times in ${services.settings.defaultTimezone} unless a community sets its own.\n${consoleHelp}\n`);
     lines.setPrompt(prompt());
     lines.prompt();
   }
@@ -70,23 +69,25 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     if (meta) {
       const [, word, rest] = meta;
       if (word === 'quit' || word === 'exit') break;
-      if (word === 'as' && rest) userName = rest.replace(/^@/, '');
-      else if (word === 'in' && rest) channelId = rest.replace(/^#/, '');
-      else if (word === 'press' && buttons[Number(rest) - 1]) await run(buttons[Number(rest) - 1]!.command);
-      else if (word === 'press') write(`There is no button ${rest} in the last answer.`);
-      else if (
-        !(await runConversation(word!, rest!, {
+      if (word === 'help') write(consoleHelp);
+      else if (word === 'as') rest ? (userName = rest.replace(/^@/, '')) : write('Say who to act as: :as ann (or :as admin).');
+      else if (word === 'in') rest ? (channelId = rest.replace(/^#/, '')) : write('Say which channel: :in outreach.');
+      else if (word === 'press') {
+        const button = buttons[Number(rest) - 1];
+        if (button) await run(button.command);
+        else write(buttons.length ? `The last answer has buttons 1 to ${buttons.length}: :press 1.` : 'The last answer has no buttons to press.');
+      } else {
+        const handled = await runConversation(word!, rest!, {
           services,
           listeners: options.listeners ?? inboundListeners,
           user: { platform: 'console', workspaceId: consoleWorkspace, userId: userName },
           userName,
           channel: { platform: 'console', workspaceId: consoleWorkspace, channelId },
           write,
-          nextMessageId: () => `m${sessionTag}-${++messageSequence}`,
-          resolveMessageId: (typed) => (/^\d+$/.test(typed) ? `m${sessionTag}-${typed}` : typed),
-        }))
-      )
-        write(consoleHelp);
+          ids: options.messageIds,
+        });
+        if (!handled) write(`“:${word}” is not a console command; :help lists them.`);
+      }
     } else if (line && !line.startsWith('#')) {
       await run(line);
     }

@@ -58,4 +58,24 @@ describe('the console', () => {
     expect(text).toContain('Only Weaver admins can use /cop create.');
     expect(text).toContain('Outreach (outreach): core member');
   });
+
+  it('answers a mistyped console command in one line', async () => {
+    const loaded = loadConfig({ DATABASE_PATH: tempDatabasePath() });
+    if (!loaded.ok) throw new Error(loaded.errors.join());
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let text = '';
+    output.on('data', (chunk) => (text += chunk));
+    const weaver = await startWeaver(loaded.config, { log: silentLog, console: { input, output } });
+    input.end([':as', ':reply 9 hello', ':react', ':press 1', ':teleport'].join('\n'));
+    await weaver.finished;
+    await weaver.stop();
+    expect(text.trim().split('\n')).toEqual([
+      'Say who to act as: :as ann (or :as admin).',
+      'There is no message 9 in this session; messages are numbered as they appear, e.g. (message 1).',
+      ':react needs a message number: :react 2',
+      'The last answer has no buttons to press.',
+      '“:teleport” is not a console command; :help lists them.',
+    ]);
+  });
 });

@@ -2,14 +2,17 @@ import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createConsolePort } from '../../adapters/console/console-port.js';
 import { runConsole } from '../../adapters/console/console.js';
+import { createConsoleMessageIds, type ConsoleMessageIds } from '../../adapters/console/message-ids.js';
 import { commands } from '../../src/commands/index.js';
 import { createTestWorld, type TestWorld } from '../support/harness.js';
 
 let world: TestWorld;
 let text = '';
+let messageIds: ConsoleMessageIds;
 beforeEach(async () => {
   text = '';
-  world = await createTestWorld({ ports: [createConsolePort((out) => (text += out))] });
+  messageIds = createConsoleMessageIds();
+  world = await createTestWorld({ ports: [createConsolePort((out) => (text += out), messageIds)] });
 });
 afterEach(() => world.close());
 
@@ -18,7 +21,7 @@ async function typeLines(lines: string[]): Promise<string> {
   const output = new PassThrough();
   output.on('data', (chunk: Buffer) => (text += chunk.toString()));
   input.end(`${lines.join('\n')}\n`);
-  await runConsole({ services: world.services, commands, input, output, interactive: false });
+  await runConsole({ services: world.services, commands, input, output, interactive: false, messageIds });
   return text;
 }
 
@@ -36,8 +39,8 @@ describe('harvesting from the console', () => {
       'search microscopes',
     ]);
     expect(last).toContain('(message 1)');
-    expect(last).toContain('(message 2, in the thread of 1)');
-    expect(last).toMatch(/\[posted in #general, in thread m\w+-1 as \S+\]\nWhen a reply answers this/);
+    expect(last).toContain('(message 2, in the thread of message 1)');
+    expect(last).toMatch(/\[message 3, posted in #general, in the thread of message 1\]\nWhen a reply answers this/);
     expect(last).toContain('Harvested: that reply is now the answer');
     expect(last).toContain('Question · STEM Outreach\nWhere can we borrow microscopes?\n✅ The university lends them for free.');
   });

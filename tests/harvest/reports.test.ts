@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runConsole } from '../../adapters/console/console.js';
+import { createConsoleMessageIds } from '../../adapters/console/message-ids.js';
 import { commands } from '../../src/commands/index.js';
 import { buildDigest, postWeeklyDigests } from '../../src/digest.js';
 import { escapeMarkdown } from '../../src/export.js';
@@ -143,7 +144,7 @@ describe('export', () => {
     let text = '';
     output.on('data', (chunk: Buffer) => (text += chunk.toString()));
     input.end('export outreach\n');
-    await runConsole({ services: w.services, commands, input, output, interactive: false, exportDirectory: directory });
+    await runConsole({ services: w.services, commands, input, output, interactive: false, exportDirectory: directory, messageIds: createConsoleMessageIds() });
     const path = join(directory, 'outreach-2026-11-23.md');
     expect(text).toContain(`Saved to ${path}`);
     expect(readFileSync(path, 'utf8')).toContain('# STEM Outreach (outreach)');

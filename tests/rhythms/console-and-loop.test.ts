@@ -31,9 +31,9 @@ describe('the console', () => {
     await weaver.finished;
     await weaver.stop();
     expect(printed).toContain('Created event #1: Debrief on Thu 3 Dec 2026, 14:00 UTC');
-    expect(printed).toMatch(/\[posted in #general as local\w*-\d+\]\n📅 Debrief · Outreach/);
+    expect(printed).toMatch(/\[message \d+, posted in #general\]\n📅 Debrief · Outreach/);
     expect(printed).toContain('Add to your calendar (.ics) (https://weaver.example/events/1.ics)');
-    expect(printed).toMatch(/\[updated local\w*-\d+ in #general\][^[]*\[1\] Yes \(1\)/);
+    expect(printed).toMatch(/\[message \d+ in #general, updated\][^[]*\[1\] Yes \(1\)/);
     expect(printed).toContain('💬 Share a practice · Outreach');
     expect(printed).toContain('Event reminders by direct message are off.');
   });
