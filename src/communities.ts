@@ -146,5 +146,5 @@ export const statusMeaning: Record<CommunityStatus, string> = {
   preparing: 'getting ready to launch',
   launched: 'active',
   dormant: 'resting',
-  closed: 'closed',
+  closed: 'no longer active',
 };

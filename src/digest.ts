@@ -7,7 +7,7 @@ import { answer, bold, link, rich, type RichText, type Reply, type Section } fro
 import { digestSectionProviders, type DigestSectionProvider, type DigestWindow } from './report-sections.js';
 import { enqueue } from './outbox.js';
 import { channelKey } from './prompts.js';
-import { findRhythm } from './rhythms.js';
+import { downtimeGraceOf, findRhythm } from './rhythms.js';
 import type { Community } from './storage/schema.js';
 import { formatDate } from './time.js';
 import { DateTime } from 'luxon';
@@ -107,7 +107,7 @@ export function weeklyDigestDueAt(now: number, zone: string): number {
 
 /**
  * One scheduler tick: posts the weekly digest of each community that has it on, on Monday at 09:00 its time (or
- * within the day after, when Weaver was down then). The post is claimed (digest_posted_at) before it is sent, so
+ * within DOWNTIME_GRACE after, when Weaver was down then; a later one waits for the next week). The post is claimed (digest_posted_at) before it is sent, so
  * two processes never post it twice.
  */
 export async function postWeeklyDigests(
@@ -124,7 +124,7 @@ export async function postWeeklyDigests(
   let posted = 0;
   for (const community of candidates) {
     const dueAt = weeklyDigestDueAt(now, zoneOfCommunity(community, services.settings));
-    if ((community.digest_posted_at ?? 0) >= dueAt || now - dueAt > day) continue;
+    if ((community.digest_posted_at ?? 0) >= dueAt || now - dueAt > downtimeGraceOf(services.settings)) continue;
     const homes = await homeChannels(services.db, community.id);
     if (homes.length === 0 || (options.isDue && !(await options.isDue(community)))) continue;
     const claimed = await services.db

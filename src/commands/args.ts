@@ -72,13 +72,14 @@ export function user(description: string): ArgSpec<UserArg> {
     kind: 'user',
     description,
     required: true,
-    parse(raw) {
+    parse(raw, ctx) {
       if (typeof raw === 'object') return ok(raw);
       const value = String(raw).trim();
       const mentioned = mentionPattern.exec(value);
       if (mentioned) return ok({ userId: mentioned[1]!, name: mentioned[2] || undefined });
+      // Only the console knows people by name; on a platform a bare word would make up a member who is not there.
       const plain = value.replace(/^@/, '');
-      if (/^[\w.-]{1,64}$/.test(plain)) return ok({ userId: plain, name: plain });
+      if (ctx.caller.user.platform === 'console' && /^[\w.-]{1,64}$/.test(plain)) return ok({ userId: plain, name: plain });
       return problem(`“${value.slice(0, 40)}” is not a user; mention them, like @ann.`);
     },
   };

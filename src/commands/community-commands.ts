@@ -101,7 +101,7 @@ export const create = defineCommand({
     const created = await createCommunity(ctx.db, { slug: newSlug, name, domain }, ctx.clock.now());
     if (!created) return refuse('SlugTaken', `There is already a community “${newSlug}”; choose another slug, or see /cop info ${newSlug}.`);
     return answer(
-      rich`Created ${bold(created.name)} (${created.slug}), status potential. Next: ${code(`/cop link ${created.slug}`)} in its home channel, ${code(`/cop coordinator ${created.slug} @someone`)}, and ${code(`/cop set ${created.slug} domain <text>`)}.`,
+      rich`Created ${bold(created.name)} (${created.slug}), status potential. Next: ${code(`/cop link ${created.slug}`)} in its home channel${created.domain ? ' and ' : ', '}${code(`/cop coordinator ${created.slug} @someone`)}${created.domain ? '' : rich`, and ${code(`/cop set ${created.slug} domain <text>`)}`}.`,
     );
   },
 });
@@ -127,7 +127,10 @@ export const set = defineCommand({
     const parsed = await fieldValues[field].parse(value, ctx);
     if (!parsed.ok) return refuse('BadInput', `${parsed.problem} Usage: /cop set <community> ${field} <value>`);
     await updateCommunityField(ctx.db, c.id, field, parsed.value, ctx.clock.now());
-    return answer(rich`${bold(c.slug)}: ${field} is now “${parsed.value}”.`);
+    // A rhythm keeps the zone it was set in (see README), so say so rather than let it drift out of sight.
+    const rhythm = field === 'timezone' ? await findRhythm(ctx.db, c.id) : undefined;
+    const rhythmNote = rhythm && rhythm.timezone !== parsed.value ? ` The rhythm stays in ${rhythm.timezone}; set it again with /cop rhythm ${c.slug} <schedule> to move it.` : '';
+    return answer(rich`${bold(c.slug)}: ${field} is now “${parsed.value}”.${rhythmNote}`);
   },
 });
 

@@ -70,8 +70,8 @@ export function bindArguments(command: AnyCommand, text: string, tokens: readonl
   const positional: { token: Token; index: number }[] = [];
 
   tokens.forEach((token, index) => {
-    const option = /^([a-z]+):/.exec(text.slice(token.start, token.end));
-    const name = option?.[1];
+    const option = /^([a-z]+):/i.exec(text.slice(token.start, token.end));
+    const name = option?.[1]?.toLowerCase();
     if (name && optionNames.has(name)) raw[name] = token.value.slice(name.length + 1);
     else positional.push({ token, index });
   });

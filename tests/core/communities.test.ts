@@ -1,4 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { commands } from '../../src/commands/index.js';
+import { executeText } from '../../src/commands/run.js';
+import { renderPlainText } from '../../src/render-text.js';
 import { createTestWorld, type TestWorld } from '../support/harness.js';
 
 let world: TestWorld;
@@ -100,6 +103,18 @@ describe('coordinator', () => {
     expect((await world.run('ann', 'coordinator outreach bob action:remove')).text).toBe('@bob is no longer a coordinator of Outreach.');
     expect((await world.run('bob', 'coordinator outreach carol')).refusal).toBe('NotAllowed');
     expect((await world.run('ann', 'coordinator outreach carol remove')).refusal).toBe('NotCoordinator');
+  });
+});
+
+describe('coordinator on a platform', () => {
+  it('takes a mention, never a bare name that would make up a member', async () => {
+    await world.run('admin', 'create outreach Outreach');
+    const onSlack = (line: string) =>
+      executeText(world.services, commands, { caller: { user: { platform: 'slack', workspaceId: 'T1', userId: 'U0ADMIN' }, isPlatformAdmin: true } }, line);
+    expect((await onSlack('coordinator outreach ann')).refusal).toBe('BadInput');
+    expect(renderPlainText(await onSlack('coordinator outreach ann'))).toMatch(/^“ann” is not a user; mention them, like @ann\./);
+    expect((await onSlack('coordinator outreach <@U0ANN|ann>')).refusal).toBeUndefined();
+    expect(await world.db.selectFrom('member').select('user_id').where('platform', '=', 'slack').orderBy('user_id').execute()).toEqual([{ user_id: 'U0ANN' }]);
   });
 });
 

@@ -20,6 +20,7 @@ describe('the command text parser', () => {
     ['join outreach', { community: 'outreach' }],
     ['join outreach core', { community: 'outreach', tier: 'core' }],
     ['join outreach tier:core', { community: 'outreach', tier: 'core' }],
+    ['join outreach Tier:core', { community: 'outreach', tier: 'core' }],
     ['set outreach domain Reaching new audiences', { community: 'outreach', field: 'domain', value: 'Reaching new audiences' }],
     ['set outreach sponsor Prof. Ada: Dean of 09:00 https://x.org', { community: 'outreach', field: 'sponsor', value: 'Prof. Ada: Dean of 09:00 https://x.org' }],
     ['coordinator outreach <@U123ABC|ann> action:remove', { community: 'outreach', user: '<@U123ABC|ann>', action: 'remove' }],

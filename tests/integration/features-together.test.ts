@@ -20,16 +20,16 @@ async function say(userId: string, text: string, threadId?: string): Promise<str
 }
 
 describe('the weekly digest, through the scheduler', () => {
-  it('is posted once a week in the home channel of a community with a rhythm, with upcoming events', async () => {
-    world = await createRhythmWorld({ now: '2026-11-23T10:00:00Z' });
-    await world.tickAt('2026-11-23T10:00:00Z');
-    expect(world.fake.posts.filter((p) => p.text.includes('the last 7 days'))).toHaveLength(0);
-
-    await world.run('ann', 'rhythm outreach weekly mon 09:00');
+  it('is posted on Monday at 09:00 in the home channel of a community with a rhythm, with upcoming events', async () => {
+    world = await createRhythmWorld({ now: '2026-11-23T08:30:00Z' });
     await world.run('ann', 'event create outreach Taster day debrief 2026-11-26 14:00');
     await world.run('bob', 'share outreach Pairing pupils with students worked well.');
-    await world.tickAt('2026-11-23T10:01:00Z');
     const digests = () => world.fake.posts.filter((p) => p.text.includes('STEM Outreach: the last 7 days'));
+    await world.tickAt('2026-11-23T09:01:00Z');
+    expect(digests()).toHaveLength(0);
+
+    await world.run('ann', 'rhythm outreach weekly mon 09:00');
+    await world.tickAt('2026-11-23T09:02:00Z');
     expect(digests()).toHaveLength(1);
     expect(digests()[0]!.channelId).toBe('outreach-home');
     expect(digests()[0]!.text).toContain('Pairing pupils with students worked well.');
@@ -37,21 +37,32 @@ describe('the weekly digest, through the scheduler', () => {
 
     await world.tickAt('2026-11-27T10:00:00Z');
     await world.run('carol', 'share outreach A kit list for school visits.');
-    await world.tickAt('2026-11-27T10:01:00Z');
+    await world.tickAt('2026-11-30T08:59:00Z');
     expect(digests()).toHaveLength(1);
-    await world.tickAt('2026-11-30T10:02:00Z');
+    await world.tickAt('2026-11-30T09:00:30Z');
     expect(digests()).toHaveLength(2);
     expect(digests()[1]!.text).toContain('A kit list for school visits.');
     expect(digests()[1]!.text).not.toContain('Pairing pupils');
   });
 
+  it('waits for the next Monday when Weaver was down past the grace', async () => {
+    world = await createRhythmWorld({ now: '2026-11-23T08:30:00Z' });
+    await world.run('ann', 'rhythm outreach weekly mon 09:00');
+    await world.run('bob', 'share outreach Something worth knowing.');
+    await world.tickAt('2026-11-23T12:00:00Z');
+    expect(world.fake.posts.filter((p) => p.text.includes('the last 7 days'))).toHaveLength(0);
+  });
+
   it('is not posted when coordinators turned it off', async () => {
-    world = await createRhythmWorld({ now: '2026-11-23T10:00:00Z' });
+    world = await createRhythmWorld({ now: '2026-11-23T08:30:00Z' });
     await world.run('ann', 'rhythm outreach weekly mon 09:00');
     await world.run('bob', 'share outreach Something worth knowing.');
     await world.run('ann', 'digest outreach weekly:off');
-    await world.tickAt('2026-11-23T10:01:00Z');
+    await world.tickAt('2026-11-23T09:01:00Z');
     expect(world.fake.posts.filter((p) => p.text.includes('the last 7 days'))).toHaveLength(0);
+    await world.run('ann', 'digest outreach weekly:on');
+    await world.tickAt('2026-11-23T09:02:00Z');
+    expect(world.fake.posts.filter((p) => p.text.includes('the last 7 days'))).toHaveLength(1);
   });
 });
 
