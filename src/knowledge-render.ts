@@ -34,7 +34,9 @@ export const roleLabel: Record<KnowledgeHit['role'], string> = {
 };
 
 /** The line under a hit: who, when, and the link to its source. */
+const authorship: Record<KnowledgeHit['role'], string> = { question: 'asked by', answer: 'answered by', reply: 'a reply by', practice: 'shared by' };
+
 export function sourceLine(hit: KnowledgeHit, author: Member | undefined, zone: string, fallbackLink?: string | null): RichText {
   const url = hit.permalink ?? fallbackLink ?? undefined;
-  return ['— ', authorSpan(author), `, ${formatDate(hit.at, zone)}`, ...(url ? [' · ', link(url, 'source')] : [])];
+  return [`— ${authorship[hit.role]} `, authorSpan(author), `, ${formatDate(hit.at, zone)}`, ...(url ? [' · ', link(url, 'source')] : [])];
 }

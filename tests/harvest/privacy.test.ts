@@ -71,7 +71,7 @@ describe('privacy', () => {
     await w.runAs(slackUser('U0BOB0002'), 'privacy off');
     const after = await w.runAs(slackUser('U0ZED0009'), 'search greenline');
     expect(after.text).toContain('Greenline');
-    expect(after.text).toContain('— a member,');
+    expect(after.text).toContain('— answered by a member,');
     expect(after.text).not.toContain('u0bob0002');
     const [answer] = await w.db.selectFrom('harvest_message').selectAll().where('role', '=', 'answer').execute();
     // An edit after privacy went off: the new words are not stored, and the old ones go.
