@@ -26,7 +26,36 @@ export async function findWhoKnows(db: Db, topic: string, options: { communityId
   return experts;
 }
 
-async function rankExperts(db: Db, hits: readonly KnowledgeHit[]): Promise<Expert[]> {
+/** A question that matches the topic says its marked answer is about the topic too, whatever words the answer used. */
+async function withAnswersToMatchingQuestions(db: Db, hits: readonly KnowledgeHit[]): Promise<KnowledgeHit[]> {
+  const questions = new Map(hits.filter((hit) => hit.role === 'question' && hit.threadId !== undefined).map((hit) => [hit.threadId!, hit]));
+  const found = new Set(hits.filter((hit) => hit.role === 'answer').map((hit) => hit.id));
+  if (questions.size === 0) return [...hits];
+  const answers = await db
+    .selectFrom('harvest_message')
+    .select(['id', 'thread_id', 'community_id', 'member_id', 'text', 'permalink', 'posted_at'])
+    .where('role', '=', 'answer')
+    .where('thread_id', 'in', [...questions.keys()])
+    .execute();
+  const credited = answers
+    .filter((row) => !found.has(row.id))
+    .map((row): KnowledgeHit => ({
+      source: 'harvest',
+      id: row.id,
+      threadId: row.thread_id,
+      role: 'answer',
+      communityId: row.community_id,
+      memberId: row.member_id,
+      text: row.text,
+      permalink: row.permalink,
+      at: row.posted_at,
+      score: questions.get(row.thread_id)!.score,
+    }));
+  return [...hits, ...credited];
+}
+
+async function rankExperts(db: Db, matched: readonly KnowledgeHit[]): Promise<Expert[]> {
+  const hits = await withAnswersToMatchingQuestions(db, matched);
   const byMember = new Map<number, KnowledgeHit[]>();
   for (const hit of hits) {
     if (contributionWeight[hit.role] === 0) continue;

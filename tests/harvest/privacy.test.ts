@@ -27,6 +27,11 @@ async function harvestThread(asker: string, question: string, answerer: string, 
 const whoNames = async (topic: string) => (await findWhoKnows(w.db, topic, { now: w.clock.now() })).map((e) => e.member.user_id);
 
 describe('who', () => {
+  it('counts a marked answer for the words of its question too', async () => {
+    await harvestThread('U0ASK0001', 'How do you get teachers to sign up for workshops?', 'U0BOB0002', 'Send the head a one-page plan and a date.');
+    expect(await whoNames('teachers workshops')).toEqual(['U0BOB0002']);
+  });
+
   it('ranks the member with the most matching marked answers first, and never lists privacy off or forgotten members', async () => {
     await harvestThread('U0ASK0001', 'How do we recruit volunteers?', 'U0BOB0002', 'Volunteers come through friends: ask each one to bring one.', [
       ['U0ANN0003', 'Posters in the student union found us volunteers too.'],
