@@ -17,8 +17,8 @@ export const privacy = defineCommand({
     const member = await ctx.callerMember();
     await setPrivacy(ctx.db, member.id, setting === 'on');
     return setting === 'off'
-      ? answer(rich`Privacy is off: nothing you write in home channels is harvested from now on, and ${code('/cop who')} will not list you. To delete what is already stored, use ${code('/cop me forget')}.`)
-      : answer('Privacy is on: your replies in question threads can be harvested again when one is marked as the answer.');
+      ? answer(rich`Harvesting is off for you (privacy off): nothing you write in home channels is stored from now on, and ${code('/cop who')} will not list you. To delete what is already stored, use ${code('/cop me forget')}.`)
+      : answer('Harvesting is on for you again (privacy on): your questions and replies in home channels can be harvested when an answer is marked.');
   },
 });
 

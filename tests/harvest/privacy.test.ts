@@ -61,7 +61,7 @@ describe('privacy', () => {
     await w.send(slackMessage(root, 'U0ASK0001', 'Which microscope should we buy?'));
     await w.send(slackMessage(nextTs(), 'U0PAT0006', 'The Swift SW380T is sturdy.', { threadTs: root }));
     const reply = await w.runAs(slackUser('U0PAT0006'), 'privacy off');
-    expect(reply.text).toContain('Privacy is off');
+    expect(reply.text).toContain('Harvesting is off for you (privacy off)');
     await w.send(slackMessage(nextTs(), 'U0PAT0006', 'Also the Amscope ones.', { threadTs: root }));
     const pat = (await findMember(w.db, slackUser('U0PAT0006')))!;
     expect(await w.db.selectFrom('harvest_message').selectAll().where('member_id', '=', pat.id).execute()).toHaveLength(0);
