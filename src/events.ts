@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { parseDuration } from './duration.js';
 import type { Db } from './storage/database.js';
 import type { RsvpAnswer, WeaverEvent } from './storage/rhythm-schema.js';
@@ -72,14 +73,21 @@ export async function createEvent(db: Db, event: NewEvent, now: number): Promise
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  const ahead = event.leadMinutes.filter((lead) => event.startsAt - lead * 60_000 > now);
+  const ahead = event.leadMinutes.map((lead) => ({ lead, dueAt: reminderDueAt(event.startsAt, event.timezone, lead) })).filter(({ dueAt }) => dueAt > now);
   if (ahead.length) {
     await db
       .insertInto('event_reminder')
-      .values(ahead.map((lead) => ({ event_id: created.id, lead_minutes: lead, due_at: event.startsAt - lead * 60_000 })))
+      .values(ahead.map(({ lead, dueAt }) => ({ event_id: created.id, lead_minutes: lead, due_at: dueAt })))
       .execute();
   }
   return created;
+}
+
+/** A lead time in whole days is counted on the calendar of the event's zone: "1d" before 14:00 is 14:00 the day before, across a clock change too. */
+export function reminderDueAt(startsAt: number, zone: string, leadMinutes: number): number {
+  const start = DateTime.fromMillis(startsAt, { zone });
+  const days = Math.floor(leadMinutes / 1440);
+  return start.minus({ days }).minus({ minutes: leadMinutes - days * 1440 }).toMillis();
 }
 
 export async function findEvent(db: Db, id: number): Promise<WeaverEvent | undefined> {

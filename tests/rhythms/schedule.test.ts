@@ -1,3 +1,4 @@
+import { reminderDueAt } from '../../src/events.js';
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { describeSchedule, formatSchedule, localToInstant, nextOccurrence, parseSchedule, type ScheduleRule } from '../../src/schedule.js';
@@ -118,5 +119,16 @@ describe('nextOccurrence across daylight-saving changes', () => {
   it('converts ordinary wall-clock times', () => {
     expect(new Date(localToInstant(2026, 11, 30, 9, 0, 'Europe/London')).toISOString()).toBe('2026-11-30T09:00:00.000Z');
     expect(new Date(localToInstant(2026, 7, 1, 9, 0, 'Asia/Kolkata')).toISOString()).toBe('2026-07-01T03:30:00.000Z');
+  });
+});
+
+describe('event reminder lead times', () => {
+  it.each([
+    ['1 day before 14:00 on the day clocks go forward is 14:00 local the day before', '2026-03-29T13:00:00Z', 1440, '2026-03-28T14:00:00Z'],
+    ['1 day before 14:00 the day after clocks go back is 14:00 local the day before', '2026-10-26T14:00:00Z', 1440, '2026-10-25T14:00:00Z'],
+    ['1 hour is an hour of elapsed time', '2026-03-29T13:00:00Z', 60, '2026-03-29T12:00:00Z'],
+    ['1 day and 30 minutes', '2026-12-03T14:00:00Z', 1470, '2026-12-02T13:30:00Z'],
+  ])('%s', (_name, start, lead, due) => {
+    expect(new Date(reminderDueAt(Date.parse(start), 'Europe/London', lead)).toISOString()).toBe(new Date(due).toISOString());
   });
 });
