@@ -5,6 +5,7 @@ import { handleInbound, type InboundEvent, type InboundListener } from '../../sr
 import type { PlatformPort } from '../../src/platform.js';
 import { loggableError } from './errors.js';
 import { locateMessage } from './locate.js';
+import type { WorkTracker } from '../../src/work.js';
 
 export type EventDeps = Readonly<{
   client: Client;
@@ -13,6 +14,7 @@ export type EventDeps = Readonly<{
   log: Logger;
   /** Where replies the listeners give the person who acted are sent: Discord has no ephemeral messages outside interactions. */
   port: PlatformPort;
+  work: WorkTracker;
 }>;
 
 const checkMark = '✅';
@@ -22,7 +24,7 @@ export function followConversations(deps: EventDeps): void {
   const { client } = deps;
   const seen = createRecentSet(2000);
   const run = (what: string, work: () => Promise<void>) => {
-    work().catch((error: unknown) => deps.log.error({ err: loggableError(error), event: what }, 'Discord event failed'));
+    void deps.work.track(work().catch((error: unknown) => deps.log.error({ err: loggableError(error), event: what }, 'Discord event failed')));
   };
 
   client.on(Events.MessageCreate, (message) =>

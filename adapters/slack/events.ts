@@ -7,7 +7,7 @@ import { toInboundEvent } from './inbound-events.js';
 import { renderBlocks } from './render-blocks.js';
 import { slackErrorCode } from './slack-errors.js';
 import type { SlackWorkspace } from './slack-port.js';
-import type { WorkTracker } from './work.js';
+import type { WorkTracker } from '../../src/work.js';
 
 export type EventDeps = Readonly<{
   services: Services;

@@ -12,7 +12,7 @@ import { registerEvents } from './events.js';
 import { registerInteractions } from './interactions.js';
 import { slackErrorCode } from './slack-errors.js';
 import { createSlackPort, type SlackWorkspace } from './slack-port.js';
-import { createWorkTracker } from './work.js';
+import { createWorkTracker } from '../../src/work.js';
 
 export type SlackConfig = NonNullable<Config['slack']>;
 
