@@ -2,7 +2,16 @@ import { loadConfig } from '../../src/config.js';
 import { startWeaver, type RunningWeaver } from '../../src/start.js';
 import { silentLog, tempDatabasePath } from '../support/harness.js';
 import { fakeBot, startFakeSlack, type FakeSlack, type ResponseUrlPost } from '../fakes/slack-api.js';
-import { blockActionsPayload, messageShortcutPayload, sendInteraction, sendSlashCommand, testSigningSecret, type SendOptions } from '../fakes/slack-requests.js';
+import {
+  blockActionsPayload,
+  eventEnvelope,
+  messageShortcutPayload,
+  sendEvent,
+  sendInteraction,
+  sendSlashCommand,
+  testSigningSecret,
+  type SendOptions,
+} from '../fakes/slack-requests.js';
 
 export const people = {
   admin: { id: 'U0ADMIN', name: 'ada', is_admin: true },
@@ -10,6 +19,8 @@ export const people = {
   weaverAdmin: { id: 'U0WEAVER', name: 'wen' },
   ann: { id: 'U0ANN', name: 'ann' },
   bob: { id: 'U0BOB', name: 'bob' },
+  carol: { id: 'U0CAROL', name: 'carol' },
+  dave: { id: 'U0DAVE', name: 'dave' },
   slow: { id: 'U0SLOW', name: 'sam' },
   flaky: { id: 'U0FLAKY', name: 'fay' },
 } as const;
@@ -78,9 +89,25 @@ export async function startSlackWorld() {
     return { ack, answer: () => fake.waitForResponse(responseUrl.id) };
   }
 
+  let eventCounter = 0;
+  /**
+   * Delivers one Events API event as Slack does (an event_callback envelope, signed), and settles once Weaver has
+   * finished with it. `retryNum` sends the X-Slack-Retry-Num header Slack puts on a redelivery of the same event_id.
+   */
+  async function event(payload: Record<string, unknown>, options: { eventId?: string; retryNum?: number } = {}): Promise<string> {
+    const eventId = options.eventId ?? `Ev0E2E${String(++eventCounter).padStart(4, '0')}`;
+    const response = await sendEvent(requestUrl, eventEnvelope(payload, eventId), { retryNum: options.retryNum });
+    if (response.status !== 200) throw new Error(`Events API delivery answered ${response.status}`);
+    await weaver.waitUntilIdle();
+    return eventId;
+  }
+
   return {
     fake,
     weaver,
+    event,
+    /** Settles once every request sent so far has been fully handled. */
+    idle: () => weaver.waitUntilIdle(),
     base,
     requestUrl,
     cop,
