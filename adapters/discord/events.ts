@@ -69,10 +69,13 @@ export function followConversations(deps: EventDeps): void {
     }),
   );
 
-  client.on(Events.MessageReactionAdd, (reaction, user) =>
+  client.on(Events.MessageReactionAdd, (reaction, user) => {
+    const message = reaction.message;
+    // discord.js ignores a MESSAGE_CREATE for a message it already holds, even the partial a reaction made of one not seen
+    // yet; forgetting that partial lets the message itself still arrive, and a ✅ that came first still count.
+    if (message.partial) message.channel.messages.cache.delete(message.id);
     run('reaction', async () => {
       if (reaction.emoji.name !== checkMark || user.bot) return;
-      const message = reaction.message;
       if (!message.guildId) return;
       if (!seen.add(`reaction:${message.id}:${user.id}`)) return;
       const place = await locateMessage(client, message.guildId, message.channelId);
@@ -84,8 +87,8 @@ export function followConversations(deps: EventDeps): void {
         emoji: 'white_check_mark',
         at: deps.services.clock.now(),
       });
-    }),
-  );
+    });
+  });
 }
 
 async function deliver(deps: EventDeps, actorId: string | undefined, guildId: string, event: InboundEvent): Promise<void> {
