@@ -4,7 +4,7 @@ import type { Services } from '../../src/commands/define.js';
 import { handleInbound, type InboundEvent, type InboundListener } from '../../src/inbound.js';
 import type { PlatformPort } from '../../src/platform.js';
 import { loggableError } from './errors.js';
-import { locateMessage } from './locate.js';
+import { inlineReplyRoot, locateMessage } from './locate.js';
 import type { WorkTracker } from '../../src/work.js';
 
 export type EventDeps = Readonly<{
@@ -37,7 +37,9 @@ export function followConversations(deps: EventDeps): void {
       await deliver(deps, message.author.id, message.guildId, {
         kind: 'message',
         message: {
-          ...place,
+          channel: place.channel,
+          // In a thread channel the thread is the conversation; in the channel itself, an inline reply joins the one it answers.
+          threadId: place.threadId ?? inlineReplyRoot(message),
           messageId: message.id,
           author: { platform: 'discord', workspaceId: message.guildId, userId: message.author.id },
           authorName: message.member?.displayName ?? message.author.globalName ?? message.author.username,
