@@ -82,6 +82,12 @@ export function messagePayload(author: Person | { id: string; username: string; 
   };
 }
 
+/** A member's message as MESSAGE_CREATE sends it in a server: with the author's member object. */
+export function memberMessage(person: Person, content: string, channelId: string, extra: Record<string, unknown> = {}) {
+  const { user: _user, permissions: _permissions, ...member } = memberPayload(person);
+  return { ...messagePayload(person, content, { channel_id: channelId }), member, ...extra };
+}
+
 /** A click on a button of a message the bot posted. */
 export function buttonClick(person: Person, customId: string, message: Record<string, unknown>) {
   return { ...base(person, 3, {}), message, data: { custom_id: customId, component_type: 2 } };

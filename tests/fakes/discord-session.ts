@@ -3,8 +3,8 @@ import { loadConfig } from '../../src/config.js';
 import { startWeaver, type RunningWeaver } from '../../src/start.js';
 import { silentLog, tempDatabasePath } from '../support/harness.js';
 import { FakeDiscord, type RecordedCall } from './discord-api.js';
-import { slashCommand, type OptionValue } from './discord-payloads.js';
-import { ids, type Person } from './discord-world.js';
+import { autocomplete, memberMessage, slashCommand, type OptionValue } from './discord-payloads.js';
+import { ids, people, type Person } from './discord-world.js';
 
 export type DiscordSession = Awaited<ReturnType<typeof startWeaverOnFakeDiscord>>;
 
@@ -44,12 +44,32 @@ export async function startWeaverOnFakeDiscord(env: Record<string, string> = {})
     return { interaction, callback, data: callback.body?.data as { content: string; flags?: number; embeds?: any[]; components?: any[] } };
   }
 
+  /**
+   * Settles once every gateway event dispatched so far has been handled in full. The gateway delivers in order, so an
+   * autocomplete sent after them is answered only once the client has taken them all in; then nothing is left running.
+   */
+  async function settle(): Promise<void> {
+    await interact(autocomplete(people.owner, ['info'], { community: '' }, 'community'));
+    await weaver.waitUntilIdle();
+  }
+
+  /** A member posts `content` in a channel or thread: the fake keeps it (REST can read it back) and the gateway sends MESSAGE_CREATE. */
+  async function say(person: Person, content: string, channelId: string = ids.homeChannel, extra: Record<string, unknown> = {}) {
+    const message = memberMessage(person, content, channelId, extra);
+    fake.channels.get(channelId)?.messages.push(message);
+    fake.gateway.dispatch('MESSAGE_CREATE', message);
+    await settle();
+    return message;
+  }
+
   return {
     fake,
     weaver,
     clock,
     interact,
     cop,
+    settle,
+    say,
     async stop() {
       await weaver.stop();
       await fake.close();

@@ -216,6 +216,21 @@ describe('harvesting on Slack, through the real Bolt app', () => {
     expect(reply).toMatchObject({ thread_id: thread.id, role: 'reply' });
   });
 
+  test('/cop export uploads the Markdown to the coordinator’s direct messages, with the harvested Q&A', async () => {
+    const answer = await world.ask(people.bob, 'export outreach');
+    expect(textOf(answer)).toContain('is in your direct messages with Weaver');
+    const complete = await world.fake.waitForCall('files.completeUploadExternal');
+    expect(complete.params).toMatchObject({ channel_id: `D${people.bob.id}` });
+    const requested = world.fake.callsTo('files.getUploadURLExternal').at(-1)!;
+    expect(String(requested.params.filename)).toMatch(/^outreach-\d{4}-\d{2}-\d{2}\.md$/);
+    const file = world.fake.uploads.at(-1)!;
+    expect(Buffer.byteLength(file.content.slice(file.content.indexOf('# STEM Outreach')).replace(/\r\n-+formdata[\s\S]*$/, ''))).toBe(Number(requested.params.length));
+    expect(file.content).toContain('#### How do you keep volunteers coming back after their first event?');
+    expect(file.content).toContain('**Answer** (carol');
+    expect(file.content).toContain('A buddy system: each newcomer is paired with a regular volunteer.');
+    expect(file.content).toContain(`https://weaver-test.slack.com/archives/${home.id}/p1763893120000300?thread_ts=${question.ts}&cid=${home.id}`);
+  });
+
   test('/cop me forget, confirmed with its button, removes every trace', async () => {
     const ann = await db().selectFrom('member').selectAll().where('user_id', '=', people.ann.id).executeTakeFirstOrThrow();
     const asked = await world.ask(people.ann, 'me forget');

@@ -1,3 +1,4 @@
+import type { Clock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { startWeaver, type RunningWeaver } from '../../src/start.js';
 import { silentLog, tempDatabasePath } from '../support/harness.js';
@@ -36,7 +37,7 @@ export const rooms = {
 export type SlackWorld = Awaited<ReturnType<typeof startSlackWorld>>;
 
 /** The real start-up path (startWeaver) with Slack over HTTP, its Web API pointed at a local fake. */
-export async function startSlackWorld() {
+export async function startSlackWorld(options: { clock?: Clock } = {}) {
   const fake: FakeSlack = await startFakeSlack({ users: Object.values(people), channels: Object.values(rooms) });
   const loaded = loadConfig({
     DATABASE_PATH: tempDatabasePath(),
@@ -49,7 +50,7 @@ export async function startSlackWorld() {
   if (!loaded.ok) throw new Error(loaded.errors.join('; '));
   let weaver: RunningWeaver;
   try {
-    weaver = await startWeaver(loaded.config, { log: silentLog });
+    weaver = await startWeaver(loaded.config, { log: silentLog, clock: options.clock });
   } catch (error) {
     await fake.close();
     throw error;
@@ -75,10 +76,16 @@ export async function startSlackWorld() {
     return sent.answer();
   }
 
-  async function click(user: { id: string; name: string }, button: { action_id: string; value: string }, channel: { id: string; name: string } = rooms.general) {
+  /** Clicks a button: on an ephemeral answer, or on `posted`, a message the bot posted in the channel. */
+  async function click(
+    user: { id: string; name: string },
+    button: { action_id: string; value: string },
+    channel: { id: string; name: string } = rooms.general,
+    posted?: { ts: string; text: string; blocks?: unknown },
+  ) {
     const responseUrl = fake.newResponseUrl();
     const who = { userId: user.id, userName: user.name, channelId: channel.id, channelName: channel.name, responseUrl: responseUrl.url };
-    const ack = await sendInteraction(requestUrl, blockActionsPayload(who, button));
+    const ack = await sendInteraction(requestUrl, blockActionsPayload(who, button, posted?.ts, posted));
     return { ack, answer: () => fake.waitForResponse(responseUrl.id) };
   }
 
