@@ -22,23 +22,7 @@ type Message = Awaited<ReturnType<DiscordSession['say']>>;
 const textOf = (data: { content?: string; embeds?: { title?: string; description?: string; fields?: { name: string; value: string }[] }[] }) =>
   [data.content, ...(data.embeds ?? []).flatMap((e) => [e.title, e.description, ...(e.fields ?? []).flatMap((f) => [f.name, f.value])])].filter(Boolean).join('\n');
 
-/** A member opens a thread on a message of the home channel, as Discord's "Create Thread" does: the thread takes the message's id. */
-async function startThread(on: Message, by: Person): Promise<void> {
-  const thread = {
-    id: on.id,
-    type: 11,
-    guild_id: guild,
-    parent_id: home,
-    name: on.content.slice(0, 80),
-    owner_id: by.id,
-    thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false },
-    member_count: 1,
-    message_count: 0,
-  };
-  discord.fake.channels.set(thread.id, { ...thread, messages: [] });
-  discord.fake.gateway.dispatch('THREAD_CREATE', { ...thread, newly_created: true });
-  await discord.settle();
-}
+const startThread = (on: Message, by: Person) => discord.startThread(on, by);
 
 async function react(person: Person, message: { id: string; channel_id: string }, emoji = '✅'): Promise<void> {
   discord.fake.gateway.dispatch('MESSAGE_REACTION_ADD', {

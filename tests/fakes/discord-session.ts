@@ -62,6 +62,24 @@ export async function startWeaverOnFakeDiscord(env: Record<string, string> = {})
     return message;
   }
 
+  /** A member opens a thread on a message of the home channel, as Discord's "Create Thread" does: the thread takes the message's id. */
+  async function startThread(on: { id: string; content: string }, by: Person): Promise<void> {
+    const thread = {
+      id: on.id,
+      type: 11,
+      guild_id: ids.guild,
+      parent_id: ids.homeChannel,
+      name: on.content.slice(0, 80),
+      owner_id: by.id,
+      thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false },
+      member_count: 1,
+      message_count: 0,
+    };
+    fake.channels.set(thread.id, { ...thread, messages: [] });
+    fake.gateway.dispatch('THREAD_CREATE', { ...thread, newly_created: true });
+    await settle();
+  }
+
   return {
     fake,
     weaver,
@@ -70,6 +88,7 @@ export async function startWeaverOnFakeDiscord(env: Record<string, string> = {})
     cop,
     settle,
     say,
+    startThread,
     async stop() {
       await weaver.stop();
       await fake.close();
