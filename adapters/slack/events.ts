@@ -8,6 +8,7 @@ import { renderBlocks } from './render-blocks.js';
 import { slackErrorCode } from './slack-errors.js';
 import type { SlackWorkspace } from './slack-port.js';
 import type { WorkTracker } from '../../src/work.js';
+import type { NameLookup } from './caller.js';
 
 export type EventDeps = Readonly<{
   services: Services;
@@ -15,6 +16,8 @@ export type EventDeps = Readonly<{
   client: webApi.WebClient;
   workspace: SlackWorkspace;
   work: WorkTracker;
+  /** Message events carry only a user id; the name comes from users.info, remembered a while. */
+  nameOf: NameLookup;
 }>;
 
 /** Messages, edits, deletions and reactions in channels the bot is in, handed to the core's listeners once each. */
@@ -37,11 +40,18 @@ async function receiveEvent(deps: EventDeps, body: Readonly<Record<string, unkno
       services.log.debug({ eventId }, 'Slack event already handled');
       return;
     }
-    const replies = await handleInbound(services, deps.listeners, inbound);
+    const replies = await handleInbound(services, deps.listeners, await withAuthorName(deps, inbound));
     for (const reply of replies) await answerActor(deps, inbound, reply);
   } catch (error) {
     services.log.error({ err: error, eventId: body.event_id }, 'Slack event failed');
   }
+}
+
+async function withAuthorName(deps: EventDeps, event: InboundEvent): Promise<InboundEvent> {
+  if (event.kind !== 'message' || event.message.authorName !== undefined) return event;
+  const { author } = event.message;
+  const authorName = await deps.nameOf(author.workspaceId, author.userId);
+  return authorName === undefined ? event : { ...event, message: { ...event.message, authorName } };
 }
 
 // A listener's answer is for the person who acted, seen by them alone, in the channel where they acted.

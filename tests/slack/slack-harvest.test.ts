@@ -226,6 +226,8 @@ describe('harvesting on Slack, through the real Bolt app', () => {
     const file = world.fake.uploads.at(-1)!;
     expect(Buffer.byteLength(file.content.slice(file.content.indexOf('# STEM Outreach')).replace(/\r\n-+formdata[\s\S]*$/, ''))).toBe(Number(requested.params.length));
     expect(file.content).toContain('#### How do you keep volunteers coming back after their first event?');
+    // Ann never typed a command: her name comes from users.info, not her user id.
+    expect(file.content).toContain('_Asked by ann on 23 Nov 2025_');
     expect(file.content).toContain('**Answer** (carol');
     expect(file.content).toContain('A buddy system: each newcomer is paired with a regular volunteer.');
     expect(file.content).toContain(`https://weaver-test.slack.com/archives/${home.id}/p1763893120000300?thread_ts=${question.ts}&cid=${home.id}`);
