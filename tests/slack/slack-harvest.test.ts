@@ -192,6 +192,40 @@ describe('harvesting on Slack, through the real Bolt app', () => {
     expect(stored).toEqual({ role: 'reply', harvested: 1 });
   });
 
+  test('a question deleted after it had replies (Slack leaves a tombstone in its place) removes its thread', async () => {
+    const q = '1763894000.000100';
+    expect(await db().selectFrom('harvest_message').select('id').where('message_id', '=', q).executeTakeFirst()).toBeDefined();
+    await world.event({
+      type: 'message',
+      subtype: 'message_changed',
+      hidden: true,
+      channel: home.id,
+      channel_type: 'channel',
+      ts: '1763894200.000001',
+      event_ts: '1763894200.000001',
+      message: {
+        type: 'message',
+        subtype: 'tombstone',
+        text: 'This message was deleted.',
+        user: 'USLACKBOT',
+        hidden: true,
+        ts: q,
+        thread_ts: q,
+        parent_user_id: 'USLACKBOT',
+        reply_count: 2,
+        reply_users_count: 2,
+        latest_reply: '1763894100.000300',
+        reply_users: [people.bob.id, people.carol.id],
+        is_locked: false,
+        subscribed: false,
+      },
+      previous_message: { type: 'message', user: people.dave.id, text: 'Which risk assessment template do you use for school visits?', ts: q, thread_ts: q, reply_count: 2 },
+    });
+    expect(await db().selectFrom('harvest_thread').select('id').where('root_message_id', '=', q).executeTakeFirst()).toBeUndefined();
+    expect(await db().selectFrom('harvest_message').select('id').where('message_id', 'in', [q, '1763894060.000200', '1763894100.000300']).execute()).toEqual([]);
+    expect(textOf(await world.ask(people.bob, 'search risk assessment template'))).toContain('Nothing found');
+  });
+
   test('a member with privacy off never has their messages stored', async () => {
     expect(textOf(await world.ask(people.dave, 'me privacy off'))).toContain('Privacy is off');
     const before = await count('harvest_message');
