@@ -75,7 +75,7 @@ export function followConversations(deps: EventDeps): void {
     const message = reaction.message;
     // discord.js ignores a MESSAGE_CREATE for a message it already holds, even the partial a reaction made of one not seen
     // yet; forgetting that partial lets the message itself still arrive, and a ✅ that came first still count.
-    if (message.partial) message.channel.messages.cache.delete(message.id);
+    if (message.partial) message.channel?.messages?.cache.delete(message.id);
     run('reaction', async () => {
       if (reaction.emoji.name !== checkMark || user.bot) return;
       if (!message.guildId) return;
