@@ -182,6 +182,10 @@ describe('harvesting on Discord, through a real discord.js client', () => {
     const reply = await discord.say(people.bob, 'Yes, on Saturday mornings in the library.', thread.root_message_id);
     expect(await db().selectFrom('harvest_thread').select('id').where('source', '=', 'ask').execute()).toHaveLength(1);
     expect(await db().selectFrom('harvest_message').select(['thread_id', 'role']).where('message_id', '=', reply.id).executeTakeFirst()).toEqual({ thread_id: thread.id, role: 'reply' });
+    expect(botPostsIn(thread.root_message_id).map((call) => call.body.content)).toEqual([expect.stringContaining('react ✅')]);
+    // A coordinator may mark the answer too.
+    await react(people.bob, reply);
+    expect((await db().selectFrom('harvest_thread').select('answer_message_id').where('id', '=', thread.id).executeTakeFirstOrThrow()).answer_message_id).toBe(reply.id);
   });
 
   it('/cop export arrives as a Markdown attachment with the harvested Q&A', async () => {

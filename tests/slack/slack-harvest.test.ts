@@ -248,6 +248,11 @@ describe('harvesting on Slack, through the real Bolt app', () => {
     await world.event(said(people.bob, 'Yes, on Saturday mornings in the library.', '1763895000.000100', thread.root_message_id));
     const reply = await db().selectFrom('harvest_message').selectAll().where('message_id', '=', '1763895000.000100').executeTakeFirstOrThrow();
     expect(reply).toMatchObject({ thread_id: thread.id, role: 'reply' });
+    // Asked with /cop ask, the thread got its hint at once; the reply brings no second one.
+    expect(botPostsIn(thread.root_message_id).map((call) => textOf(call))).toEqual([expect.stringContaining('react ✅')]);
+    // A coordinator may mark the answer too.
+    await world.event(reaction(people.bob, '1763895000.000100', '1763895010.000100'));
+    expect((await db().selectFrom('harvest_thread').select('answer_message_id').where('id', '=', thread.id).executeTakeFirstOrThrow()).answer_message_id).toBe('1763895000.000100');
   });
 
   test('/cop export uploads the Markdown to the coordinator’s direct messages, with the harvested Q&A', async () => {
