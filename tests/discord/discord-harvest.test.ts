@@ -199,13 +199,19 @@ describe('harvesting on Discord, through a real discord.js client', () => {
   });
 
   it('/cop me forget, confirmed with its button, removes every trace', async () => {
+    await discord.cop(people.ann, ['join'], { community: 'outreach' });
+    await discord.cop(people.ann, ['share'], { community: 'outreach', text: 'Our volunteers keep a shared photo album.' });
     const ann = await db().selectFrom('member').selectAll().where('user_id', '=', ids.ann).executeTakeFirstOrThrow();
     const { data } = await discord.cop(people.ann, ['me', 'forget']);
+    expect(data.content).toContain('1 membership');
     const button = data.components?.[0]?.components?.[0] as { custom_id: string };
     expect(button.custom_id).toBe('cop:me forget confirm:yes');
     const click = await discord.interact(buttonClick(people.ann, button.custom_id, { ...messagePayload({ id: botUser.id, username: 'Weaver', bot: true }, data.content), flags: 64 }));
     expect(click.body.data.content).toContain('everything Weaver stored about you is deleted');
     expect(await db().selectFrom('member').select('id').where('id', '=', ann.id).executeTakeFirst()).toBeUndefined();
+    for (const table of ['membership', 'membership_change', 'practice', 'coordinator', 'rsvp'] as const) {
+      expect(await db().selectFrom(table).select('member_id').where('member_id', '=', ann.id).execute()).toEqual([]);
+    }
     expect(await db().selectFrom('harvest_thread').select('id').where('asker_member_id', '=', ann.id).execute()).toEqual([]);
     expect(await db().selectFrom('harvest_message').select('id').where('member_id', '=', ann.id).execute()).toEqual([]);
     expect(await db().selectFrom('harvest_message').select('id').where('message_id', 'in', [question.id, carolReply.id]).execute()).toEqual([]);

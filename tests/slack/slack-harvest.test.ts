@@ -273,13 +273,19 @@ describe('harvesting on Slack, through the real Bolt app', () => {
   });
 
   test('/cop me forget, confirmed with its button, removes every trace', async () => {
+    await world.ask(people.ann, 'join outreach');
+    await world.ask(people.ann, 'share outreach Our volunteers keep a shared photo album.');
     const ann = await db().selectFrom('member').selectAll().where('user_id', '=', people.ann.id).executeTakeFirstOrThrow();
     const asked = await world.ask(people.ann, 'me forget');
+    expect(textOf(asked)).toContain('1 membership');
     const [button] = buttonsOf(asked);
     expect(button?.value).toBe('me forget confirm:yes');
     const clicked = await world.click(people.ann, button!);
     expect(textOf(await clicked.answer())).toContain('everything Weaver stored about you is deleted');
     expect(await db().selectFrom('member').select('id').where('id', '=', ann.id).executeTakeFirst()).toBeUndefined();
+    for (const table of ['membership', 'membership_change', 'practice', 'coordinator', 'rsvp'] as const) {
+      expect(await db().selectFrom(table).select('member_id').where('member_id', '=', ann.id).execute()).toEqual([]);
+    }
     expect(await db().selectFrom('harvest_thread').select('id').where('asker_member_id', '=', ann.id).execute()).toEqual([]);
     expect(await db().selectFrom('harvest_message').select('id').where('member_id', '=', ann.id).execute()).toEqual([]);
     expect(await db().selectFrom('harvest_thread').select('id').where('marked_by_member_id', '=', ann.id).execute()).toEqual([]);
