@@ -127,4 +127,17 @@ describe('events on Slack', () => {
     expect(buttonsIn(update).map((b) => b.text)).toEqual(['Yes (1)', 'Maybe (0)', 'No (0)']);
     expect(textOf(update)).toContain('Going: 1 yes');
   });
+
+  test('a member who is forgotten no longer counts on the event post', async () => {
+    const post = await world.fake.waitForAnswered('chat.postMessage', (call) => textOf(call).includes('Taster day debrief') && buttonsIn(call).length > 0);
+    const updates = world.fake.callsTo('chat.update').length;
+    const asked = await world.ask(people.ann, 'me forget');
+    const clicked = await world.click(people.ann, { action_id: 'cop_button_0', value: 'me forget confirm:yes' }, home);
+    expect(textOf(await clicked.answer())).toContain('is deleted');
+    expect(textOf(asked)).toContain('It cannot be undone');
+    expect(await db().selectFrom('rsvp').select('member_id').execute()).toEqual([]);
+    await world.idle();
+    const update = world.fake.callsTo('chat.update').slice(updates).find((call) => call.params.ts === post.answer.ts);
+    expect(update && buttonsIn(update).map((b) => b.text)).toEqual(['Yes (0)', 'Maybe (0)', 'No (0)']);
+  });
 });
