@@ -157,6 +157,10 @@ describe('harvesting on Discord, through a real discord.js client', () => {
     const reply = await discord.say(people.bob, 'Yes, ask for the outreach officer; they lend ten at a time.', home, { type: 19, message_reference: reference, referenced_message: q });
     const thread = await db().selectFrom('harvest_thread').selectAll().where('root_message_id', '=', q.id).executeTakeFirstOrThrow();
     expect(await db().selectFrom('harvest_message').select(['thread_id', 'role']).where('message_id', '=', reply.id).executeTakeFirst()).toEqual({ thread_id: thread.id, role: 'reply' });
+    // A reply to that reply is still in the conversation the question started.
+    const onReply = { type: 0, message_id: reply.id, channel_id: home, guild_id: guild };
+    const second = await discord.say(people.carol, 'And they deliver, if you ask a week ahead.', home, { type: 19, message_reference: onReply, referenced_message: reply });
+    expect(await db().selectFrom('harvest_message').select(['thread_id', 'role']).where('message_id', '=', second.id).executeTakeFirst()).toEqual({ thread_id: thread.id, role: 'reply' });
     // The hint opens a thread on the question, where the rest of the conversation can go.
     expect(botPostsIn(q.id)).toHaveLength(1);
   });
