@@ -71,6 +71,14 @@ export function followConversations(deps: EventDeps): void {
     }),
   );
 
+  // A moderator's purge deletes many messages in one event; each is a deletion for the core.
+  client.on(Events.MessageBulkDelete, (messages, channel) =>
+    run('deleted', async () => {
+      const { channel: place } = await locateMessage(client, channel.guildId, channel.id);
+      for (const messageId of messages.keys()) await deliver(deps, undefined, channel.guildId, { kind: 'deleted', channel: place, messageId });
+    }),
+  );
+
   client.on(Events.MessageReactionAdd, (reaction, user) => {
     const message = reaction.message;
     // discord.js ignores a MESSAGE_CREATE for a message it already holds, even the partial a reaction made of one not seen
