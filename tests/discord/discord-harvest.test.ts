@@ -139,6 +139,17 @@ describe('harvesting on Discord, through a real discord.js client', () => {
     expect(textOf((await discord.cop(people.dave, ['search'], { query: 'certificate' })).data)).toContain('Nothing found');
   });
 
+  it('a bulk deletion (a moderator’s purge) removes each message', async () => {
+    const q = await discord.say(people.carol, 'Who has a contact at the science museum?');
+    await discord.startThread(q, people.bob);
+    const one = await discord.say(people.bob, 'I do: ask for the learning team.', q.id);
+    const two = await discord.say(people.ann, 'Their schools officer is lovely.', q.id);
+    expect(await db().selectFrom('harvest_message').select('id').where('message_id', 'in', [one.id, two.id]).execute()).toHaveLength(2);
+    discord.fake.gateway.dispatch('MESSAGE_DELETE_BULK', { ids: [one.id, two.id], channel_id: q.id, guild_id: guild });
+    await discord.settle();
+    expect(await db().selectFrom('harvest_message').select('id').where('message_id', 'in', [one.id, two.id]).execute()).toEqual([]);
+  });
+
   it('a ✅ on a message not yet seen (uncached, out of order) counts once the message arrives', async () => {
     const q = await discord.say(people.dave, 'Which risk assessment template do you use for school visits?');
     await startThread(q, people.bob);
