@@ -117,7 +117,7 @@ describe('harvesting on Discord, through a real discord.js client', () => {
   });
 
   it('Harvest answer by the asker marks another reply instead', async () => {
-    const callback = await discord.interact(harvestAnswer(people.ann, carolReply));
+    const callback = await discord.interact(harvestAnswer(people.ann, carolReply, home));
     expect(callback.body.data.content).toContain('now the marked answer');
     expect(callback.body.data.flags).toBe(64);
     expect((await db().selectFrom('harvest_thread').select('answer_message_id').executeTakeFirstOrThrow()).answer_message_id).toBe(carolReply.id);
