@@ -71,6 +71,11 @@ export function followConversations(deps: EventDeps): void {
     }),
   );
 
+  // A ✅ taken back and given again is a new mark (the asker may have marked another reply in between), not a replay.
+  client.on(Events.MessageReactionRemove, (reaction, user) => {
+    if (reaction.emoji.name === checkMark) seen.forget(`reaction:${reaction.message.id}:${user.id}`);
+  });
+
   // A moderator's purge deletes many messages in one event; each is a deletion for the core.
   client.on(Events.MessageBulkDelete, (messages, channel) =>
     run('deleted', async () => {
@@ -122,6 +127,9 @@ function createRecentSet(size: number) {
       keys.add(key);
       if (keys.size > size) keys.delete(keys.values().next().value!);
       return true;
+    },
+    forget(key: string): void {
+      keys.delete(key);
     },
   };
 }
