@@ -123,6 +123,15 @@ describe('harvesting on Discord, through a real discord.js client', () => {
     expect((await db().selectFrom('harvest_thread').select('answer_message_id').executeTakeFirstOrThrow()).answer_message_id).toBe(carolReply.id);
   });
 
+  it('a ✅ taken back and given again marks that reply again', async () => {
+    discord.fake.gateway.dispatch('MESSAGE_REACTION_REMOVE', { user_id: ids.ann, channel_id: question.id, message_id: bobReply.id, guild_id: guild, emoji: { id: null, name: '✅' }, type: 0, burst: false });
+    await react(people.ann, bobReply);
+    expect((await db().selectFrom('harvest_thread').select('answer_message_id').executeTakeFirstOrThrow()).answer_message_id).toBe(bobReply.id);
+    await discord.interact(harvestAnswer(people.ann, carolReply, home));
+    await discord.settle();
+    expect((await db().selectFrom('harvest_thread').select('answer_message_id').executeTakeFirstOrThrow()).answer_message_id).toBe(carolReply.id);
+  });
+
   it('an edit updates the stored text and what search finds', async () => {
     const edited = 'We send a thank-you postcard and a certificate signed by the head teacher.';
     discord.fake.gateway.dispatch('MESSAGE_UPDATE', { ...bobReply, content: edited, edited_timestamp: '2026-11-23T10:05:00.000Z' });
