@@ -40,18 +40,33 @@ async function receiveEvent(deps: EventDeps, body: Readonly<Record<string, unkno
       services.log.debug({ eventId }, 'Slack event already handled');
       return;
     }
-    const replies = await handleInbound(services, deps.listeners, await withAuthorName(deps, inbound));
+    const replies = await handleInbound(services, deps.listeners, await withNames(deps, inbound));
     for (const reply of replies) await answerActor(deps, inbound, reply);
   } catch (error) {
     services.log.error({ err: error, eventId: body.event_id }, 'Slack event failed');
   }
 }
 
-async function withAuthorName(deps: EventDeps, event: InboundEvent): Promise<InboundEvent> {
-  if (event.kind !== 'message' || event.message.authorName !== undefined) return event;
+/** Message events carry user ids only: the author's name, and mentions in the text (`<@U123>`, `<#C123|general>`) as people read them. */
+async function withNames(deps: EventDeps, event: InboundEvent): Promise<InboundEvent> {
+  if (event.kind === 'edited') return { ...event, text: await nameMentions(deps, event.channel.workspaceId, event.text) };
+  if (event.kind !== 'message') return event;
   const { author } = event.message;
-  const authorName = await deps.nameOf(author.workspaceId, author.userId);
-  return authorName === undefined ? event : { ...event, message: { ...event.message, authorName } };
+  const authorName = event.message.authorName ?? (await deps.nameOf(author.workspaceId, author.userId));
+  const text = await nameMentions(deps, author.workspaceId, event.message.text);
+  return { ...event, message: { ...event.message, text, ...(authorName === undefined ? {} : { authorName }) } };
+}
+
+async function nameMentions(deps: EventDeps, teamId: string, text: string): Promise<string> {
+  const mention = /<@([UW][A-Z0-9]+)(?:\|([^<>]*))?>/g;
+  const ids = [...new Set([...text.matchAll(mention)].filter((m) => !m[2]).map((m) => m[1]!))];
+  const names = new Map(await Promise.all(ids.map(async (id) => [id, await deps.nameOf(teamId, id)] as const)));
+  return text
+    .replace(mention, (whole, id: string, label: string | undefined) => {
+      const name = label || names.get(id);
+      return name ? `@${name}` : whole;
+    })
+    .replace(/<#[CG][A-Z0-9]+\|([^<>]+)>/g, '#$1');
 }
 
 // A listener's answer is for the person who acted, seen by them alone, in the channel where they acted.
