@@ -112,10 +112,14 @@ describe('harvesting on Slack, through the real Bolt app', () => {
   });
 
   test('the same event redelivered with X-Slack-Retry-Num changes nothing', async () => {
-    const later = { ts: '1763893300.000400', text: 'Also: a WhatsApp group for the regulars.' };
+    const later = { ts: '1763893300.000400', text: 'Also: a WhatsApp group for the regulars, <@U0BOB> runs it (see <#C0GENERAL|general>).' };
     const eventId = await world.event(said(people.carol, later.text, later.ts, question.ts));
     const before = { threads: await count('harvest_thread'), messages: await count('harvest_message'), posts: world.fake.callsTo('chat.postMessage').length };
     expect(before.messages).toBe(4);
+    // Slack sends a mention as the user's id; it is stored as people read it.
+    expect((await db().selectFrom('harvest_message').select('text').where('message_id', '=', later.ts).executeTakeFirstOrThrow()).text).toBe(
+      'Also: a WhatsApp group for the regulars, @bob runs it (see #general).',
+    );
     await world.event(said(people.carol, later.text, later.ts, question.ts), { eventId, retryNum: 1 });
     // The same ✅ sent again (Slack sends a new event when a reaction is removed and added back).
     await world.event(reaction(people.ann, bobReply.ts, '1763893260.000100'));
