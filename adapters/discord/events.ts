@@ -43,7 +43,8 @@ export function followConversations(deps: EventDeps): void {
           messageId: message.id,
           author: { platform: 'discord', workspaceId: message.guildId, userId: message.author.id },
           authorName: message.member?.displayName ?? message.author.globalName ?? message.author.username,
-          text: message.content,
+          // Mentions as people read them (@Ann, #outreach), so search results and exports show names, not ids.
+          text: message.cleanContent,
           at: message.createdTimestamp,
           permalink: message.url,
         },
@@ -59,7 +60,7 @@ export function followConversations(deps: EventDeps): void {
       if (!old.partial && old.content === message.content) return;
       const { channel } = await locateMessage(client, guildId, message.channelId);
       const at = message.editedTimestamp ?? deps.services.clock.now();
-      await deliver(deps, undefined, guildId, { kind: 'edited', channel, messageId: message.id, text: message.content, at });
+      await deliver(deps, undefined, guildId, { kind: 'edited', channel, messageId: message.id, text: message.cleanContent ?? message.content, at });
     }),
   );
 
