@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../fakes/discord-api.js';
 import { buttonClick, harvestAnswer, messagePayload } from '../fakes/discord-payloads.js';
 import { startWeaverOnFakeDiscord, type DiscordSession } from '../fakes/discord-session.js';
-import { botUser, ids, memberPayload, people, type Person } from '../fakes/discord-world.js';
+import { botUser, ids, memberPayload, people, userPayload, type Person } from '../fakes/discord-world.js';
 
 // Harvesting through a real discord.js client on the fake gateway: MESSAGE_CREATE in threads of the home channel,
 // MESSAGE_UPDATE, MESSAGE_DELETE, MESSAGE_REACTION_ADD, the "Harvest answer" context menu and /cop interactions.
@@ -101,7 +101,11 @@ describe('harvesting on Discord, through a real discord.js client', () => {
   });
 
   it('the same MESSAGE_CREATE replayed after a RESUME changes nothing', async () => {
-    const later = await discord.say(people.carol, 'Also: a group chat for the regulars.', question.id);
+    const later = await discord.say(people.carol, `Also: a group chat for the regulars, <@${ids.bob}> runs it (see <#${home}>).`, question.id, { mentions: [userPayload(people.bob)] });
+    // Discord sends a mention as the user's id; it is stored as people read it.
+    expect((await db().selectFrom('harvest_message').select('text').where('message_id', '=', later.id).executeTakeFirstOrThrow()).text).toBe(
+      'Also: a group chat for the regulars, @Bob runs it (see #outreach).',
+    );
     const posts = () => discord.fake.calls.filter((c) => c.method === 'POST' && c.path.startsWith('/channels/')).length;
     const before = { threads: await count('harvest_thread'), messages: await count('harvest_message'), posts: posts() };
     expect(before.messages).toBe(4);
