@@ -31,9 +31,10 @@ function said(user: { id: string }, text: string, ts: string, threadTs?: string)
   };
 }
 
-/** Slack sends the bot's own posts back as message events, with its bot_id. */
+/** Slack sends the bot's own posts back as message events, with its bot_id and the ts chat.postMessage answered. */
 function echoOf(call: ApiCall): Record<string, unknown> {
-  return { type: 'message', channel: home.id, channel_type: 'channel', user: fakeBot.userId, bot_id: fakeBot.botId, app_id: 'A0WEAVER', team: fakeTeam.id, text: call.params.text, ts: call.params.ts, event_ts: call.params.ts, ...(call.params.thread_ts ? { thread_ts: call.params.thread_ts } : {}) };
+  const ts = String(call.answer?.ts);
+  return { type: 'message', channel: home.id, channel_type: 'channel', user: fakeBot.userId, bot_id: fakeBot.botId, app_id: 'A0WEAVER', team: fakeTeam.id, text: call.params.text, ts, event_ts: ts, ...(call.params.thread_ts ? { thread_ts: call.params.thread_ts } : {}) };
 }
 
 function reaction(user: { id: string }, ts: string, at: string, name = 'white_check_mark'): Record<string, unknown> {
@@ -79,9 +80,7 @@ describe('harvesting on Slack, through the real Bolt app', () => {
   });
 
   test('the bot’s echo of its own hint, which Slack sends back, is not taken for a reply', async () => {
-    const echoed = await world.fake.waitForCall('chat.postMessage', (call) => call.params.thread_ts === question.ts);
-    const ts = '1763893100.000900';
-    await world.event(echoOf({ ...echoed, params: { ...echoed.params, ts } }));
+    await world.event(echoOf(await world.fake.waitForAnswered('chat.postMessage', (call) => call.params.thread_ts === question.ts)));
     expect(await count('harvest_message')).toBe(3);
   });
 
@@ -247,7 +246,8 @@ describe('harvesting on Slack, through the real Bolt app', () => {
     expect(posted.params.thread_ts).toBeUndefined();
     const thread = await db().selectFrom('harvest_thread').selectAll().where('source', '=', 'ask').executeTakeFirstOrThrow();
     // Slack echoes the bot's post: it is the thread already followed, never a second question.
-    await world.event(echoOf({ ...posted, params: { ...posted.params, ts: thread.root_message_id } }));
+    expect(posted.answer?.ts).toBe(thread.root_message_id);
+    await world.event(echoOf(posted));
     expect(await db().selectFrom('harvest_thread').select('id').where('root_message_id', '=', thread.root_message_id).execute()).toHaveLength(1);
     await world.event(said(people.bob, 'Yes, on Saturday mornings in the library.', '1763895000.000100', thread.root_message_id));
     const reply = await db().selectFrom('harvest_message').selectAll().where('message_id', '=', '1763895000.000100').executeTakeFirstOrThrow();
@@ -257,6 +257,16 @@ describe('harvesting on Slack, through the real Bolt app', () => {
     // A coordinator may mark the answer too.
     await world.event(reaction(people.bob, '1763895000.000100', '1763895010.000100'));
     expect((await db().selectFrom('harvest_thread').select('answer_message_id').where('id', '=', thread.id).executeTakeFirstOrThrow()).answer_message_id).toBe('1763895000.000100');
+  });
+
+  test('two replies delivered at the same moment still bring exactly one hint', async () => {
+    const q = '1763896000.000100';
+    await world.event(said(people.carol, 'Where do you print certificates cheaply?', q));
+    await Promise.all([
+      world.event(said(people.bob, 'The library does it for free.', '1763896010.000100', q)),
+      world.event(said(people.dave, 'Our school office, ask nicely.', '1763896010.000200', q)),
+    ]);
+    expect(botPostsIn(q)).toHaveLength(1);
   });
 
   test('/cop export uploads the Markdown to the coordinator’s direct messages, with the harvested Q&A', async () => {
