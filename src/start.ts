@@ -32,6 +32,8 @@ export type RunningWeaver = Readonly<{
   httpPort?: number;
   /** Settles when the bot has nothing more to do: the console's input ended. Platforms run until stopped. */
   finished: Promise<void>;
+  /** Settles once every platform event and interaction received so far has been fully handled (for tests and shutdown). */
+  waitUntilIdle(): Promise<void>;
   stop(): Promise<void>;
 }>;
 
@@ -39,6 +41,8 @@ export type RunningWeaver = Readonly<{
 export type AdapterHandle = Readonly<{
   port: PlatformPort;
   routes: readonly Route[];
+  /** Settles once the work started by events and interactions received so far has finished. */
+  waitUntilIdle(): Promise<void>;
   stop(): Promise<void>;
 }>;
 
@@ -89,7 +93,8 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
       scheduler = createScheduler(services);
       scheduler.start();
       log.info({ port: httpPort, platforms: [...platforms.keys()] }, 'Weaver is running');
-      return { services, httpPort, finished: new Promise<void>(() => {}), stop: once(stop) };
+      const waitUntilIdle = async () => void (await Promise.all(adapters.map((adapter) => adapter.waitUntilIdle())));
+      return { services, httpPort, finished: new Promise<void>(() => {}), waitUntilIdle, stop: once(stop) };
     }
   } catch (error) {
     await stop();
@@ -113,7 +118,7 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
     messageIds,
     interactive: 'isTTY' in input && input.isTTY === true,
   });
-  return { services, finished, stop: once(stop) };
+  return { services, finished, waitUntilIdle: () => Promise.resolve(), stop: once(stop) };
 }
 
 function once(action: () => Promise<void>): () => Promise<void> {

@@ -4,7 +4,8 @@ import type { Services } from '../../src/commands/define.js';
 import { handleInbound, type InboundEvent, type InboundListener } from '../../src/inbound.js';
 import type { PlatformPort } from '../../src/platform.js';
 import { loggableError } from './errors.js';
-import { locateMessage } from './locate.js';
+import { inlineReplyRoot, locateMessage } from './locate.js';
+import type { WorkTracker } from '../../src/work.js';
 
 export type EventDeps = Readonly<{
   client: Client;
@@ -13,6 +14,7 @@ export type EventDeps = Readonly<{
   log: Logger;
   /** Where replies the listeners give the person who acted are sent: Discord has no ephemeral messages outside interactions. */
   port: PlatformPort;
+  work: WorkTracker;
 }>;
 
 const checkMark = '✅';
@@ -22,7 +24,7 @@ export function followConversations(deps: EventDeps): void {
   const { client } = deps;
   const seen = createRecentSet(2000);
   const run = (what: string, work: () => Promise<void>) => {
-    work().catch((error: unknown) => deps.log.error({ err: loggableError(error), event: what }, 'Discord event failed'));
+    void deps.work.track(work().catch((error: unknown) => deps.log.error({ err: loggableError(error), event: what }, 'Discord event failed')));
   };
 
   client.on(Events.MessageCreate, (message) =>
@@ -35,11 +37,14 @@ export function followConversations(deps: EventDeps): void {
       await deliver(deps, message.author.id, message.guildId, {
         kind: 'message',
         message: {
-          ...place,
+          channel: place.channel,
+          // In a thread channel the thread is the conversation; in the channel itself, an inline reply joins the one it answers.
+          threadId: place.threadId ?? inlineReplyRoot(message),
           messageId: message.id,
           author: { platform: 'discord', workspaceId: message.guildId, userId: message.author.id },
           authorName: message.member?.displayName ?? message.author.globalName ?? message.author.username,
-          text: message.content,
+          // Mentions as people read them (@Ann, #outreach), so search results and exports show names, not ids.
+          text: message.cleanContent,
           at: message.createdTimestamp,
           permalink: message.url,
         },
@@ -55,7 +60,7 @@ export function followConversations(deps: EventDeps): void {
       if (!old.partial && old.content === message.content) return;
       const { channel } = await locateMessage(client, guildId, message.channelId);
       const at = message.editedTimestamp ?? deps.services.clock.now();
-      await deliver(deps, undefined, guildId, { kind: 'edited', channel, messageId: message.id, text: message.content, at });
+      await deliver(deps, undefined, guildId, { kind: 'edited', channel, messageId: message.id, text: message.cleanContent ?? message.content, at });
     }),
   );
 
@@ -67,10 +72,26 @@ export function followConversations(deps: EventDeps): void {
     }),
   );
 
-  client.on(Events.MessageReactionAdd, (reaction, user) =>
+  // A ✅ taken back and given again is a new mark (the asker may have marked another reply in between), not a replay.
+  client.on(Events.MessageReactionRemove, (reaction, user) => {
+    if (reaction.emoji.name === checkMark) seen.forget(`reaction:${reaction.message.id}:${user.id}`);
+  });
+
+  // A moderator's purge deletes many messages in one event; each is a deletion for the core.
+  client.on(Events.MessageBulkDelete, (messages, channel) =>
+    run('deleted', async () => {
+      const { channel: place } = await locateMessage(client, channel.guildId, channel.id);
+      for (const messageId of messages.keys()) await deliver(deps, undefined, channel.guildId, { kind: 'deleted', channel: place, messageId });
+    }),
+  );
+
+  client.on(Events.MessageReactionAdd, (reaction, user) => {
+    const message = reaction.message;
+    // discord.js ignores a MESSAGE_CREATE for a message it already holds, even the partial a reaction made of one not seen
+    // yet; forgetting that partial lets the message itself still arrive, and a ✅ that came first still count.
+    if (message.partial) message.channel?.messages?.cache.delete(message.id);
     run('reaction', async () => {
       if (reaction.emoji.name !== checkMark || user.bot) return;
-      const message = reaction.message;
       if (!message.guildId) return;
       if (!seen.add(`reaction:${message.id}:${user.id}`)) return;
       const place = await locateMessage(client, message.guildId, message.channelId);
@@ -82,8 +103,8 @@ export function followConversations(deps: EventDeps): void {
         emoji: 'white_check_mark',
         at: deps.services.clock.now(),
       });
-    }),
-  );
+    });
+  });
 }
 
 async function deliver(deps: EventDeps, actorId: string | undefined, guildId: string, event: InboundEvent): Promise<void> {
@@ -107,6 +128,9 @@ function createRecentSet(size: number) {
       keys.add(key);
       if (keys.size > size) keys.delete(keys.values().next().value!);
       return true;
+    },
+    forget(key: string): void {
+      keys.delete(key);
     },
   };
 }

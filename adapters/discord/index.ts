@@ -10,6 +10,7 @@ import { describeStartFailure, loggableError, toDeliveryError } from './errors.j
 import { followConversations } from './events.js';
 import { handleInteraction } from './interactions.js';
 import { registerCommands } from './register.js';
+import { createWorkTracker } from '../../src/work.js';
 
 export type DiscordOptions = Readonly<{
   config: DiscordConfig;
@@ -31,9 +32,10 @@ export async function startDiscord(options: DiscordOptions): Promise<AdapterHand
   const port = createDiscordPort(client, buttons.remember);
   watchConnection(client, log);
 
+  const work = createWorkTracker();
   const deps = { client, services, commands, listeners: options.listeners, log, deferAfterMs: options.deferAfterMs ?? 1500, buttons };
-  client.on(Events.InteractionCreate, (interaction) => void handleInteraction(deps, interaction));
-  followConversations({ client, services, listeners: options.listeners, log, port });
+  client.on(Events.InteractionCreate, (interaction) => void work.track(handleInteraction(deps, interaction)));
+  followConversations({ client, services, listeners: options.listeners, log, port, work });
 
   try {
     await connect(client, config.token, options.connectTimeoutMs ?? 60_000);
@@ -50,7 +52,15 @@ export async function startDiscord(options: DiscordOptions): Promise<AdapterHand
     // The bot still follows conversations; the next start tries the registration again.
     log.error({ err: toDeliveryError(error, 'registering /cop') }, 'Discord commands could not be registered; run npm run register to retry');
   }
-  return { port, routes: [], stop: () => client.destroy() };
+  return {
+    port,
+    routes: [],
+    waitUntilIdle: () => work.waitUntilIdle(),
+    async stop() {
+      await client.destroy();
+      await work.waitUntilIdle();
+    },
+  };
 }
 
 async function connect(client: Client, token: string, timeoutMs: number): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Channel, Client } from 'discord.js';
+import { MessageReferenceType, MessageType, type Channel, type Client, type Message } from 'discord.js';
 import type { ChannelRef } from '../../src/identity.js';
 
 export type MessagePlace = { channel: ChannelRef; threadId?: string };
@@ -26,4 +26,23 @@ async function resolveChannel(client: Client, channelId: string): Promise<Channe
   } catch {
     return null;
   }
+}
+
+/**
+ * The message an inline reply (Reply with a message_reference) answers in the same channel, followed up through the
+ * replies the client still holds to where the conversation started: on Discord that is a thread without a thread channel.
+ */
+export function inlineReplyRoot(message: Message): string | undefined {
+  const target = (m: Message) =>
+    m.type === MessageType.Reply && m.reference?.messageId && m.reference.channelId === message.channelId && (m.reference.type ?? MessageReferenceType.Default) === MessageReferenceType.Default
+      ? m.reference.messageId
+      : undefined;
+  let root = target(message);
+  for (let depth = 0; root && depth < 20; depth++) {
+    const parent = message.channel.messages.cache.get(root);
+    const up = parent ? target(parent) : undefined;
+    if (!up) break;
+    root = up;
+  }
+  return root;
 }

@@ -7,7 +7,8 @@ import { toInboundEvent } from './inbound-events.js';
 import { renderBlocks } from './render-blocks.js';
 import { slackErrorCode } from './slack-errors.js';
 import type { SlackWorkspace } from './slack-port.js';
-import type { WorkTracker } from './work.js';
+import type { WorkTracker } from '../../src/work.js';
+import type { NameLookup } from './caller.js';
 
 export type EventDeps = Readonly<{
   services: Services;
@@ -15,6 +16,8 @@ export type EventDeps = Readonly<{
   client: webApi.WebClient;
   workspace: SlackWorkspace;
   work: WorkTracker;
+  /** Message events carry only a user id; the name comes from users.info, remembered a while. */
+  nameOf: NameLookup;
 }>;
 
 /** Messages, edits, deletions and reactions in channels the bot is in, handed to the core's listeners once each. */
@@ -37,11 +40,33 @@ async function receiveEvent(deps: EventDeps, body: Readonly<Record<string, unkno
       services.log.debug({ eventId }, 'Slack event already handled');
       return;
     }
-    const replies = await handleInbound(services, deps.listeners, inbound);
+    const replies = await handleInbound(services, deps.listeners, await withNames(deps, inbound));
     for (const reply of replies) await answerActor(deps, inbound, reply);
   } catch (error) {
     services.log.error({ err: error, eventId: body.event_id }, 'Slack event failed');
   }
+}
+
+/** Message events carry user ids only: the author's name, and mentions in the text (`<@U123>`, `<#C123|general>`) as people read them. */
+async function withNames(deps: EventDeps, event: InboundEvent): Promise<InboundEvent> {
+  if (event.kind === 'edited') return { ...event, text: await nameMentions(deps, event.channel.workspaceId, event.text) };
+  if (event.kind !== 'message') return event;
+  const { author } = event.message;
+  const authorName = event.message.authorName ?? (await deps.nameOf(author.workspaceId, author.userId));
+  const text = await nameMentions(deps, author.workspaceId, event.message.text);
+  return { ...event, message: { ...event.message, text, ...(authorName === undefined ? {} : { authorName }) } };
+}
+
+async function nameMentions(deps: EventDeps, teamId: string, text: string): Promise<string> {
+  const mention = /<@([UW][A-Z0-9]+)(?:\|([^<>]*))?>/g;
+  const ids = [...new Set([...text.matchAll(mention)].filter((m) => !m[2]).map((m) => m[1]!))];
+  const names = new Map(await Promise.all(ids.map(async (id) => [id, await deps.nameOf(teamId, id)] as const)));
+  return text
+    .replace(mention, (whole, id: string, label: string | undefined) => {
+      const name = label || names.get(id);
+      return name ? `@${name}` : whole;
+    })
+    .replace(/<#[CG][A-Z0-9]+\|([^<>]+)>/g, '#$1');
 }
 
 // A listener's answer is for the person who acted, seen by them alone, in the channel where they acted.

@@ -44,9 +44,9 @@ export function toInboundEvent(
   if (subtype === 'message_changed') {
     const message = record(event.message);
     const ts = text(message.ts);
-    // Deleting a thread's parent that has replies comes as a tombstone edit, never as message_deleted.
-    if (ts && message.subtype === 'tombstone') return { kind: 'deleted', channel, messageId: ts };
     if (!ts || isFromBot(message, workspace)) return undefined;
+    // A deleted message that has thread replies is not removed but replaced by a tombstone: for the core, a deletion.
+    if (message.subtype === 'tombstone') return { kind: 'deleted', channel, messageId: ts };
     const edited = text(record(message.edited).ts) ?? text(event.event_ts);
     return { kind: 'edited', channel, messageId: ts, text: decodeSlackText(text(message.text) ?? '', 'label-and-url'), at: toMillis(edited) || now };
   }

@@ -7,12 +7,12 @@ import type { InboundListener } from '../../src/inbound.js';
 import type { Logger } from '../../src/logger.js';
 import type { AdapterHandle } from '../../src/start.js';
 import { toBoltLogger } from './bolt-logger.js';
-import { createAdminLookup } from './caller.js';
+import { createUserLookup } from './caller.js';
 import { registerEvents } from './events.js';
 import { registerInteractions } from './interactions.js';
 import { slackErrorCode } from './slack-errors.js';
 import { createSlackPort, type SlackWorkspace } from './slack-port.js';
-import { createWorkTracker } from './work.js';
+import { createWorkTracker } from '../../src/work.js';
 
 export type SlackConfig = NonNullable<Config['slack']>;
 
@@ -77,9 +77,9 @@ export async function startSlack(options: SlackOptions): Promise<SlackAdapter> {
   app.error(async (error) => log.error({ err: error }, 'Slack request failed'));
 
   const work = createWorkTracker();
-  const isWorkspaceAdmin = createAdminLookup(client, services.clock, log);
-  registerInteractions(app, { services, commands: options.commands, listeners: options.listeners, client, workspace, isWorkspaceAdmin, work });
-  registerEvents(app, { services, listeners: options.listeners, client, workspace, work });
+  const users = createUserLookup(client, services.clock, log);
+  registerInteractions(app, { services, commands: options.commands, listeners: options.listeners, client, workspace, isWorkspaceAdmin: users.isWorkspaceAdmin, work });
+  registerEvents(app, { services, listeners: options.listeners, client, workspace, work, nameOf: users.nameOf });
 
   if (socketMode) await connectSocketMode(app);
   log.info({ team: workspace.teamId, mode: socketMode ? 'socket' : 'http' }, 'Slack is connected');

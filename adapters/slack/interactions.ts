@@ -8,7 +8,7 @@ import { deliverReply, type ReplyTarget } from './deliver.js';
 import { buttonActionPrefix } from './render-blocks.js';
 import { decodeSlackText } from './slack-text.js';
 import type { SlackWorkspace } from './slack-port.js';
-import type { WorkTracker } from './work.js';
+import type { WorkTracker } from '../../src/work.js';
 
 // The app has one slash command; a workspace that renamed it (another app owns /cop) is still answered.
 const anySlashCommand = /^\/\S+$/;

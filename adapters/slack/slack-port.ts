@@ -2,7 +2,7 @@ import type { webApi } from '@slack/bolt';
 import type { ChannelRef, UserRef } from '../../src/identity.js';
 import type { Logger } from '../../src/logger.js';
 import type { ChannelAccess, PlatformPort, PostedMessage } from '../../src/platform.js';
-import type { Reply } from '../../src/reply.js';
+import type { Attachment, Reply } from '../../src/reply.js';
 import { renderBlocks } from './render-blocks.js';
 import { describeForPerson, slackErrorCode, toDeliveryError } from './slack-errors.js';
 
@@ -19,6 +19,8 @@ export function createSlackPort(client: webApi.WebClient, workspace: SlackWorksp
       try {
         const posted = await client.chat.postMessage({ channel: channel.channelId, ...renderBlocks(message), thread_ts: options?.threadId, unfurl_links: false });
         const ts = posted.ts ?? '';
+        // The message names the file; the file itself follows it, in the same place.
+        if (message.attachment) await uploadFile(client, log, posted.channel ?? channel.channelId, message.attachment, options?.threadId);
         return { messageId: ts, permalink: buildPermalink(workspace, posted.channel ?? channel.channelId, ts, options?.threadId) };
       } catch (error) {
         throw toDeliveryError(error, `chat.postMessage to ${channel.channelId}`);
@@ -36,6 +38,7 @@ export function createSlackPort(client: webApi.WebClient, workspace: SlackWorksp
         // A user id as the channel posts in the app's direct messages with that user.
         const posted = await client.chat.postMessage({ channel: user.userId, ...renderBlocks(message), unfurl_links: false });
         const ts = posted.ts ?? '';
+        if (message.attachment && posted.channel) await uploadFile(client, log, posted.channel, message.attachment);
         return { messageId: ts, permalink: posted.channel ? buildPermalink(workspace, posted.channel, ts) : undefined };
       } catch (error) {
         throw toDeliveryError(error, `direct message to ${user.userId}`);
@@ -65,6 +68,17 @@ export function createSlackPort(client: webApi.WebClient, workspace: SlackWorksp
       }
     },
   };
+}
+
+// A failed upload is logged, not thrown: the message is posted, and a retry would post it twice.
+async function uploadFile(client: webApi.WebClient, log: Logger, channelId: string, attachment: Attachment, threadTs?: string): Promise<void> {
+  const { filename, content } = attachment;
+  try {
+    if (threadTs) await client.filesUploadV2({ channel_id: channelId, thread_ts: threadTs, filename, title: filename, content });
+    else await client.filesUploadV2({ channel_id: channelId, filename, title: filename, content });
+  } catch (error) {
+    log.warn({ channel: channelId, filename, slackError: slackErrorCode(error) }, 'could not upload a file after its message');
+  }
 }
 
 /** A message's permalink from the workspace URL, as chat.getPermalink would give it, without a call per message. */

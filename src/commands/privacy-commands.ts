@@ -1,3 +1,4 @@
+import { refreshEventPosts } from '../event-posts.js';
 import { findMember } from '../members.js';
 import { countMemberData, forgetMember, setPrivacy } from '../privacy.js';
 import { answer, code, rich } from '../reply.js';
@@ -40,7 +41,19 @@ export const forget = defineCommand({
         { buttons: [{ label: 'Delete everything about me', command: 'me forget confirm:yes', style: 'danger' }] },
       );
     }
+    // Their RSVPs go with them: the posts of the events they answered must stop counting them.
+    const answered = await ctx.db
+      .selectFrom('rsvp')
+      .innerJoin('event', 'event.id', 'rsvp.event_id')
+      .selectAll('event')
+      .where('rsvp.member_id', '=', member.id)
+      .where('event.status', '!=', 'cancelled')
+      .execute();
     await forgetMember(ctx.db, member);
+    for (const event of answered) {
+      const community = await ctx.db.selectFrom('community').selectAll().where('id', '=', event.community_id).executeTakeFirst();
+      if (community) await refreshEventPosts(ctx, event, community);
+    }
     return answer(
       rich`Done: everything Weaver stored about you is deleted. If you write in a home channel again it may be harvested anew; ${code('/cop me privacy off')} prevents that.`,
     );

@@ -12,6 +12,8 @@ export type RecordedCall = Readonly<{
   body: any;
   /** Names of the files of a multipart body. */
   files: string[];
+  /** The files of a multipart body, with their text. */
+  uploads: { name: string; content: string }[];
   authorized: boolean;
   status: number;
 }>;
@@ -114,10 +116,10 @@ export class FakeDiscord {
     const url = new URL(request.url ?? '/', this.baseUrl);
     const path = decodeURIComponent(url.pathname.replace(/^\/api\/v\d+/, ''));
     const method = request.method ?? 'GET';
-    const { body, files } = parseBody(request.headers['content-type'] ?? '', await readBody(request));
+    const { body, files, uploads } = parseBody(request.headers['content-type'] ?? '', await readBody(request));
     const authorized = request.headers.authorization === `Bot ${this.token}`;
     const answer = this.scriptedFailure(method, path) ?? this.route(method, path, body, authorized);
-    const call: RecordedCall = { method, path, query: url.searchParams, body, files, authorized, status: answer.status };
+    const call: RecordedCall = { method, path, query: url.searchParams, body, files, uploads, authorized, status: answer.status };
     this.calls.push(call);
     const headers = { ...(answer.body === undefined ? {} : { 'content-type': 'application/json' }), ...answer.headers };
     response.writeHead(answer.status, headers).end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
@@ -278,17 +280,21 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function parseBody(contentType: string, raw: Buffer): { body: any; files: string[] } {
-  if (raw.length === 0) return { body: undefined, files: [] };
+function parseBody(contentType: string, raw: Buffer): { body: any; files: string[]; uploads: { name: string; content: string }[] } {
+  if (raw.length === 0) return { body: undefined, files: [], uploads: [] };
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
-  if (!boundary) return { body: JSON.parse(raw.toString('utf8')), files: [] };
+  if (!boundary) return { body: JSON.parse(raw.toString('utf8')), files: [], uploads: [] };
   let body: unknown;
   const files: string[] = [];
+  const uploads: { name: string; content: string }[] = [];
   for (const part of raw.toString('utf8').split(`--${boundary[1] ?? boundary[2]}`)) {
     const name = /name="([^"]+)"/.exec(part)?.[1];
     const filename = /filename="([^"]+)"/.exec(part)?.[1];
-    if (filename) files.push(filename);
-    else if (name === 'payload_json') body = JSON.parse(part.slice(part.indexOf('\r\n\r\n') + 4).replace(/\r\n$/, ''));
+    const content = part.slice(part.indexOf('\r\n\r\n') + 4).replace(/\r\n$/, '');
+    if (filename) {
+      files.push(filename);
+      uploads.push({ name: filename, content });
+    } else if (name === 'payload_json') body = JSON.parse(content);
   }
-  return { body, files };
+  return { body, files, uploads };
 }

@@ -3,7 +3,8 @@ import { ids, memberPayload, snowflakes, userPayload, type Person } from './disc
 // Interaction payloads shaped as Discord documents them (Interactions, "Receiving and Responding").
 
 export type OptionValue = string | number | { user: Person };
-type Where = { channelId?: string; channelName?: string };
+/** Where an interaction happens; `parentId` makes the channel a public thread of that channel. */
+type Where = { channelId?: string; channelName?: string; parentId?: string };
 
 function base(person: Person, type: number, where: Where) {
   const channelId = where.channelId ?? ids.homeChannel;
@@ -16,7 +17,14 @@ function base(person: Person, type: number, where: Where) {
     guild_id: ids.guild,
     guild: { id: ids.guild, locale: 'en-GB', features: [] },
     channel_id: channelId,
-    channel: { id: channelId, type: 0, guild_id: ids.guild, name: where.channelName ?? 'outreach', permissions: '2248473465835073' },
+    channel: {
+      id: channelId,
+      type: where.parentId ? 11 : 0,
+      guild_id: ids.guild,
+      name: where.channelName ?? 'outreach',
+      permissions: '2248473465835073',
+      ...(where.parentId ? { parent_id: where.parentId, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: '2026-11-23T10:00:00.000Z', locked: false } } : {}),
+    },
     member: memberPayload(person),
     app_permissions: '2248473465835073',
     locale: 'en-GB',
@@ -82,15 +90,21 @@ export function messagePayload(author: Person | { id: string; username: string; 
   };
 }
 
+/** A member's message as MESSAGE_CREATE sends it in a server: with the author's member object. */
+export function memberMessage(person: Person, content: string, channelId: string, extra: Record<string, unknown> = {}) {
+  const { user: _user, permissions: _permissions, ...member } = memberPayload(person);
+  return { ...messagePayload(person, content, { channel_id: channelId }), member, ...extra };
+}
+
 /** A click on a button of a message the bot posted. */
 export function buttonClick(person: Person, customId: string, message: Record<string, unknown>) {
   return { ...base(person, 3, {}), message, data: { custom_id: customId, component_type: 2 } };
 }
 
-/** The "Harvest answer" message context-menu command on `message`. */
-export function harvestAnswer(person: Person, message: Record<string, unknown> & { id: string; channel_id: string }) {
+/** The "Harvest answer" message context-menu command on `message`; `parentId` when the message is in a thread of that channel. */
+export function harvestAnswer(person: Person, message: Record<string, unknown> & { id: string; channel_id: string }, parentId?: string) {
   return {
-    ...base(person, 2, { channelId: message.channel_id }),
+    ...base(person, 2, { channelId: message.channel_id, parentId }),
     data: { id: snowflakes.next(), name: 'Harvest answer', type: 3, target_id: message.id, resolved: { messages: { [message.id]: message } } },
   };
 }

@@ -3,8 +3,8 @@ import { loadConfig } from '../../src/config.js';
 import { startWeaver, type RunningWeaver } from '../../src/start.js';
 import { silentLog, tempDatabasePath } from '../support/harness.js';
 import { FakeDiscord, type RecordedCall } from './discord-api.js';
-import { slashCommand, type OptionValue } from './discord-payloads.js';
-import { ids, type Person } from './discord-world.js';
+import { autocomplete, memberMessage, slashCommand, type OptionValue } from './discord-payloads.js';
+import { ids, people, type Person } from './discord-world.js';
 
 export type DiscordSession = Awaited<ReturnType<typeof startWeaverOnFakeDiscord>>;
 
@@ -44,12 +44,51 @@ export async function startWeaverOnFakeDiscord(env: Record<string, string> = {})
     return { interaction, callback, data: callback.body?.data as { content: string; flags?: number; embeds?: any[]; components?: any[] } };
   }
 
+  /**
+   * Settles once every gateway event dispatched so far has been handled in full. The gateway delivers in order, so an
+   * autocomplete sent after them is answered only once the client has taken them all in; then nothing is left running.
+   */
+  async function settle(): Promise<void> {
+    await interact(autocomplete(people.owner, ['info'], { community: '' }, 'community'));
+    await weaver.waitUntilIdle();
+  }
+
+  /** A member posts `content` in a channel or thread: the fake keeps it (REST can read it back) and the gateway sends MESSAGE_CREATE. */
+  async function say(person: Person, content: string, channelId: string = ids.homeChannel, extra: Record<string, unknown> = {}) {
+    const message = memberMessage(person, content, channelId, extra);
+    fake.channels.get(channelId)?.messages.push(message);
+    fake.gateway.dispatch('MESSAGE_CREATE', message);
+    await settle();
+    return message;
+  }
+
+  /** A member opens a thread on a message of the home channel, as Discord's "Create Thread" does: the thread takes the message's id. */
+  async function startThread(on: { id: string; content: string }, by: Person): Promise<void> {
+    const thread = {
+      id: on.id,
+      type: 11,
+      guild_id: ids.guild,
+      parent_id: ids.homeChannel,
+      name: on.content.slice(0, 80),
+      owner_id: by.id,
+      thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false },
+      member_count: 1,
+      message_count: 0,
+    };
+    fake.channels.set(thread.id, { ...thread, messages: [] });
+    fake.gateway.dispatch('THREAD_CREATE', { ...thread, newly_created: true });
+    await settle();
+  }
+
   return {
     fake,
     weaver,
     clock,
     interact,
     cop,
+    settle,
+    say,
+    startThread,
     async stop() {
       await weaver.stop();
       await fake.close();

@@ -14,6 +14,8 @@ export const ids = {
   owner: '1180000000000000300',
   ann: '1180000000000000301',
   bob: '1180000000000000302',
+  carol: '1180000000000000303',
+  dave: '1180000000000000304',
 } as const;
 
 // Like Discord's: milliseconds since the Discord epoch (2015) in the high bits, so that ids tell their creation time.
@@ -56,6 +58,8 @@ export const people = {
   owner: { id: ids.owner, username: 'olivia', manager: true },
   ann: { id: ids.ann, username: 'ann', manager: false },
   bob: { id: ids.bob, username: 'bob', manager: false },
+  carol: { id: ids.carol, username: 'carol', manager: false },
+  dave: { id: ids.dave, username: 'dave', manager: false },
 } satisfies Record<string, Person>;
 
 export function userPayload(person: Person) {

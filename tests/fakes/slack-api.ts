@@ -12,7 +12,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 export type FakeUser = { id: string; name: string; is_admin?: boolean; is_owner?: boolean; is_bot?: boolean };
 export type FakeChannel = { id: string; name: string; is_private?: boolean; is_member?: boolean; is_archived?: boolean };
 
-export type ApiCall = Readonly<{ seq: number; method: string; token?: string; params: Record<string, unknown> }>;
+export type ApiCall = Readonly<{ seq: number; method: string; token?: string; params: Record<string, unknown> }> & {
+  /** What the fake answered, once it has (a posted message's `ts` is there). */
+  answer?: Record<string, unknown>;
+};
 export type ResponseUrlPost = Readonly<{ seq: number; id: string; body: Record<string, unknown> }>;
 export type Upload = Readonly<{ seq: number; fileId: string; bytes: number; content: string }>;
 
@@ -145,9 +148,12 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
       const params = parseParams(raw, request.headers['content-type']);
       const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
       const token = bearer ?? (typeof params.token === 'string' ? params.token : undefined);
-      calls.push({ seq: ++seq, method, token, params });
+      const call: ApiCall = { seq: ++seq, method, token, params };
+      calls.push(call);
       notify();
       const [status, body, headers] = await handleApi(method, token, params);
+      call.answer = body;
+      notify();
       response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
       return;
     }
@@ -226,6 +232,9 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
     callsTo: (method: string) => calls.filter((call) => call.method === method),
     responsesTo: (id: string) => responses.filter((post) => post.id === id),
     waitForCall: (method: string, match: (call: ApiCall) => boolean = () => true) => waitFor(() => calls.find((call) => call.method === method && match(call))),
+    /** Like waitForCall, once the fake has answered the call: `answer.ts` is the posted message's ts. */
+    waitForAnswered: (method: string, match: (call: ApiCall) => boolean = () => true) =>
+      waitFor(() => calls.find((call): call is ApiCall & { answer: Record<string, unknown> } => call.method === method && call.answer !== undefined && match(call))),
     waitForResponse: (id: string) => waitFor(() => responses.find((post) => post.id === id)),
     waitFor,
     /** The next `times` calls of `method` (or posts to response_url `respond` / `respond:<id>`) fail this way. */

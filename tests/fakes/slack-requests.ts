@@ -68,15 +68,24 @@ export function sendInteraction(requestUrl: string, payload: object, options?: S
 
 export type Clicker = Readonly<{ userId: string; userName?: string; channelId: string; channelName?: string; teamId?: string; responseUrl: string }>;
 
-/** A block_actions payload for a click on a button of a message (docs.slack.dev/reference/interaction-payloads/block_actions-payload). */
-export function blockActionsPayload(who: Clicker, button: { action_id: string; value: string; text?: string }, messageTs = '1763892000.000001') {
+/**
+ * A block_actions payload for a click on a button of a message (docs.slack.dev/reference/interaction-payloads/block_actions-payload).
+ * Without `posted`, the button is on an ephemeral answer; with it, on a message the bot posted in the channel.
+ */
+export function blockActionsPayload(
+  who: Clicker,
+  button: { action_id: string; value: string; text?: string },
+  messageTs = '1763892000.000001',
+  posted?: { text: string; blocks?: unknown },
+) {
   const teamId = who.teamId ?? 'T0WEAVER';
   return {
     type: 'block_actions',
     user: { id: who.userId, username: who.userName ?? who.userId.toLowerCase(), name: who.userName ?? who.userId.toLowerCase(), team_id: teamId },
     api_app_id: 'A0WEAVER',
     token: 'deprecated-verification-token',
-    container: { type: 'message', message_ts: messageTs, channel_id: who.channelId, is_ephemeral: true },
+    container: { type: 'message', message_ts: messageTs, channel_id: who.channelId, is_ephemeral: posted === undefined },
+    ...(posted ? { message: { type: 'message', user: 'U0BOT', bot_id: 'B0BOT', ts: messageTs, text: posted.text, blocks: posted.blocks ?? [] } } : {}),
     trigger_id: '13345224609.738474920.8088930838d88f008e0',
     team: { id: teamId, domain: 'weaver-test' },
     enterprise: null,

@@ -72,7 +72,7 @@ async function deliver(event: Record<string, unknown>, eventId = `Ev${++eventCou
 const message = (fields: Record<string, unknown>) => ({ type: 'message', channel: general, channel_type: 'channel', event_ts: fields.ts, ...fields });
 
 describe('Slack events reach the core as inbound events', () => {
-  test('a message in a channel, with its permalink built from the workspace URL', async () => {
+  test('a message in a channel, with its author’s name from users.info and its permalink built from the workspace URL', async () => {
     expect(await deliver(message({ user: 'U0ANN', text: 'How do we reach schools?', ts: '1763892000.000100' }))).toEqual([
       {
         kind: 'message',
@@ -81,6 +81,7 @@ describe('Slack events reach the core as inbound events', () => {
           messageId: '1763892000.000100',
           threadId: undefined,
           author: { platform: 'slack', workspaceId: 'T0WEAVER', userId: 'U0ANN' },
+          authorName: 'ann',
           text: 'How do we reach schools?',
           at: 1763892000000,
           permalink: 'https://weaver-test.slack.com/archives/C0GENERAL/p1763892000000100',

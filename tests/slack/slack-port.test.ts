@@ -45,6 +45,16 @@ async function failureOf(action: () => Promise<unknown>): Promise<DeliveryError>
 }
 
 describe('the Slack PlatformPort', () => {
+  test('uploads a reply’s attachment after the message that names it, in the same channel and thread', async () => {
+    const attachment = { filename: 'outreach-2026-11-23.md', content: '# STEM Outreach\n', mimeType: 'text/markdown' };
+    await port.postMessage(channel('C0HOME'), answer('The export:', { attachment, visibility: 'channel' }), { threadId: '1763891000.000001' });
+    const complete = await fake.waitForCall('files.completeUploadExternal');
+    expect(complete.params).toMatchObject({ channel_id: 'C0HOME', thread_ts: '1763891000.000001' });
+    expect(fake.callsTo('files.getUploadURLExternal').at(-1)!.params).toMatchObject({ filename: 'outreach-2026-11-23.md' });
+    expect(fake.uploads.at(-1)!.content).toContain('# STEM Outreach');
+    expect(fake.callsTo('chat.postMessage').at(-1)!.seq).toBeLessThan(complete.seq);
+  });
+
   test('posts Block Kit with a fallback text, in a thread when asked, and returns the ts and permalink', async () => {
     const posted = await port.postMessage(channel('C0HOME'), answer('What did you try this week?'), { threadId: '1763891000.000001' });
     const call = fake.callsTo('chat.postMessage').at(-1)!;

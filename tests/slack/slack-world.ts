@@ -1,8 +1,18 @@
+import type { Clock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
 import { startWeaver, type RunningWeaver } from '../../src/start.js';
 import { silentLog, tempDatabasePath } from '../support/harness.js';
 import { fakeBot, startFakeSlack, type FakeSlack, type ResponseUrlPost } from '../fakes/slack-api.js';
-import { blockActionsPayload, messageShortcutPayload, sendInteraction, sendSlashCommand, testSigningSecret, type SendOptions } from '../fakes/slack-requests.js';
+import {
+  blockActionsPayload,
+  eventEnvelope,
+  messageShortcutPayload,
+  sendEvent,
+  sendInteraction,
+  sendSlashCommand,
+  testSigningSecret,
+  type SendOptions,
+} from '../fakes/slack-requests.js';
 
 export const people = {
   admin: { id: 'U0ADMIN', name: 'ada', is_admin: true },
@@ -10,6 +20,8 @@ export const people = {
   weaverAdmin: { id: 'U0WEAVER', name: 'wen' },
   ann: { id: 'U0ANN', name: 'ann' },
   bob: { id: 'U0BOB', name: 'bob' },
+  carol: { id: 'U0CAROL', name: 'carol' },
+  dave: { id: 'U0DAVE', name: 'dave' },
   slow: { id: 'U0SLOW', name: 'sam' },
   flaky: { id: 'U0FLAKY', name: 'fay' },
 } as const;
@@ -25,7 +37,7 @@ export const rooms = {
 export type SlackWorld = Awaited<ReturnType<typeof startSlackWorld>>;
 
 /** The real start-up path (startWeaver) with Slack over HTTP, its Web API pointed at a local fake. */
-export async function startSlackWorld() {
+export async function startSlackWorld(options: { clock?: Clock } = {}) {
   const fake: FakeSlack = await startFakeSlack({ users: Object.values(people), channels: Object.values(rooms) });
   const loaded = loadConfig({
     DATABASE_PATH: tempDatabasePath(),
@@ -38,7 +50,7 @@ export async function startSlackWorld() {
   if (!loaded.ok) throw new Error(loaded.errors.join('; '));
   let weaver: RunningWeaver;
   try {
-    weaver = await startWeaver(loaded.config, { log: silentLog });
+    weaver = await startWeaver(loaded.config, { log: silentLog, clock: options.clock });
   } catch (error) {
     await fake.close();
     throw error;
@@ -64,10 +76,16 @@ export async function startSlackWorld() {
     return sent.answer();
   }
 
-  async function click(user: { id: string; name: string }, button: { action_id: string; value: string }, channel: { id: string; name: string } = rooms.general) {
+  /** Clicks a button: on an ephemeral answer, or on `posted`, a message the bot posted in the channel. */
+  async function click(
+    user: { id: string; name: string },
+    button: { action_id: string; value: string },
+    channel: { id: string; name: string } = rooms.general,
+    posted?: { ts: string; text: string; blocks?: unknown },
+  ) {
     const responseUrl = fake.newResponseUrl();
     const who = { userId: user.id, userName: user.name, channelId: channel.id, channelName: channel.name, responseUrl: responseUrl.url };
-    const ack = await sendInteraction(requestUrl, blockActionsPayload(who, button));
+    const ack = await sendInteraction(requestUrl, blockActionsPayload(who, button, posted?.ts, posted));
     return { ack, answer: () => fake.waitForResponse(responseUrl.id) };
   }
 
@@ -78,9 +96,25 @@ export async function startSlackWorld() {
     return { ack, answer: () => fake.waitForResponse(responseUrl.id) };
   }
 
+  let eventCounter = 0;
+  /**
+   * Delivers one Events API event as Slack does (an event_callback envelope, signed), and settles once Weaver has
+   * finished with it. `retryNum` sends the X-Slack-Retry-Num header Slack puts on a redelivery of the same event_id.
+   */
+  async function event(payload: Record<string, unknown>, options: { eventId?: string; retryNum?: number } = {}): Promise<string> {
+    const eventId = options.eventId ?? `Ev0E2E${String(++eventCounter).padStart(4, '0')}`;
+    const response = await sendEvent(requestUrl, eventEnvelope(payload, eventId), { retryNum: options.retryNum });
+    if (response.status !== 200) throw new Error(`Events API delivery answered ${response.status}`);
+    await weaver.waitUntilIdle();
+    return eventId;
+  }
+
   return {
     fake,
     weaver,
+    event,
+    /** Settles once every request sent so far has been fully handled. */
+    idle: () => weaver.waitUntilIdle(),
     base,
     requestUrl,
     cop,
