@@ -1,0 +1,35 @@
+// Starts bench/lib/server.ts as a child process and waits for its port.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export type ServerProcess = Readonly<{ port: number; url: string; stop(): Promise<void> }>;
+
+export async function startServerProcess(mode: 'weaver' | 'bare', env: Record<string, string> = {}): Promise<ServerProcess> {
+  const script = fileURLToPath(new URL('./server.ts', import.meta.url));
+  const child = fork(script, [mode], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the ${mode} server did not start within 60 s`)), 60_000);
+    child.once('message', (message) => {
+      clearTimeout(timer);
+      resolve((message as { port: number }).port);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the ${mode} server exited with ${code}`));
+    });
+  });
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/slack/events`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.send('stop');
+      }),
+  };
+}
+
