@@ -6,7 +6,9 @@ export type ServerProcess = Readonly<{ port: number; url: string; stop(): Promis
 
 export async function startServerProcess(mode: 'weaver' | 'bare', env: Record<string, string> = {}): Promise<ServerProcess> {
   const script = fileURLToPath(new URL('./server.ts', import.meta.url));
-  const child = fork(script, [mode], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_PROFILE=<dir> writes a CPU profile of the server (node --cpu-prof) there when it stops.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = fork(script, [mode], { execArgv: ['--import', 'tsx', ...profile], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the ${mode} server did not start within 60 s`)), 60_000);
     child.once('message', (message) => {
