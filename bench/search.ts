@@ -52,7 +52,18 @@ function fill(corpus: Corpus): void {
   })();
   const threads = total / perThread;
   const batch = 2_000;
+  // FTS5 indexes about 9,000 messages a second through the insert trigger; 'rebuild' indexes the same rows about four
+  // times faster. So the first 90% are indexed by a rebuild (the trigger dropped meanwhile and then created again from
+  // its own SQL), and the newest 10% through the trigger, as the bot adds them: the index ends as a live one would,
+  // large merged segments and recent small ones.
+  const trigger = (sqlite.prepare("select sql from sqlite_master where type = 'trigger' and name = 'harvest_fts_insert'").get() as { sql: string }).sql;
+  const bulk = Math.floor((threads * 9) / 10);
+  sqlite.exec('drop trigger harvest_fts_insert');
   for (let first = 1; first <= threads; first += batch) {
+    if (first > bulk && first - batch <= bulk) {
+      sqlite.exec("insert into harvest_fts(harvest_fts) values ('rebuild')");
+      sqlite.exec(trigger);
+    }
     sqlite.transaction(() => {
       for (let id = first; id < Math.min(threads + 1, first + batch); id++) {
         // Communities differ in size: a few large ones hold most of the knowledge.
@@ -73,6 +84,10 @@ function fill(corpus: Corpus): void {
         }
       }
     })();
+  }
+  if (sqlite.prepare("select 1 from sqlite_master where type = 'trigger' and name = 'harvest_fts_insert'").get() === undefined) {
+    sqlite.exec("insert into harvest_fts(harvest_fts) values ('rebuild')");
+    sqlite.exec(trigger);
   }
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
   sqlite.close();
@@ -115,10 +130,12 @@ const invocation: Invocation = {
 };
 const raw = new SQLite(path, { readonly: true });
 const rawQuery = raw.prepare('select rowid, snippet(harvest_fts, 0, ?, ?, ?, 24) as snippet from harvest_fts where harvest_fts match ? order by rank limit 10');
+const newestQuery = raw.prepare('select rowid, snippet(harvest_fts, 0, ?, ?, ?, 24) as snippet from harvest_fts where harvest_fts match ? order by rowid desc limit 10');
 
 const mix = queries(corpus.vocabulary);
 const commandTimes: number[] = [];
 const rawTimes: number[] = [];
+const newestTimes: number[] = [];
 let answered = 0;
 // Warm the page cache once, then alternate, so that both see the same cache.
 for (let round = 0; round <= rounds; round++) {
@@ -130,9 +147,12 @@ for (let round = 0; round <= rounds; round++) {
     const expression = matchExpression(queryTerms(query.text), 'all', query.community);
     const rows = rawQuery.all('[', ']', '…', expression);
     const t2 = performance.now();
+    newestQuery.all('[', ']', '…', expression);
+    const t3 = performance.now();
     if (round === 0) continue;
     commandTimes.push(t1 - t0);
     rawTimes.push(t2 - t1);
+    newestTimes.push(t3 - t2);
     if (reply.sections && reply.sections.length > 0 && rows.length >= 0) answered++;
   }
 }
@@ -141,6 +161,7 @@ await db.destroy();
 
 const command = sortedCopy(commandTimes);
 const baseline = sortedCopy(rawTimes);
+const newest = sortedCopy(newestTimes);
 finish(args, {
   name: 'search',
   title: `3. Search: ${total.toLocaleString('en-US')} harvested messages, ${communities} communities`,
@@ -150,13 +171,13 @@ finish(args, {
     row('search p95 (executeText)', percentile(command, 0.95), 'ms', { baseline: percentile(baseline, 0.95), goal: { max: 20 } }),
     ratioRow('search p95 / raw FTS5 p95', percentile(command, 0.95), percentile(baseline, 0.95), { max: 1.5 }),
     row('search max', command[command.length - 1] ?? 0, 'ms', { baseline: baseline[baseline.length - 1] ?? 0 }),
+    row('search p95 against raw newest-10 (no ranking)', percentile(command, 0.95), 'ms', { baseline: percentile(newest, 0.95) }),
     row('database size', size / 1024 / 1024, 'MB'),
-    row('fill rate (raw inserts + FTS5 triggers)', reused ? 0 : total / fillSeconds, 'msgs/s'),
   ],
   notes: [
-    `baseline: raw \`select rowid, snippet(…) from harvest_fts where harvest_fts match ? order by rank limit 10\` for the same words and community filter`,
+    'baseline: the raw FTS5 query for the same words and community filter, `select rowid, snippet(…) from harvest_fts where harvest_fts match ? order by rank limit 10`; second baseline: the same `order by rowid desc` (no ranking, the cheapest top 10)',
     `${mix.length} queries × ${rounds} rounds (after one warm-up round); ${answered} of ${commandTimes.length} searches found something`,
-    reused ? `reused ${path}` : `filled in ${fillSeconds.toFixed(0)} s`,
+    reused ? `reused ${path}` : `filled in ${fillSeconds.toFixed(0)} s (${Math.round(total / fillSeconds).toLocaleString('en-US')} messages/s)`,
   ],
   peakRssMb: peakRssMb(),
   seconds: (performance.now() - began) / 1000,
