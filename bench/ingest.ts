@@ -15,7 +15,7 @@ import { benchDatabasePath } from './lib/services.js';
 
 const args = parseArgs();
 const began = performance.now();
-const count = args.smoke ? 300 : 20_000;
+const count = Number(process.env.BENCH_COUNT ?? (args.smoke ? 300 : 20_000));
 const concurrency = 16;
 const threads = 200;
 const people = 500;
@@ -70,6 +70,7 @@ await seed(path);
 const fake = await startFakeSlack({ users: Array.from({ length: people }, (_, i) => ({ id: `U${i + 1}`, name: `member${i + 1}` })), channels: [{ id: channel, name: 'outreach', is_member: true }] });
 const server = await startServerProcess('weaver', { DATABASE_PATH: path, SLACK_API_URL: fake.apiUrl });
 const poster = createPoster(server.url, concurrency);
+const cpuBefore = await server.cpuMs();
 const started = performance.now();
 const load = await closedLoop(poster, concurrency, count, 120_000, replyEvent);
 let stored = countReplies(path);
@@ -79,6 +80,7 @@ while (stored < load.completed - load.errors && performance.now() < storeDeadlin
   stored = countReplies(path);
 }
 const eventSeconds = (performance.now() - started) / 1000;
+const cpuPerEventMs = ((await server.cpuMs()) - cpuBefore) / Math.max(1, stored);
 poster.close();
 await server.stop();
 await fake.close();
@@ -106,6 +108,8 @@ finish(args, {
   size: args.smoke ? 'smoke' : 'full',
   rows: [
     row('stored messages per second', rate, 'msgs/s', { baseline: rawRate }),
+    row('server CPU per stored message', cpuPerEventMs, 'ms', { baseline: (rawSeconds * 1000) / count }),
+    row('  so one core sustains at most', 1000 / cpuPerEventMs, 'msgs/s', { baseline: rawRate }),
     row('event ack p50', percentile(acks, 0.5), 'ms'),
     row('event ack p99', percentile(acks, 0.99), 'ms'),
     row('events lost (acked, not stored)', Math.max(0, load.completed - load.errors - stored), 'events', { goal: { max: 0 } }),

@@ -17,7 +17,7 @@ import { benchDatabasePath } from './lib/services.js';
 const args = parseArgs();
 const began = performance.now();
 const levels = args.smoke ? [1, 4] : [1, 4, 16, 64, 128, 256];
-const perLevel = args.smoke ? 40 : 2_000;
+const perLevel = Number(process.env.BENCH_COUNT ?? (args.smoke ? 40 : 2_000));
 const levelMs = args.smoke ? 5_000 : 10_000;
 const fixedRate = 200;
 const fixedCount = args.smoke ? 100 : 2_000;
@@ -83,7 +83,7 @@ async function drain(fake: FakeSlack | undefined, expected: number): Promise<voi
   while (answersOf(fake) < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
-async function measure(server: ServerProcess, fake: FakeSlack | undefined): Promise<{ levels: Level[]; fixed: Level; answeredPerSecond?: number }> {
+async function measure(server: ServerProcess, fake: FakeSlack | undefined): Promise<{ levels: Level[]; fixed: Level; answeredPerSecond?: number; cpuPerRequestMs: number }> {
   const poster = createPoster(server.url, Math.max(...levels));
   let sent = 0;
   const next = (i: number) => commandFor(fake, sent + i);
@@ -91,6 +91,8 @@ async function measure(server: ServerProcess, fake: FakeSlack | undefined): Prom
   await closedLoop(poster, 4, Math.min(200, perLevel), levelMs, next);
   sent += Math.min(200, perLevel);
   await drain(fake, sent);
+  const cpuBefore = await server.cpuMs();
+  const measuredFrom = sent;
   const results: Level[] = [];
   let best = 0;
   let answeredPerSecond: number | undefined;
@@ -113,8 +115,9 @@ async function measure(server: ServerProcess, fake: FakeSlack | undefined): Prom
   await drain(fake, sent);
   const fixed = summarize(0, fixedResult);
   console.log(`  ${fixedRate} req/s: ack p50 ${fixed.p50.toFixed(1)} ms, p99 ${fixed.p99.toFixed(1)} ms, ${fixed.errors} errors`);
+  const cpuPerRequestMs = ((await server.cpuMs()) - cpuBefore) / (sent - measuredFrom);
   poster.close();
-  return { levels: results, fixed, answeredPerSecond };
+  return { levels: results, fixed, answeredPerSecond, cpuPerRequestMs };
 }
 
 console.log('bare Bolt:');
@@ -142,6 +145,8 @@ const rows: Row[] = [
   row(`ack p99 at ${fixedRate} req/s`, weaver.fixed.p99, 'ms', { baseline: bare.fixed.p99, goal: { max: 50 } }),
   ratioRow(`ack p50 overhead over bare Bolt at ${fixedRate} req/s`, weaver.fixed.p50, bare.fixed.p50, { max: 1.5 }),
   ratioRow(`ack p99 overhead over bare Bolt at ${fixedRate} req/s`, weaver.fixed.p99, bare.fixed.p99, { max: 1.5 }),
+  row('server CPU per request (ack and the command behind it)', weaver.cpuPerRequestMs, 'ms', { baseline: bare.cpuPerRequestMs }),
+  row('  so one core sustains at most', 1000 / weaver.cpuPerRequestMs, 'req/s', { baseline: 1000 / bare.cpuPerRequestMs }),
   row('peak throughput (acks)', weaverPeak.throughput, 'req/s', { baseline: barePeak.throughput }),
   ...(weaver.answeredPerSecond === undefined ? [] : [row('commands answered per second (peak level)', weaver.answeredPerSecond, 'answers/s')]),
   ...weaver.levels.map((level, i) => {

@@ -2,7 +2,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export type ServerProcess = Readonly<{ port: number; url: string; stop(): Promise<void> }>;
+export type ServerProcess = Readonly<{ port: number; url: string; cpuMs(): Promise<number>; stop(): Promise<void> }>;
 
 export async function startServerProcess(mode: 'weaver' | 'bare', env: Record<string, string> = {}): Promise<ServerProcess> {
   const script = fileURLToPath(new URL('./server.ts', import.meta.url));
@@ -23,6 +23,18 @@ export async function startServerProcess(mode: 'weaver' | 'bare', env: Record<st
   return {
     port,
     url: `http://127.0.0.1:${port}/slack/events`,
+    /** The server's CPU time so far (user + system), in ms. */
+    cpuMs: () =>
+      new Promise<number>((resolve) => {
+        const listen = (message: unknown) => {
+          if (typeof message === 'object' && message !== null && 'cpuMs' in message) {
+            child.off('message', listen);
+            resolve(Number(message.cpuMs));
+          }
+        };
+        child.on('message', listen);
+        child.send('cpu');
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -42,6 +42,11 @@ async function startWeaverServer(): Promise<{ port: number; stop(): Promise<void
 const running = mode === 'bare' ? await startBare() : await startWeaverServer();
 process.send?.({ port: running.port });
 process.on('message', (message) => {
+  // CPU time is what a shared machine cannot blur: the parent reads it around each phase.
+  if (message === 'cpu') {
+    const used = process.cpuUsage();
+    process.send?.({ cpuMs: (used.user + used.system) / 1000 });
+  }
   if (message === 'stop') void running.stop().finally(() => process.exit(0));
 });
 process.on('disconnect', () => process.exit(0));
