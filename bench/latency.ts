@@ -10,17 +10,12 @@ import { fakeTeam, startFakeSlack, type FakeSlack } from '../tests/fakes/slack-a
 import { slashCommandBody } from '../tests/fakes/slack-requests.js';
 import { createCorpus } from './lib/corpus.js';
 import { closedLoop, createPoster, openLoop, type LoadResult, type SignedRequest } from './lib/load.js';
-import { finish, parseArgs, peakRssMb, percentile, ratioRow, row, sortedCopy, type Row } from './lib/report.js';
+import { finish, isMain, parseArgs, peakRssMb, percentile, ratioRow, row, sortedCopy, type BenchOptions, type Figure, type Row } from './lib/report.js';
 import { startServerProcess, type ServerProcess } from './lib/server-process.js';
 import { benchDatabasePath } from './lib/services.js';
 
-const args = parseArgs();
-const began = performance.now();
-const levels = args.smoke ? [1, 4] : [1, 4, 16, 64, 128, 256];
-const perLevel = Number(process.env.BENCH_COUNT ?? (args.smoke ? 40 : 2_000));
-const levelMs = args.smoke ? 5_000 : 10_000;
 const fixedRate = 200;
-const fixedCount = args.smoke ? 100 : 2_000;
+type Sizes = Readonly<{ levels: readonly number[]; perLevel: number; levelMs: number; fixedCount: number; say(line: string): void }>;
 const communities = 30;
 const people = 2_000;
 const corpus = createCorpus(3);
@@ -83,7 +78,7 @@ async function drain(fake: FakeSlack | undefined, expected: number): Promise<voi
   while (answersOf(fake) < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
-async function measure(server: ServerProcess, fake: FakeSlack | undefined): Promise<{ levels: Level[]; fixed: Level; answeredPerSecond?: number; cpuPerRequestMs: number }> {
+async function measure({ levels, perLevel, levelMs, fixedCount, say }: Sizes, server: ServerProcess, fake: FakeSlack | undefined): Promise<{ levels: Level[]; fixed: Level; answeredPerSecond?: number; cpuPerRequestMs: number }> {
   const poster = createPoster(server.url, Math.max(...levels));
   let sent = 0;
   const next = (i: number) => commandFor(fake, sent + i);
@@ -106,7 +101,7 @@ async function measure(server: ServerProcess, fake: FakeSlack | undefined): Prom
     results.push(level);
     // The answers' own throughput: acks are cheap, the commands behind them are not.
     if (fake) answeredPerSecond = Math.max(answeredPerSecond ?? 0, (answersOf(fake) - answeredBefore) / ((performance.now() - t0) / 1000));
-    console.log(`  c=${concurrency}: ${level.throughput.toFixed(0)} req/s, ack p50 ${level.p50.toFixed(1)} ms, p99 ${level.p99.toFixed(1)} ms, ${level.errors} errors`);
+    say(`  c=${concurrency}: ${level.throughput.toFixed(0)} req/s, ack p50 ${level.p50.toFixed(1)} ms, p99 ${level.p99.toFixed(1)} ms, ${level.errors} errors`);
     if (level.throughput < best * 1.05 && results.length >= 3) break;
     best = Math.max(best, level.throughput);
   }
@@ -114,57 +109,73 @@ async function measure(server: ServerProcess, fake: FakeSlack | undefined): Prom
   sent += fixedResult.completed;
   await drain(fake, sent);
   const fixed = summarize(0, fixedResult);
-  console.log(`  ${fixedRate} req/s: ack p50 ${fixed.p50.toFixed(1)} ms, p99 ${fixed.p99.toFixed(1)} ms, ${fixed.errors} errors`);
+  say(`  ${fixedRate} req/s: ack p50 ${fixed.p50.toFixed(1)} ms, p99 ${fixed.p99.toFixed(1)} ms, ${fixed.errors} errors`);
   const cpuPerRequestMs = ((await server.cpuMs()) - cpuBefore) / (sent - measuredFrom);
   poster.close();
   return { levels: results, fixed, answeredPerSecond, cpuPerRequestMs };
 }
 
-console.log('bare Bolt:');
-const bareServer = await startServerProcess('bare');
-const bare = await measure(bareServer, undefined);
-await bareServer.stop();
+export async function runLatency(options: BenchOptions): Promise<Figure> {
+  const began = performance.now();
+  const sizes: Sizes = {
+    levels: options.smoke ? [1, 4] : [1, 4, 16, 64, 128, 256],
+    perLevel: Number(process.env.BENCH_COUNT ?? (options.smoke ? 20 : 2_000)),
+    levelMs: options.smoke ? 5_000 : 10_000,
+    fixedCount: options.smoke ? 20 : 2_000,
+    say: (line) => void (options.inProcess || console.log(line)),
+  };
+  const { levels, perLevel, levelMs, fixedCount } = sizes;
+  sizes.say('bare Bolt:');
+  const bareServer = await startServerProcess('bare', {}, options);
+  const bare = await measure(sizes, bareServer, undefined);
+  await bareServer.stop();
 
-console.log('Weaver:');
-const path = benchDatabasePath('latency');
-await seed(path);
-const fake = await startFakeSlack({
-  users: Array.from({ length: people }, (_, i) => ({ id: `U${i + 1}`, name: `member${i + 1}` })),
-  channels: Array.from({ length: communities }, (_, i) => ({ id: `C${i + 1}`, name: `cop-${i + 1}`, is_member: true })),
-});
-const weaverServer = await startServerProcess('weaver', { DATABASE_PATH: path, SLACK_API_URL: fake.apiUrl });
-const weaver = await measure(weaverServer, fake);
-await weaverServer.stop();
-await fake.close();
+  sizes.say('Weaver:');
+  const path = benchDatabasePath('latency');
+  await seed(path);
+  const fake = await startFakeSlack({
+    users: Array.from({ length: people }, (_, i) => ({ id: `U${i + 1}`, name: `member${i + 1}` })),
+    channels: Array.from({ length: communities }, (_, i) => ({ id: `C${i + 1}`, name: `cop-${i + 1}`, is_member: true })),
+  });
+  const weaverServer = await startServerProcess('weaver', { DATABASE_PATH: path, SLACK_API_URL: fake.apiUrl }, options);
+  const weaver = await measure(sizes, weaverServer, fake);
+  await weaverServer.stop();
+  await fake.close();
 
-const peak = (levels: Level[]) => levels.reduce((best, level) => (level.throughput > best.throughput ? level : best), levels[0]!);
-const weaverPeak = peak(weaver.levels);
-const barePeak = peak(bare.levels);
-const rows: Row[] = [
-  row(`ack p50 at ${fixedRate} req/s`, weaver.fixed.p50, 'ms', { baseline: bare.fixed.p50 }),
-  row(`ack p99 at ${fixedRate} req/s`, weaver.fixed.p99, 'ms', { baseline: bare.fixed.p99, goal: { max: 50 } }),
-  ratioRow(`ack p50 overhead over bare Bolt at ${fixedRate} req/s`, weaver.fixed.p50, bare.fixed.p50, { max: 1.5 }),
-  ratioRow(`ack p99 overhead over bare Bolt at ${fixedRate} req/s`, weaver.fixed.p99, bare.fixed.p99, { max: 1.5 }),
-  row('server CPU per request (ack and the command behind it)', weaver.cpuPerRequestMs, 'ms', { baseline: bare.cpuPerRequestMs }),
-  row('  so one core sustains at most', 1000 / weaver.cpuPerRequestMs, 'req/s', { baseline: 1000 / bare.cpuPerRequestMs }),
-  row('peak throughput (acks)', weaverPeak.throughput, 'req/s', { baseline: barePeak.throughput }),
-  ...(weaver.answeredPerSecond === undefined ? [] : [row('commands answered per second (peak level)', weaver.answeredPerSecond, 'answers/s')]),
-  ...weaver.levels.map((level, i) => {
-    const baseline = bare.levels[i];
-    return row(`ack p99, ${level.concurrency} concurrent (${level.throughput.toFixed(0)} req/s)`, level.p99, 'ms', baseline ? { baseline: baseline.p99 } : {});
-  }),
-  row('non-200 acks', weaver.levels.reduce((sum, level) => sum + level.errors, weaver.fixed.errors), 'requests', { goal: { max: 0 } }),
-];
-finish(args, {
-  name: 'latency',
-  title: '1. Command latency under load: signed /cop (list, join, search, events) into POST /slack/events',
-  size: args.smoke ? 'smoke' : 'full',
-  rows,
-  notes: [
-    `closed loop at ${levels.join(', ')} concurrent requests (up to ${perLevel} requests or ${levelMs / 1000} s each), stopping when throughput grows by less than 5%; then ${fixedCount} requests at ${fixedRate}/s, open loop`,
-    `bare Bolt peaks at ${barePeak.throughput.toFixed(0)} req/s with ${barePeak.concurrency} concurrent; Weaver at ${weaverPeak.throughput.toFixed(0)} req/s with ${weaverPeak.concurrency}`,
-    'each server runs in its own process; the load generator and the fake Web API share the other core',
-  ],
-  peakRssMb: peakRssMb(),
-  seconds: (performance.now() - began) / 1000,
-});
+  const peak = (levels: Level[]) => levels.reduce((best, level) => (level.throughput > best.throughput ? level : best), levels[0]!);
+  const weaverPeak = peak(weaver.levels);
+  const barePeak = peak(bare.levels);
+  const rows: Row[] = [
+    row(`ack p50 at ${fixedRate} req/s`, weaver.fixed.p50, 'ms', { baseline: bare.fixed.p50 }),
+    row(`ack p99 at ${fixedRate} req/s`, weaver.fixed.p99, 'ms', { baseline: bare.fixed.p99, goal: { max: 50 } }),
+    ratioRow(`ack p50 overhead over bare Bolt at ${fixedRate} req/s`, weaver.fixed.p50, bare.fixed.p50, { max: 1.5 }),
+    ratioRow(`ack p99 overhead over bare Bolt at ${fixedRate} req/s`, weaver.fixed.p99, bare.fixed.p99, { max: 1.5 }),
+    row('server CPU per request (ack and the command behind it)', weaver.cpuPerRequestMs, 'ms', { baseline: bare.cpuPerRequestMs }),
+    row('  so one core sustains at most', 1000 / weaver.cpuPerRequestMs, 'req/s', { baseline: 1000 / bare.cpuPerRequestMs }),
+    row('peak throughput (acks)', weaverPeak.throughput, 'req/s', { baseline: barePeak.throughput }),
+    ...(weaver.answeredPerSecond === undefined ? [] : [row('commands answered per second (peak level)', weaver.answeredPerSecond, 'answers/s')]),
+    ...weaver.levels.map((level, i) => {
+      const baseline = bare.levels[i];
+      return row(`ack p99, ${level.concurrency} concurrent (${level.throughput.toFixed(0)} req/s)`, level.p99, 'ms', baseline ? { baseline: baseline.p99 } : {});
+    }),
+    row('non-200 acks', weaver.levels.reduce((sum, level) => sum + level.errors, weaver.fixed.errors), 'requests', { goal: { max: 0 } }),
+  ];
+  return {
+    name: 'latency',
+    title: '1. Command latency under load: signed /cop (list, join, search, events) into POST /slack/events',
+    size: options.smoke ? 'smoke' : 'full',
+    rows,
+    notes: [
+      `closed loop at ${levels.join(', ')} concurrent requests (up to ${perLevel} requests or ${levelMs / 1000} s each), stopping when throughput grows by less than 5%; then ${fixedCount} requests at ${fixedRate}/s, open loop`,
+      `bare Bolt peaks at ${barePeak.throughput.toFixed(0)} req/s with ${barePeak.concurrency} concurrent; Weaver at ${weaverPeak.throughput.toFixed(0)} req/s with ${weaverPeak.concurrency}`,
+      'each server runs in its own process; the load generator and the fake Web API share the other core',
+    ],
+    peakRssMb: peakRssMb(),
+    seconds: (performance.now() - began) / 1000,
+  };
+}
+
+if (isMain(import.meta.url)) {
+  const args = parseArgs();
+  finish(args, await runLatency(args));
+}

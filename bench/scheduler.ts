@@ -10,7 +10,7 @@ import { createScheduler } from '../src/scheduler.js';
 import { nextOccurrence, type ScheduleRule } from '../src/schedule.js';
 import { openMigratedDatabase } from '../src/storage/database.js';
 import { runTsx } from './lib/child.js';
-import { finish, parseArgs, peakRssMb, percentile, row, seededRandom, sortedCopy, type Row } from './lib/report.js';
+import { finish, isMain, parseArgs, peakRssMb, percentile, row, seededRandom, sortedCopy, type BenchOptions, type Figure, type Row } from './lib/report.js';
 import { benchDatabasePath, benchServices, instantConsolePort } from './lib/services.js';
 
 const start = Date.parse('2026-11-23T10:00:00Z');
@@ -53,15 +53,17 @@ async function fill(path: string, rhythms: number, reminders: number): Promise<v
   sqlite.close();
 }
 
-async function measure(): Promise<void> {
-  const args = parseArgs();
+export async function runScheduler(options: BenchOptions): Promise<Figure> {
+  const args = options;
   const began = performance.now();
   const rhythms = args.smoke ? 1_000 : 100_000;
   const reminders = args.smoke ? 1_000 : 100_000;
   const ticks = args.smoke ? 10 : 200;
   const path = benchDatabasePath('scheduler');
   const fillStarted = performance.now();
-  await runTsx(fileURLToPath(import.meta.url), ['--fill', path, String(rhythms), String(reminders)], { timeoutMs: 300_000 });
+  // A child process writes the rows, so that this process's peak memory is the scheduler's alone.
+  if (options.inProcess) await fill(path, rhythms, reminders);
+  else await runTsx(fileURLToPath(import.meta.url), ['--fill', path, String(rhythms), String(reminders)], { timeoutMs: 300_000 });
   const fillSeconds = (performance.now() - fillStarted) / 1000;
 
   // Start-up as startWeaver does it: open and migrate the database, create the scheduler, run its first tick.
@@ -116,7 +118,7 @@ async function measure(): Promise<void> {
     row('posts enqueued per minute of schedule', enqueued / ticks, 'posts'),
     row('peak RSS', peakRssMb(), 'MB', { goal: { max: 250 } }),
   ];
-  finish(args, {
+  return {
     name: 'scheduler',
     title: `4. Scheduler: ${rhythms.toLocaleString('en-US')} rhythms, ${reminders.toLocaleString('en-US')} reminders`,
     size: args.smoke ? 'smoke' : 'full',
@@ -127,9 +129,14 @@ async function measure(): Promise<void> {
     ],
     peakRssMb: peakRssMb(),
     seconds: (performance.now() - began) / 1000,
-  });
+  };
 }
 
-const at = process.argv.indexOf('--fill');
-if (at >= 0) await fill(process.argv[at + 1]!, Number(process.argv[at + 2]), Number(process.argv[at + 3]));
-else await measure();
+if (isMain(import.meta.url)) {
+  const at = process.argv.indexOf('--fill');
+  if (at >= 0) await fill(process.argv[at + 1]!, Number(process.argv[at + 2]), Number(process.argv[at + 3]));
+  else {
+    const args = parseArgs();
+    finish(args, await runScheduler(args));
+  }
+}

@@ -13,23 +13,16 @@ import { executeText } from '../src/commands/run.js';
 import { matchExpression, queryTerms } from '../src/search.js';
 import { openMigratedDatabase } from '../src/storage/database.js';
 import { createCorpus, type Corpus } from './lib/corpus.js';
-import { finish, parseArgs, peakRssMb, percentile, ratioRow, row, seededRandom, sortedCopy } from './lib/report.js';
+import { finish, isMain, parseArgs, peakRssMb, percentile, ratioRow, row, seededRandom, sortedCopy, type BenchOptions, type Figure } from './lib/report.js';
 import { benchDatabasePath, benchServices } from './lib/services.js';
 
-const args = parseArgs();
-const began = performance.now();
-const total = Number(process.env.BENCH_MESSAGES ?? (args.smoke ? 20_000 : 1_000_000));
 const communities = 200;
 const members = 5_000;
 const perThread = 10;
-const rounds = args.smoke ? 3 : 20;
 const now = Date.parse('2026-11-23T10:00:00Z');
 const yearMs = 365 * 86_400_000;
-const reused = process.env.BENCH_DB;
-const path = reused ?? benchDatabasePath('search');
-const corpus = createCorpus(7);
 
-function fill(corpus: Corpus): void {
+function fill(path: string, total: number, corpus: Corpus): void {
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -113,72 +106,85 @@ function queries(vocabulary: readonly string[]): { text: string; community?: num
   return [...list.map((text) => ({ text })), ...list.map((text, i) => ({ text, community: 1 + (i % 5) }))];
 }
 
-if (!reused) {
-  const db = await openMigratedDatabase(path);
-  await db.destroy();
-}
-const fillStarted = performance.now();
-if (!reused) fill(corpus);
-const fillSeconds = (performance.now() - fillStarted) / 1000;
-const size = statSync(path).size + (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0);
-
-const db = await openMigratedDatabase(path);
-const services = benchServices(db, manualClock(now));
-const invocation: Invocation = {
-  caller: { user: { platform: 'slack', workspaceId: 'T1', userId: 'U1' }, name: 'member1', isPlatformAdmin: false },
-  channel: { platform: 'slack', workspaceId: 'T1', channelId: 'C1', name: 'cop-1' },
-};
-const raw = new SQLite(path, { readonly: true });
-const rawQuery = raw.prepare('select rowid, snippet(harvest_fts, 0, ?, ?, ?, 24) as snippet from harvest_fts where harvest_fts match ? order by rank limit 10');
-const newestQuery = raw.prepare('select rowid, snippet(harvest_fts, 0, ?, ?, ?, 24) as snippet from harvest_fts where harvest_fts match ? order by rowid desc limit 10');
-
-const mix = queries(corpus.vocabulary);
-const commandTimes: number[] = [];
-const rawTimes: number[] = [];
-const newestTimes: number[] = [];
-let answered = 0;
-// Warm the page cache once, then alternate, so that both see the same cache.
-for (let round = 0; round <= rounds; round++) {
-  for (const query of mix) {
-    const line = `search ${query.text}${query.community ? ` community:cop-${query.community}` : ''}`;
-    const t0 = performance.now();
-    const reply = await executeText(services, commands, invocation, line);
-    const t1 = performance.now();
-    const expression = matchExpression(queryTerms(query.text), 'all', query.community);
-    const rows = rawQuery.all('[', ']', '…', expression);
-    const t2 = performance.now();
-    newestQuery.all('[', ']', '…', expression);
-    const t3 = performance.now();
-    if (round === 0) continue;
-    commandTimes.push(t1 - t0);
-    rawTimes.push(t2 - t1);
-    newestTimes.push(t3 - t2);
-    if (reply.sections && reply.sections.length > 0 && rows.length >= 0) answered++;
+export async function runSearch(options: BenchOptions): Promise<Figure> {
+  const began = performance.now();
+  const total = Number(process.env.BENCH_MESSAGES ?? (options.smoke ? 5_000 : 1_000_000));
+  const rounds = options.smoke ? 3 : 20;
+  const reused = process.env.BENCH_DB;
+  const path = reused ?? benchDatabasePath('search');
+  const corpus = createCorpus(7);
+  if (!reused) {
+    const db = await openMigratedDatabase(path);
+    await db.destroy();
   }
-}
-raw.close();
-await db.destroy();
+  const fillStarted = performance.now();
+  if (!reused) fill(path, total, corpus);
+  const fillSeconds = (performance.now() - fillStarted) / 1000;
+  const size = statSync(path).size + (statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0);
 
-const command = sortedCopy(commandTimes);
-const baseline = sortedCopy(rawTimes);
-const newest = sortedCopy(newestTimes);
-finish(args, {
-  name: 'search',
-  title: `3. Search: ${total.toLocaleString('en-US')} harvested messages, ${communities} communities`,
-  size: args.smoke ? 'smoke' : 'full',
-  rows: [
-    row('search p50 (executeText)', percentile(command, 0.5), 'ms', { baseline: percentile(baseline, 0.5) }),
-    row('search p95 (executeText)', percentile(command, 0.95), 'ms', { baseline: percentile(baseline, 0.95), goal: { max: 20 } }),
-    ratioRow('search p95 / raw FTS5 p95', percentile(command, 0.95), percentile(baseline, 0.95), { max: 1.5 }),
-    row('search max', command[command.length - 1] ?? 0, 'ms', { baseline: baseline[baseline.length - 1] ?? 0 }),
-    row('search p95 against raw newest-10 (no ranking)', percentile(command, 0.95), 'ms', { baseline: percentile(newest, 0.95) }),
-    row('database size', size / 1024 / 1024, 'MB'),
-  ],
-  notes: [
-    'baseline: the raw FTS5 query for the same words and community filter, `select rowid, snippet(…) from harvest_fts where harvest_fts match ? order by rank limit 10`; second baseline: the same `order by rowid desc` (no ranking, the cheapest top 10)',
-    `${mix.length} queries × ${rounds} rounds (after one warm-up round); ${answered} of ${commandTimes.length} searches found something`,
-    reused ? `reused ${path}` : `filled in ${fillSeconds.toFixed(0)} s (${Math.round(total / fillSeconds).toLocaleString('en-US')} messages/s)`,
-  ],
-  peakRssMb: peakRssMb(),
-  seconds: (performance.now() - began) / 1000,
-});
+  const db = await openMigratedDatabase(path);
+  const services = benchServices(db, manualClock(now));
+  const invocation: Invocation = {
+    caller: { user: { platform: 'slack', workspaceId: 'T1', userId: 'U1' }, name: 'member1', isPlatformAdmin: false },
+    channel: { platform: 'slack', workspaceId: 'T1', channelId: 'C1', name: 'cop-1' },
+  };
+  const raw = new SQLite(path, { readonly: true });
+  const rawQuery = raw.prepare('select rowid, snippet(harvest_fts, 0, ?, ?, ?, 24) as snippet from harvest_fts where harvest_fts match ? order by rank limit 10');
+  const newestQuery = raw.prepare('select rowid, snippet(harvest_fts, 0, ?, ?, ?, 24) as snippet from harvest_fts where harvest_fts match ? order by rowid desc limit 10');
+
+  const mix = queries(corpus.vocabulary);
+  const commandTimes: number[] = [];
+  const rawTimes: number[] = [];
+  const newestTimes: number[] = [];
+  let answered = 0;
+  // Warm the page cache once, then alternate, so that both see the same cache.
+  for (let round = 0; round <= rounds; round++) {
+    for (const query of mix) {
+      const line = `search ${query.text}${query.community ? ` community:cop-${query.community}` : ''}`;
+      const t0 = performance.now();
+      const reply = await executeText(services, commands, invocation, line);
+      const t1 = performance.now();
+      const expression = matchExpression(queryTerms(query.text), 'all', query.community);
+      const rows = rawQuery.all('[', ']', '…', expression);
+      const t2 = performance.now();
+      newestQuery.all('[', ']', '…', expression);
+      const t3 = performance.now();
+      if (round === 0) continue;
+      commandTimes.push(t1 - t0);
+      rawTimes.push(t2 - t1);
+      newestTimes.push(t3 - t2);
+      if (reply.sections && reply.sections.length > 0 && rows.length >= 0) answered++;
+    }
+  }
+  raw.close();
+  await db.destroy();
+
+  const command = sortedCopy(commandTimes);
+  const baseline = sortedCopy(rawTimes);
+  const newest = sortedCopy(newestTimes);
+  return {
+    name: 'search',
+    title: `3. Search: ${total.toLocaleString('en-US')} harvested messages, ${communities} communities`,
+    size: options.smoke ? 'smoke' : 'full',
+    rows: [
+      row('search p50 (executeText)', percentile(command, 0.5), 'ms', { baseline: percentile(baseline, 0.5) }),
+      row('search p95 (executeText)', percentile(command, 0.95), 'ms', { baseline: percentile(baseline, 0.95), goal: { max: 20 } }),
+      ratioRow('search p95 / raw FTS5 p95', percentile(command, 0.95), percentile(baseline, 0.95), { max: 1.5 }),
+      row('search max', command[command.length - 1] ?? 0, 'ms', { baseline: baseline[baseline.length - 1] ?? 0 }),
+      row('search p95 against raw newest-10 (no ranking)', percentile(command, 0.95), 'ms', { baseline: percentile(newest, 0.95) }),
+      row('database size', size / 1024 / 1024, 'MB'),
+    ],
+    notes: [
+      'baseline: the raw FTS5 query for the same words and community filter, `select rowid, snippet(…) from harvest_fts where harvest_fts match ? order by rank limit 10`; second baseline: the same `order by rowid desc` (no ranking, the cheapest top 10)',
+      `${mix.length} queries × ${rounds} rounds (after one warm-up round); ${answered} of ${commandTimes.length} searches found something`,
+      reused ? `reused ${path}` : `filled in ${fillSeconds.toFixed(0)} s (${Math.round(total / fillSeconds).toLocaleString('en-US')} messages/s)`,
+    ],
+    peakRssMb: peakRssMb(),
+    seconds: (performance.now() - began) / 1000,
+  };
+}
+
+if (isMain(import.meta.url)) {
+  const args = parseArgs();
+  finish(args, await runSearch(args));
+}

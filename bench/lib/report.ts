@@ -103,6 +103,14 @@ export function printFigure(figure: Figure): void {
 
 export type BenchArgs = Readonly<{ smoke: boolean; out?: string }>;
 
+/** How a benchmark runs: `smoke` for tiny sizes; `inProcess` keeps servers in this process (the smoke test's way). */
+export type BenchOptions = Readonly<{ smoke: boolean; inProcess?: boolean }>;
+
+/** True when the module is the script node was started with, rather than imported. */
+export function isMain(moduleUrl: string): boolean {
+  return process.argv[1] !== undefined && fileURLToPath(moduleUrl) === process.argv[1];
+}
+
 /** `--smoke` for tiny sizes; `--out <file>` where the figure's JSON goes (full runs merge into bench/results.json by default). */
 export function parseArgs(argv: readonly string[] = process.argv.slice(2)): BenchArgs {
   const smoke = argv.includes('--smoke');

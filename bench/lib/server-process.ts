@@ -1,10 +1,20 @@
-// Starts bench/lib/server.ts as a child process and waits for its port.
+// Starts bench/lib/server.ts as a child process and waits for its port; or, for smoke runs, in this process.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { startServer, type ServerMode } from './server.js';
 
 export type ServerProcess = Readonly<{ port: number; url: string; cpuMs(): Promise<number>; stop(): Promise<void> }>;
 
-export async function startServerProcess(mode: 'weaver' | 'bare', env: Record<string, string> = {}): Promise<ServerProcess> {
+const cpuMsOfThisProcess = () => {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+};
+
+export async function startServerProcess(mode: ServerMode, env: Record<string, string> = {}, options: { inProcess?: boolean } = {}): Promise<ServerProcess> {
+  if (options.inProcess) {
+    const running = await startServer(mode, env);
+    return { port: running.port, url: `http://127.0.0.1:${running.port}/slack/events`, cpuMs: async () => cpuMsOfThisProcess(), stop: () => running.stop() };
+  }
   const script = fileURLToPath(new URL('./server.ts', import.meta.url));
   // BENCH_PROFILE=<dir> writes a CPU profile of the server (node --cpu-prof) there when it stops.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
@@ -46,4 +56,3 @@ export async function startServerProcess(mode: 'weaver' | 'bare', env: Record<st
       }),
   };
 }
-
