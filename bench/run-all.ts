@@ -1,7 +1,7 @@
 // `npm run bench`: every figure, each in its own process (so peak memory is per figure), then one summary table,
 // written with the machine it ran on to bench/results.json. `--smoke` runs the tiny sizes; `--only a,b` some figures.
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runTsx } from './lib/child.js';
@@ -15,6 +15,8 @@ const only = at >= 0 ? (process.argv[at + 1] ?? '').split(',') : undefined;
 const chosen = figureNames.filter((name) => !only || only.includes(name));
 const scratch = mkdtempSync(join(tmpdir(), 'weaver-bench-run-'));
 const began = performance.now();
+// The machine may be shared: its load before and after says how far the figures can be trusted.
+const loadBefore = loadavg()[0]!;
 const figures: Figure[] = [];
 const failed: string[] = [];
 
@@ -36,8 +38,9 @@ const machine = {
   cpu: /model name\s*:\s*(.+)/.exec(safeRead('/proc/cpuinfo'))?.[1] ?? cpus()[0]?.model ?? 'unknown',
   node: process.version,
   platform: `${process.platform} ${process.arch}`,
+  loadAverage: { before: Number(loadBefore.toFixed(2)), after: Number(loadavg()[0]!.toFixed(2)) },
 };
-console.log(`\nSummary (${args.smoke ? 'smoke' : 'full'} sizes, ${totalSeconds.toFixed(0)} s in all; ${machine.nproc} × ${machine.cpu}, Node ${machine.node})`);
+console.log(`\nSummary (${args.smoke ? 'smoke' : 'full'} sizes, ${totalSeconds.toFixed(0)} s in all; ${machine.nproc} × ${machine.cpu}, Node ${machine.node}; load average ${machine.loadAverage.before} before, ${machine.loadAverage.after} after)`);
 console.log(table(tableHeaders, figures.flatMap(figureLines)));
 for (const figure of figures) console.log(`  ${figure.name}: ${figure.seconds.toFixed(0)} s, peak RSS ${figure.peakRssMb.toFixed(0)} MB`);
 const missed = figures.flatMap((figure) => figure.rows.filter((entry) => entry.met === false).map((entry) => `${figure.name}: ${entry.measure}`));
