@@ -61,7 +61,7 @@ function countReplies(path: string): number {
 
 export async function runIngest(options: BenchOptions): Promise<Figure> {
   const began = performance.now();
-  const count = Number(process.env.BENCH_COUNT ?? (options.smoke ? 100 : 20_000));
+  const count = Number(process.env.BENCH_COUNT ?? (options.smoke ? 100 : 10_000));
   const corpus = createCorpus(21);
   const texts = Array.from({ length: count }, () => corpus.message());
   // The Slack event path.
