@@ -96,24 +96,11 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
     .orderBy('id')
     .limit(options.limit ?? 500);
   if (options.keys) query = query.where('key', 'in', options.keys);
-  const spent = new Set<Platform>();
   for (const row of await query.execute()) {
     const now = clock.now();
     if (row.expires_at !== null && now > row.expires_at) {
       await expire(services, row, now);
       report.failed++;
-      continue;
-    }
-    const platform = row.platform as Platform;
-    const freeAt = pacer.platformFreeAt(platform, now);
-    if (freeAt > now) {
-      // One statement defers every waiting row of a platform whose budget for this second is spent: a write per row,
-      // up to 500 a tick, cost more than the sends themselves and let a large fan-out fall behind the platform's rate.
-      if (!spent.has(platform)) {
-        spent.add(platform);
-        const moved = await db.updateTable('outbox').set({ next_attempt_at: freeAt }).where('status', '=', 'pending').where('platform', '=', platform).where('next_attempt_at', '<', freeAt).executeTakeFirst();
-        report.deferred += Number(moved.numUpdatedRows);
-      }
       continue;
     }
     const slot = pacer.reserve(row.platform as Platform, destinationOf(row), now);

@@ -17,8 +17,6 @@ export interface Pacer {
   reserve(platform: Platform, destination: string, now: number): number;
   /** Holds a destination back until `until`, after a rate limit answer. */
   pause(platform: Platform, destination: string, until: number): void;
-  /** When the platform as a whole may be sent to again: `now`, or the start of its next window. */
-  platformFreeAt(platform: Platform, now: number): number;
 }
 
 /** In-memory pacing for one sender; the platforms' own 429 answers (retried by the outbox) cover the rest. */
@@ -38,11 +36,6 @@ export function createPacer(pacing: Readonly<Record<Platform, Pacing>> = platfor
       windows.set(platform, { start: windowStart, count: count + 1 });
       nextFree.set(key, now + rule.perDestinationMs);
       return now;
-    },
-    platformFreeAt(platform, now) {
-      const windowStart = Math.floor(now / 1000) * 1000;
-      const window = windows.get(platform);
-      return window?.start === windowStart && window.count >= pacing[platform].perSecond ? windowStart + 1000 : now;
     },
     pause(platform, destination, until) {
       const key = `${platform}:${destination}`;
