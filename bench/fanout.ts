@@ -16,7 +16,7 @@ import { createScheduler } from '../src/scheduler.js';
 import { openMigratedDatabase } from '../src/storage/database.js';
 import { documentedLimits, startLimitedPlatforms, type Delivery } from './lib/limited-platforms.js';
 import { finish, isMain, parseArgs, peakRssMb, ratioRow, row, type BenchOptions, type Figure } from './lib/report.js';
-import { benchDatabasePath, benchServices, silentLog } from './lib/services.js';
+import { benchDatabasePath, benchServices, removeBenchDatabase, silentLog } from './lib/services.js';
 
 type Sizes = Readonly<{ communities: number; directMessages: number; eventsPerPlatform: number }>;
 const team = 'T0WEAVER';
@@ -107,6 +107,7 @@ export async function runFanout(options: BenchOptions): Promise<Figure> {
   await scheduler.stop();
   const outbox = await db.selectFrom('outbox').select(['key', 'platform', 'channel_id', 'user_id', 'status', 'attempts']).execute();
   await db.destroy();
+  removeBenchDatabase(path);
   discordClient.destroy();
   await fake.close();
 

@@ -11,7 +11,7 @@ import { createCorpus, type Corpus } from './lib/corpus.js';
 import { closedLoop, createPoster } from './lib/load.js';
 import { finish, isMain, parseArgs, peakRssMb, percentile, row, sortedCopy, type BenchOptions, type Figure } from './lib/report.js';
 import { startServerProcess } from './lib/server-process.js';
-import { benchDatabasePath } from './lib/services.js';
+import { benchDatabasePath, removeBenchDatabase } from './lib/services.js';
 
 const concurrency = 16;
 const threads = 200;
@@ -98,6 +98,8 @@ export async function runIngest(options: BenchOptions): Promise<Figure> {
   for (let i = 0; i < count; i++) insert.run(1 + (i % threads), fakeTeam.id, channel, `r${i}`, 1 + (i % people), texts[i]!, base * 1000 + i);
   const rawSeconds = (performance.now() - rawStarted) / 1000;
   raw.close();
+  removeBenchDatabase(path);
+  removeBenchDatabase(rawPath);
 
   const acks = sortedCopy(load.latencies);
   const rate = stored / eventSeconds;

@@ -12,7 +12,7 @@ import { createCorpus } from './lib/corpus.js';
 import { closedLoop, createPoster, openLoop, type LoadResult, type SignedRequest } from './lib/load.js';
 import { finish, isMain, parseArgs, peakRssMb, percentile, ratioRow, row, sortedCopy, type BenchOptions, type Figure, type Row } from './lib/report.js';
 import { startServerProcess, type ServerProcess } from './lib/server-process.js';
-import { benchDatabasePath } from './lib/services.js';
+import { benchDatabasePath, removeBenchDatabase } from './lib/services.js';
 
 const fixedRate = 200;
 type Sizes = Readonly<{ levels: readonly number[]; perLevel: number; levelMs: number; fixedCount: number; say(line: string): void }>;
@@ -141,6 +141,7 @@ export async function runLatency(options: BenchOptions): Promise<Figure> {
   const weaver = await measure(sizes, weaverServer, fake);
   await weaverServer.stop();
   await fake.close();
+  removeBenchDatabase(path);
 
   const peak = (levels: Level[]) => levels.reduce((best, level) => (level.throughput > best.throughput ? level : best), levels[0]!);
   const weaverPeak = peak(weaver.levels);

@@ -11,7 +11,7 @@ import { nextOccurrence, type ScheduleRule } from '../src/schedule.js';
 import { openMigratedDatabase } from '../src/storage/database.js';
 import { runTsx } from './lib/child.js';
 import { finish, isMain, parseArgs, peakRssMb, percentile, row, seededRandom, sortedCopy, type BenchOptions, type Figure, type Row } from './lib/report.js';
-import { benchDatabasePath, benchServices, instantConsolePort } from './lib/services.js';
+import { benchDatabasePath, benchServices, instantConsolePort, removeBenchDatabase } from './lib/services.js';
 
 const start = Date.parse('2026-11-23T10:00:00Z');
 const weekMs = 7 * 86_400_000;
@@ -103,6 +103,7 @@ export async function runScheduler(options: BenchOptions): Promise<Figure> {
   }
   await scheduler.stop();
   await db.destroy();
+  removeBenchDatabase(path);
 
   const idleSorted = sortedCopy(idle);
   const busySorted = sortedCopy(busy);

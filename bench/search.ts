@@ -14,7 +14,7 @@ import { matchExpression, queryTerms } from '../src/search.js';
 import { openMigratedDatabase } from '../src/storage/database.js';
 import { createCorpus, type Corpus } from './lib/corpus.js';
 import { finish, isMain, parseArgs, peakRssMb, percentile, ratioRow, row, seededRandom, sortedCopy, type BenchOptions, type Figure } from './lib/report.js';
-import { benchDatabasePath, benchServices } from './lib/services.js';
+import { benchDatabasePath, benchServices, removeBenchDatabase } from './lib/services.js';
 
 const communities = 200;
 const members = 5_000;
@@ -158,6 +158,7 @@ export async function runSearch(options: BenchOptions): Promise<Figure> {
   }
   raw.close();
   await db.destroy();
+  if (!reused) removeBenchDatabase(path);
 
   const command = sortedCopy(commandTimes);
   const baseline = sortedCopy(rawTimes);
