@@ -103,7 +103,7 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
       report.failed++;
       continue;
     }
-    const slot = pacer.reserve(row.platform as Platform, destinationOf(row), now);
+    const slot = pacer.reserve(row.platform as Platform, destinationOf(row), now, row.user_id !== null ? 'direct-message' : 'post');
     if (slot > now) {
       await db.updateTable('outbox').set({ next_attempt_at: slot }).where('id', '=', row.id).where('status', '=', 'pending').execute();
       report.deferred++;

@@ -23,7 +23,7 @@ export type EventDeps = Readonly<{
 /** Messages, edits, deletions and reactions in channels the bot is in, handed to the core's listeners once each. */
 export function registerEvents(app: App, deps: EventDeps): void {
   const receive = ({ body, event }: { body: Readonly<Record<string, unknown>>; event: object }) =>
-    deps.work.track(receiveEvent(deps, body, { ...event }));
+    deps.work.track(deps.work.inTurn(() => receiveEvent(deps, body, { ...event })));
   app.event('message', receive);
   app.event('reaction_added', receive);
 }

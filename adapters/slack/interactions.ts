@@ -37,7 +37,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
       (async () => {
         await ack();
         const actor: SlackActor = { teamId: command.team_id, userId: command.user_id, userName: command.user_name, channelId: command.channel_id, channelName: command.channel_name };
-        await runAsActor(deps, actor, respond, decodeSlackText(command.text), commandLabel(command));
+        await deps.work.inTurn(() => runAsActor(deps, actor, respond, decodeSlackText(command.text), commandLabel(command)));
       })(),
     ),
   );
@@ -53,7 +53,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
           channelId: body.channel?.id,
           channelName: body.channel?.name,
         };
-        await runAsActor(deps, actor, respond, action.value ?? '', `button ${action.action_id}`);
+        await deps.work.inTurn(() => runAsActor(deps, actor, respond, action.value ?? '', `button ${action.action_id}`));
       })(),
     ),
   );
