@@ -17,7 +17,8 @@ const concurrency = 16;
 const threads = 200;
 const people = 500;
 const channel = 'C0HOME';
-const base = 1_763_892_000;
+// Recent threads: the scheduler forgets unanswered threads after 90 days and reminds askers a day after a first reply.
+const base = Math.floor(Date.now() / 1000) - 3600;
 const rootTs = (thread: number) => `${base + thread}.000000`;
 
 /** A home channel with open question threads (already hinted), as a busy community has. */
@@ -36,7 +37,7 @@ async function seed(path: string, corpus: Corpus): Promise<void> {
     const question = sqlite.prepare("insert into harvest_message (thread_id, community_id, platform, workspace_id, channel_id, message_id, member_id, role, text, posted_at) values (?, 1, 'slack', ?, ?, ?, ?, 'question', ?, ?)");
     for (let id = 1; id <= threads; id++) {
       const at = (base + id) * 1000;
-      thread.run(id, fakeTeam.id, channel, rootTs(id), 1 + (id % people), at, at + 1000, at + 1000);
+      thread.run(id, fakeTeam.id, channel, rootTs(id), 1 + (id % people), at, null, at + 1000);
       question.run(id, fakeTeam.id, channel, rootTs(id), 1 + (id % people), `${corpus.message().replace(/\.$/, '')}?`, at);
     }
   })();
