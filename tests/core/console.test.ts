@@ -18,6 +18,21 @@ function runNpmStart(input: string, env: Record<string, string>): Promise<{ code
   });
 }
 
+/** A console session through the real start-up path, typed from a pipe; returns all it printed. */
+async function typeInConsole(lines: readonly string[]): Promise<string> {
+  const loaded = loadConfig({ DATABASE_PATH: tempDatabasePath() });
+  if (!loaded.ok) throw new Error(loaded.errors.join());
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let text = '';
+  output.on('data', (chunk) => (text += chunk));
+  const weaver = await startWeaver(loaded.config, { log: silentLog, console: { input, output } });
+  input.end(lines.join('\n'));
+  await weaver.finished;
+  await weaver.stop();
+  return text;
+}
+
 describe('the console', () => {
   it('answers a piped session line by line and exits 0, as `npm start` does with no tokens', async () => {
     const { code, stdout } = await runNpmStart('create outreach "STEM Outreach"\nlink outreach\njoin outreach core\nmine\n', { DATABASE_PATH: tempDatabasePath() });
@@ -42,16 +57,7 @@ describe('the console', () => {
   });
 
   it('acts as another person, switches channel, and clicks buttons by number', async () => {
-    const loaded = loadConfig({ DATABASE_PATH: tempDatabasePath() });
-    if (!loaded.ok) throw new Error(loaded.errors.join());
-    const input = new PassThrough();
-    const output = new PassThrough();
-    let text = '';
-    output.on('data', (chunk) => (text += chunk));
-    const weaver = await startWeaver(loaded.config, { log: silentLog, console: { input, output } });
-    input.end(['/cop create outreach Outreach', ':in outreach-chat', 'link outreach', ':as ann', 'info outreach', ':press 2', 'create other Other', 'mine'].join('\n'));
-    await weaver.finished;
-    await weaver.stop();
+    const text = await typeInConsole(['/cop create outreach Outreach', ':in outreach-chat', 'link outreach', ':as ann', 'info outreach', ':press 2', 'create other Other', 'mine']);
     expect(text).toContain('#outreach-chat is now the home channel of Outreach');
     expect(text).toContain('[1] Join  [2] Join as core');
     expect(text).toContain('Welcome to Outreach! You joined as a core member.');
@@ -60,16 +66,7 @@ describe('the console', () => {
   });
 
   it('answers a mistyped console command in one line', async () => {
-    const loaded = loadConfig({ DATABASE_PATH: tempDatabasePath() });
-    if (!loaded.ok) throw new Error(loaded.errors.join());
-    const input = new PassThrough();
-    const output = new PassThrough();
-    let text = '';
-    output.on('data', (chunk) => (text += chunk));
-    const weaver = await startWeaver(loaded.config, { log: silentLog, console: { input, output } });
-    input.end([':as', ':reply 9 hello', ':react', ':press 1', ':teleport'].join('\n'));
-    await weaver.finished;
-    await weaver.stop();
+    const text = await typeInConsole([':as', ':reply 9 hello', ':react', ':press 1', ':teleport']);
     expect(text.trim().split('\n')).toEqual([
       'Say who to act as: :as ann (or :as admin).',
       'There is no message 9 in this session; messages are numbered as they appear, e.g. (message 1).',
