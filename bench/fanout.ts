@@ -32,7 +32,8 @@ async function seed(path: string, now: number, { communities, directMessages, ev
   await db.destroy();
   const sqlite = new SQLite(path);
   sqlite.transaction(() => {
-    const community = sqlite.prepare("insert into community (id, slug, name, status, created_at, updated_at) values (?, ?, ?, 'launched', 0, 0)");
+    // Weekly digests off: this figure is the prompts and reminders, whatever the day and hour it runs at.
+    const community = sqlite.prepare("insert into community (id, slug, name, status, digest_on, created_at, updated_at) values (?, ?, ?, 'launched', 0, 0, 0)");
     const home = sqlite.prepare('insert into home_channel (community_id, platform, workspace_id, channel_id, channel_name, linked_at) values (?, ?, ?, ?, ?, 0)');
     const rhythm = sqlite.prepare("insert into rhythm (community_id, schedule, timezone, next_run_at, created_at, updated_at) values (?, 'weekly mon 09:00', 'UTC', ?, 0, 0)");
     for (let id = 1; id <= communities; id++) {

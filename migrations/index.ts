@@ -8,6 +8,7 @@ import * as rhythms from './2026-11-23-06-rhythms.js';
 import * as events from './2026-11-23-07-events.js';
 import * as harvest from './2026-11-23-10-harvest.js';
 import * as outboxLookup from './2026-11-23-11-outbox-lookup.js';
+import * as digestDue from './2026-11-23-12-digest-due.js';
 
 // Listed by hand, in order: a migration added here is applied at the next start and by `npm run migrate`.
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-07-events': events,
   '2026-11-23-10-harvest': harvest,
   '2026-11-23-11-outbox-lookup': outboxLookup,
+  '2026-11-23-12-digest-due': digestDue,
 };

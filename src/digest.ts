@@ -105,35 +105,41 @@ export function weeklyDigestDueAt(now: number, zone: string): number {
   return (monday.toMillis() > now ? monday.minus({ weeks: 1 }) : monday).toMillis();
 }
 
+const digestsPerTick = 50;
+
 /**
  * One scheduler tick: posts the weekly digest of each community that has it on, on Monday at 09:00 its time (or
- * within DOWNTIME_GRACE after, when Weaver was down then; a later one waits for the next week). The post is claimed (digest_posted_at) before it is sent, so
- * two processes never post it twice.
+ * within DOWNTIME_GRACE after, when Weaver was down then; a later one waits for the next week). Each community's
+ * due time is a column, moved on a week (claimed) before the digest is built, so two processes never post it twice
+ * and a tick reads only the few that are due, however many communities there are.
  */
 export async function postWeeklyDigests(
   services: Services,
   options: { deliver: DigestDelivery; isDue?: (community: Community) => Promise<boolean> },
 ): Promise<number> {
+  const { db, settings } = services;
   const now = services.clock.now();
-  const candidates = await services.db
-    .selectFrom('community')
-    .selectAll()
-    .where('digest_on', '=', 1)
-    .where('status', 'not in', ['dormant', 'closed'])
-    .execute();
+  const unscheduled = await db.selectFrom('community').selectAll().where('digest_due_at', 'is', null).limit(200).execute();
+  for (const community of unscheduled) {
+    const dueAt = weeklyDigestDueAt(now, zoneOfCommunity(community, settings));
+    await db.updateTable('community').set({ digest_due_at: dueAt }).where('id', '=', community.id).where('digest_due_at', 'is', null).execute();
+  }
+  const due = await db.selectFrom('community').selectAll().where('digest_due_at', '<=', now).orderBy('digest_due_at').limit(digestsPerTick).execute();
   let posted = 0;
-  for (const community of candidates) {
-    const dueAt = weeklyDigestDueAt(now, zoneOfCommunity(community, services.settings));
-    if ((community.digest_posted_at ?? 0) >= dueAt || now - dueAt > downtimeGraceOf(services.settings)) continue;
-    const homes = await homeChannels(services.db, community.id);
-    if (homes.length === 0 || (options.isDue && !(await options.isDue(community)))) continue;
-    const claimed = await services.db
+  for (const community of due) {
+    const dueAt = community.digest_due_at!;
+    const zone = zoneOfCommunity(community, settings);
+    const claimed = await db
       .updateTable('community')
-      .set({ digest_posted_at: now })
+      .set({ digest_due_at: DateTime.fromMillis(dueAt, { zone }).plus({ weeks: 1 }).toMillis(), digest_posted_at: now })
       .where('id', '=', community.id)
-      .where((eb) => eb.or([eb('digest_posted_at', 'is', null), eb('digest_posted_at', '<', dueAt)]))
+      .where('digest_due_at', '=', dueAt)
       .executeTakeFirst();
     if (Number(claimed.numUpdatedRows) !== 1) continue;
+    const wanted = community.digest_on === 1 && community.status !== 'dormant' && community.status !== 'closed';
+    if (!wanted || now - dueAt > downtimeGraceOf(settings)) continue;
+    const homes = await homeChannels(db, community.id);
+    if (homes.length === 0 || (options.isDue && !(await options.isDue(community)))) continue;
     const digest = await buildDigest(services, community);
     if (digest.empty) continue;
     for (const home of homes) {

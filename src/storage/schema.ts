@@ -33,6 +33,8 @@ export interface CommunityTable {
   /** 0 when coordinators turned the weekly digest off. */
   digest_on: Generated<number>;
   digest_posted_at: number | null;
+  /** When the next weekly digest is due; set on first sight, then a week on each time. */
+  digest_due_at: number | null;
 }
 
 export interface HomeChannelTable {

@@ -108,6 +108,10 @@ describe('digest', () => {
     expect((await w.runAs(slackUser('U0ANN0003'), 'digest outreach weekly:off')).text).toContain('is off');
     expect(await postWeeklyDigests(w.services, { deliver })).toBe(0);
     await w.runAs(slackUser('U0ANN0003'), 'digest outreach weekly:on');
+    // That week was passed over while it was off; the next Monday's comes.
+    expect(await postWeeklyDigests(w.services, { deliver })).toBe(0);
+    w.clock.set('2026-12-07T09:30:00Z');
+    await w.runAs(slackUser('U0BOB0002'), 'share outreach A fresh practice for the new week.');
     expect(await postWeeklyDigests(w.services, { deliver })).toBe(2);
     expect(delivered.sort()).toEqual(['1123456789012345678', '1123456789012345678', slackHome.channelId, slackHome.channelId]);
   });

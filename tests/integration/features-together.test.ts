@@ -25,10 +25,10 @@ describe('the weekly digest, through the scheduler', () => {
     await world.run('ann', 'event create outreach Taster day debrief 2026-11-26 14:00');
     await world.run('bob', 'share outreach Pairing pupils with students worked well.');
     const digests = () => world.fake.posts.filter((p) => p.text.includes('STEM Outreach: the last 7 days'));
-    await world.tickAt('2026-11-23T09:01:00Z');
-    expect(digests()).toHaveLength(0);
-
+    await world.tickAt('2026-11-23T08:45:00Z');
     await world.run('ann', 'rhythm outreach weekly mon 09:00');
+    await world.tickAt('2026-11-23T08:59:00Z');
+    expect(digests()).toHaveLength(0);
     await world.tickAt('2026-11-23T09:02:00Z');
     expect(digests()).toHaveLength(1);
     expect(digests()[0]!.channelId).toBe('outreach-home');
@@ -61,7 +61,9 @@ describe('the weekly digest, through the scheduler', () => {
     await world.tickAt('2026-11-23T09:01:00Z');
     expect(world.fake.posts.filter((p) => p.text.includes('the last 7 days'))).toHaveLength(0);
     await world.run('ann', 'digest outreach weekly:on');
-    await world.tickAt('2026-11-23T09:02:00Z');
+    world.clock.set('2026-11-25T10:00:00Z');
+    await world.run('bob', 'share outreach Another thing worth knowing.');
+    await world.tickAt('2026-11-30T09:02:00Z');
     expect(world.fake.posts.filter((p) => p.text.includes('the last 7 days'))).toHaveLength(1);
   });
 });
