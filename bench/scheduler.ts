@@ -6,6 +6,7 @@ import SQLite from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { manualClock } from '../src/clock.js';
+import { weeklyDigestDueAt } from '../src/digest.js';
 import { createScheduler } from '../src/scheduler.js';
 import { nextOccurrence, type ScheduleRule } from '../src/schedule.js';
 import { openMigratedDatabase } from '../src/storage/database.js';
@@ -27,14 +28,16 @@ async function fill(path: string, rhythms: number, reminders: number): Promise<v
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   const random = seededRandom(4);
-  const community = sqlite.prepare('insert into community (id, slug, name, status, created_at, updated_at) values (?, ?, ?, ?, ?, ?)');
+  // Each community's next weekly digest is scheduled, as in a running system: next Monday 09:00 (the default zone, UTC).
+  const community = sqlite.prepare('insert into community (id, slug, name, status, created_at, updated_at, digest_due_at) values (?, ?, ?, ?, ?, ?, ?)');
+  const nextDigestAt = weeklyDigestDueAt(start, 'UTC') + weekMs;
   const home = sqlite.prepare("insert into home_channel (community_id, platform, workspace_id, channel_id, channel_name, linked_at) values (?, 'console', 'local', ?, ?, ?)");
   const rhythm = sqlite.prepare('insert into rhythm (community_id, schedule, anchor_date, timezone, next_run_at, created_at, updated_at) values (?, ?, null, ?, ?, ?, ?)');
   const event = sqlite.prepare("insert into event (id, community_id, title, starts_at, ends_at, timezone, reminders, status, created_at, updated_at) values (?, ?, ?, ?, ?, 'UTC', '1d,1h', 'scheduled', ?, ?)");
   const reminder = sqlite.prepare('insert into event_reminder (event_id, lead_minutes, due_at) values (?, ?, ?)');
   sqlite.transaction(() => {
     for (let id = 1; id <= rhythms; id++) {
-      community.run(id, `cop-${id}`, `Community ${id}`, 'launched', start, start);
+      community.run(id, `cop-${id}`, `Community ${id}`, 'launched', start, start, nextDigestAt);
       home.run(id, `home-${id}`, `home-${id}`, start);
       const rule: ScheduleRule = { kind: 'weekly', weekday: 1 + Math.floor(random() * 7), hour: Math.floor(random() * 24), minute: Math.floor(random() * 4) * 15 };
       const zone = zones[id % zones.length]!;
