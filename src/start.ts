@@ -74,7 +74,8 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
   const stop = async () => {
     await scheduler?.stop();
     await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
-    if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+    const running = server;
+    if (running) await new Promise<void>((resolve) => running.close(() => resolve()));
     await db.destroy();
   };
 
