@@ -11,8 +11,8 @@ import { createButtonStore } from '../adapters/discord/button-store.js';
 import { createDiscordClient } from '../adapters/discord/client.js';
 import { createDiscordPort } from '../adapters/discord/discord-port.js';
 import { createSlackPort } from '../adapters/slack/slack-port.js';
-import { systemClock } from '../src/clock.js';
-import { createScheduler } from '../src/scheduler.js';
+import { systemClock } from '../src/kernel/clock.js';
+import { createScheduler } from '../src/scheduler/scheduler.js';
 import { openMigratedDatabase } from '../src/storage/database.js';
 import { documentedLimits, startLimitedPlatforms, type Delivery } from './lib/limited-platforms.js';
 import { finish, isMain, parseArgs, peakRssMb, ratioRow, row, type BenchOptions, type Figure } from './lib/report.js';
@@ -109,7 +109,7 @@ export async function runFanout(options: BenchOptions): Promise<Figure> {
   const outbox = await db.selectFrom('outbox').select(['key', 'platform', 'channel_id', 'user_id', 'status', 'attempts']).execute();
   await db.destroy();
   removeBenchDatabase(path);
-  discordClient.destroy();
+  await discordClient.destroy();
   await fake.close();
 
   // Each outbox row names one delivery: its destination and what it is.

@@ -5,10 +5,10 @@
 import SQLite from 'better-sqlite3';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { manualClock } from '../src/clock.js';
-import { weeklyDigestDueAt } from '../src/digest.js';
-import { createScheduler } from '../src/scheduler.js';
-import { nextOccurrence, type ScheduleRule } from '../src/schedule.js';
+import { manualClock } from '../src/kernel/clock.js';
+import { weeklyDigestDueAt } from '../src/reports/digest.js';
+import { createScheduler } from '../src/scheduler/scheduler.js';
+import { nextOccurrence, type ScheduleRule } from '../src/rhythms/schedule.js';
 import { openMigratedDatabase } from '../src/storage/database.js';
 import { runTsx } from './lib/child.js';
 import { finish, isMain, parseArgs, peakRssMb, percentile, row, seededRandom, sortedCopy, type BenchOptions, type Figure, type Row } from './lib/report.js';

@@ -6,11 +6,11 @@
 import SQLite from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { manualClock } from '../src/clock.js';
+import { manualClock } from '../src/kernel/clock.js';
 import { commands } from '../src/commands/index.js';
 import type { Invocation } from '../src/commands/define.js';
 import { executeText } from '../src/commands/run.js';
-import { matchExpression, queryTerms } from '../src/search.js';
+import { matchExpression, queryTerms } from '../src/harvest/search.js';
 import { openMigratedDatabase } from '../src/storage/database.js';
 import { createCorpus, type Corpus } from './lib/corpus.js';
 import { finish, isMain, parseArgs, peakRssMb, percentile, ratioRow, row, seededRandom, sortedCopy, type BenchOptions, type Figure } from './lib/report.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfig } from './config.js';
-import { startWeaver } from './start.js';
+import { loadConfig } from './app/config.js';
+import { startWeaver } from './app/start.js';
 
 // `npm start` reads .env when there is one; variables already set in the environment win.
 if (existsSync('.env')) process.loadEnvFile('.env');

@@ -1,7 +1,8 @@
-import type { Services } from '../../src/commands/define.js';
-import type { ChannelRef, UserRef } from '../../src/identity.js';
-import { handleInbound, type InboundEvent, type InboundListener } from '../../src/inbound.js';
-import { renderPlainText } from '../../src/render-text.js';
+import type { Services } from '../../src/storage/services.js';
+import type { ChannelRef, UserRef } from '../../src/kernel/identity.js';
+import { handleInbound, type InboundEvent } from '../../src/kernel/inbound.js';
+import type { InboundListener } from '../../src/storage/services.js';
+import { renderPlainText } from '../../src/kernel/render-text.js';
 import type { ConsoleMessageIds } from './message-ids.js';
 
 export const conversationHelp = `  :say <text>              post a message in the channel (a question ends with ?)

@@ -1,7 +1,7 @@
-import type { ChannelRef, UserRef } from '../../src/identity.js';
-import type { PlatformPort, PostedMessage } from '../../src/platform.js';
-import type { Reply } from '../../src/reply.js';
-import { renderPlainText } from '../../src/render-text.js';
+import type { ChannelRef, UserRef } from '../../src/kernel/identity.js';
+import type { PlatformPort, PostedMessage } from '../../src/kernel/ports.js';
+import type { Reply } from '../../src/kernel/reply.js';
+import { renderPlainText } from '../../src/kernel/render-text.js';
 import type { ConsoleMessageIds } from './message-ids.js';
 
 /** The console's "platform": channel posts and direct messages are printed, marked with where they went. */

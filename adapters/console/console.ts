@@ -2,12 +2,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { CommandTable, Invocation, Services } from '../../src/commands/define.js';
+import type { CommandTable, Invocation } from '../../src/commands/define.js';
+import type { Services } from '../../src/storage/services.js';
 import { executeText } from '../../src/commands/run.js';
-import type { InboundListener } from '../../src/inbound.js';
-import { inboundListeners } from '../../src/listeners.js';
-import type { Attachment, Button } from '../../src/reply.js';
-import { renderPlainText } from '../../src/render-text.js';
+import type { InboundListener } from '../../src/storage/services.js';
+import type { Attachment, Button } from '../../src/kernel/reply.js';
+import { renderPlainText } from '../../src/kernel/render-text.js';
 import type { ConsoleMessageIds } from './message-ids.js';
 import { conversationHelp, runConversation } from './console-conversation.js';
 
@@ -25,8 +25,8 @@ export type ConsoleOptions = Readonly<{
   interactive: boolean;
   /** Where attachments (e.g. /cop export's Markdown) are saved; ./exports by default. */
   exportDirectory?: string;
-  /** Who hears what is said in channels with :say, :reply, :react and :harvest; the core's listeners by default. */
-  listeners?: readonly InboundListener[];
+  /** Who hears what is said in channels with :say, :reply, :react and :harvest: the core's listeners. */
+  listeners: readonly InboundListener[];
   /** Shared with the console's port, so that the bot's posts and people's messages are numbered alike. */
   messageIds: ConsoleMessageIds;
 }>;
@@ -70,8 +70,13 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       const [, word, rest] = meta;
       if (word === 'quit' || word === 'exit') break;
       if (word === 'help') write(consoleHelp);
-      else if (word === 'as') rest ? (userName = rest.replace(/^@/, '')) : write('Say who to act as: :as ann (or :as admin).');
-      else if (word === 'in') rest ? (channelId = rest.replace(/^#/, '')) : write('Say which channel: :in outreach.');
+      else if (word === 'as') {
+        if (rest) userName = rest.replace(/^@/, '');
+        else write('Say who to act as: :as ann (or :as admin).');
+      } else if (word === 'in') {
+        if (rest) channelId = rest.replace(/^#/, '');
+        else write('Say which channel: :in outreach.');
+      }
       else if (word === 'press') {
         const button = buttons[Number(rest) - 1];
         if (button) await run(button.command);
@@ -79,7 +84,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       } else {
         const handled = await runConversation(word!, rest!, {
           services,
-          listeners: options.listeners ?? inboundListeners,
+          listeners: options.listeners,
           user: { platform: 'console', workspaceId: consoleWorkspace, userId: userName },
           userName,
           channel: { platform: 'console', workspaceId: consoleWorkspace, channelId },

@@ -1,5 +1,5 @@
-import type { Services } from '../../src/commands/define.js';
-import type { Reply } from '../../src/reply.js';
+import type { Services } from '../../src/storage/services.js';
+import type { Reply } from '../../src/kernel/reply.js';
 import { readBotState, writeBotState } from '../../src/storage/bot-state.js';
 import { storedButtonCommands } from './render.js';
 

@@ -1,7 +1,7 @@
 import { Client, GatewayIntentBits, Partials, type RateLimitData } from 'discord.js';
-import type { Config } from '../../src/config.js';
+import type { DiscordSettings } from '../../src/kernel/settings.js';
 
-export type DiscordConfig = NonNullable<Config['discord']>;
+export type DiscordConfig = DiscordSettings;
 
 /** Longer waits than this are not slept through: the call fails with a RateLimitError, which becomes a clear answer or a scheduled retry. */
 export const longestRateLimitWaitMs = 5_000;
@@ -37,7 +37,7 @@ export function createDiscordClient(config: DiscordConfig): Client {
       timeout: 10_000,
       // Node's own fetch, not the undici copy @discordjs/rest bundles: @slack/socket-mode loads a newer undici that
       // replaces the process-wide dispatcher, and the older copy then cannot send file uploads through it.
-      makeRequest: (url, init) => fetch(url, init as RequestInit),
+      makeRequest: (url, init) => fetch(url, init),
     },
   });
 }

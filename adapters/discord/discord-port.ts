@@ -1,8 +1,8 @@
 import { PermissionFlagsBits, Routes, type APIChannel, type APIMessage, type Client, type PermissionsBitField } from 'discord.js';
-import type { ChannelRef, UserRef } from '../../src/identity.js';
-import type { ChannelAccess, PlatformPort, PostedMessage } from '../../src/platform.js';
-import type { Reply } from '../../src/reply.js';
-import { renderPlainText } from '../../src/render-text.js';
+import type { ChannelRef, UserRef } from '../../src/kernel/identity.js';
+import type { ChannelAccess, PlatformPort, PostedMessage } from '../../src/kernel/ports.js';
+import type { Reply } from '../../src/kernel/reply.js';
+import { renderPlainText } from '../../src/kernel/render-text.js';
 import { discordErrorCode, discordErrorCodes, toDeliveryError } from './errors.js';
 import { renderDiscordMessages, type DiscordMessage } from './render.js';
 

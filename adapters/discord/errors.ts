@@ -1,5 +1,5 @@
 import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
-import { DeliveryError } from '../../src/platform.js';
+import { DeliveryError } from '../../src/kernel/ports.js';
 
 /** Discord's JSON error codes that no retry will cure (Opcodes and Status Codes, "JSON Error Codes"). */
 export const discordErrorCodes = {

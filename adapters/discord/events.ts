@@ -1,11 +1,12 @@
 import { Events, type Client } from 'discord.js';
 import type { Logger } from 'pino';
-import type { Services } from '../../src/commands/define.js';
-import { handleInbound, type InboundEvent, type InboundListener } from '../../src/inbound.js';
-import type { PlatformPort } from '../../src/platform.js';
+import type { Services } from '../../src/storage/services.js';
+import { handleInbound, type InboundEvent } from '../../src/kernel/inbound.js';
+import type { InboundListener } from '../../src/storage/services.js';
+import type { PlatformPort } from '../../src/kernel/ports.js';
 import { loggableError } from './errors.js';
 import { inlineReplyRoot, locateMessage } from './locate.js';
-import type { WorkTracker } from '../../src/work.js';
+import type { WorkTracker } from '../../src/kernel/work.js';
 
 export type EventDeps = Readonly<{
   client: Client;

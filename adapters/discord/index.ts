@@ -1,8 +1,8 @@
 import { Events, RESTEvents, type Client } from 'discord.js';
 import type { Logger } from 'pino';
-import type { CommandTable, Services } from '../../src/commands/define.js';
-import type { InboundListener } from '../../src/inbound.js';
-import type { AdapterHandle } from '../../src/start.js';
+import type { CommandTable } from '../../src/commands/define.js';
+import type { InboundListener, Services } from '../../src/storage/services.js';
+import type { AdapterHandle } from '../../src/kernel/ports.js';
 import { createButtonStore } from './button-store.js';
 import { createDiscordClient, type DiscordConfig } from './client.js';
 import { createDiscordPort } from './discord-port.js';
@@ -10,7 +10,7 @@ import { describeStartFailure, loggableError, toDeliveryError } from './errors.j
 import { followConversations } from './events.js';
 import { handleInteraction } from './interactions.js';
 import { registerCommands } from './register.js';
-import { createWorkTracker } from '../../src/work.js';
+import { createWorkTracker } from '../../src/kernel/work.js';
 
 export type DiscordOptions = Readonly<{
   config: DiscordConfig;

@@ -12,11 +12,13 @@ import {
   type RepliableInteraction,
 } from 'discord.js';
 import type { Logger } from 'pino';
-import { searchCommunitySlugs } from '../../src/communities.js';
-import type { AnyCommand, Caller, CommandTable, Invocation, RawArg, Services } from '../../src/commands/define.js';
+import { suggestCommunities } from '../../src/commands/autocomplete.js';
+import type { AnyCommand, Caller, CommandTable, Invocation, RawArg } from '../../src/commands/define.js';
+import type { Services } from '../../src/storage/services.js';
 import { executeCommand, executeText } from '../../src/commands/run.js';
-import { handleInbound, type InboundListener } from '../../src/inbound.js';
-import { answer, refuse, type Reply } from '../../src/reply.js';
+import { handleInbound } from '../../src/kernel/inbound.js';
+import type { InboundListener } from '../../src/storage/services.js';
+import { answer, refuse, type Reply } from '../../src/kernel/reply.js';
 import type { ButtonStore } from './button-store.js';
 import { discordErrorCode, discordErrorCodes, loggableError } from './errors.js';
 import { discordChannel, locateMessage } from './locate.js';
@@ -39,7 +41,7 @@ const somethingWentWrong = 'Something went wrong on Weaver’s side; it has been
 /** Answers one interaction; never throws, so that nothing a user does reaches the client's error event unhandled. */
 export async function handleInteraction(deps: InteractionDeps, interaction: Interaction): Promise<void> {
   try {
-    if (interaction.isAutocomplete()) return await suggestCommunities(deps, interaction);
+    if (interaction.isAutocomplete()) return await answerAutocomplete(deps, interaction);
     if (!interaction.isRepliable()) return;
     if (!interaction.inGuild()) {
       await interaction.reply({ content: 'Weaver works in a server: use /cop in one of its channels.', flags: MessageFlags.Ephemeral });
@@ -84,13 +86,13 @@ async function harvestAnswer(deps: InteractionDeps, interaction: MessageContextM
   return replies[0] ?? answer('Nothing to harvest here: “Harvest answer” marks a reply in a question thread of a community’s home channel.');
 }
 
-async function suggestCommunities(deps: InteractionDeps, interaction: AutocompleteInteraction): Promise<void> {
+async function answerAutocomplete(deps: InteractionDeps, interaction: AutocompleteInteraction): Promise<void> {
   try {
     const focused = interaction.options.getFocused(true);
     const command = findCommand(deps.commands, readOptions(interaction.options.data).words);
     if (command?.args[focused.name]?.autocomplete !== 'community') return await interaction.respond([]);
-    const found = await searchCommunitySlugs(deps.services.db, String(focused.value).trim(), 25);
-    await interaction.respond(found.map(({ slug, name }) => ({ name: `${name} (${slug})`.slice(0, 100), value: slug })));
+    const found = await suggestCommunities(deps.services, String(focused.value), 25);
+    await interaction.respond(found.map(({ label, value }) => ({ name: label.slice(0, 100), value })));
   } catch (error) {
     deps.log.error({ err: loggableError(error), interaction: interaction.id }, 'Discord autocomplete failed');
   }

@@ -1,5 +1,5 @@
 import { MessageReferenceType, MessageType, type Channel, type Client, type Message } from 'discord.js';
-import type { ChannelRef } from '../../src/identity.js';
+import type { ChannelRef } from '../../src/kernel/identity.js';
 
 export type MessagePlace = { channel: ChannelRef; threadId?: string };
 

@@ -7,7 +7,7 @@ import {
   type APIEmbed,
   type APIEmbedField,
 } from 'discord.js';
-import type { Button, Reply, RichText, Section, Span } from '../../src/reply.js';
+import type { Button, Reply, RichText, Section, Span } from '../../src/kernel/reply.js';
 
 /** Discord's documented message limits. */
 export const limits = {

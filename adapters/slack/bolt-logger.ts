@@ -1,5 +1,5 @@
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import type { Logger } from '../../src/logger.js';
+import type { Logger } from '../../src/kernel/logger.js';
 
 /** Bolt and the Web API client log through ours, so that their lines are JSON with the rest and tokens stay redacted. */
 export function toBoltLogger(log: Logger): BoltLogger {

@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
-import type { Clock } from '../../src/clock.js';
+import type { Clock } from '../../src/kernel/clock.js';
 import type { Invocation } from '../../src/commands/define.js';
-import type { Logger } from '../../src/logger.js';
+import type { Logger } from '../../src/kernel/logger.js';
 import { slackErrorCode } from './slack-errors.js';
 
 const adminCacheMs = 5 * 60_000;

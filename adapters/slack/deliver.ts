@@ -1,6 +1,6 @@
 import type { RespondFn, webApi } from '@slack/bolt';
-import type { Logger } from '../../src/logger.js';
-import type { Reply } from '../../src/reply.js';
+import type { Logger } from '../../src/kernel/logger.js';
+import type { Reply } from '../../src/kernel/reply.js';
 import { renderBlocks } from './render-blocks.js';
 import { describeForPerson, slackErrorCode } from './slack-errors.js';
 
@@ -53,7 +53,7 @@ async function uploadAttachment(target: ReplyTarget, reply: Reply): Promise<Repl
   const withoutFile: Reply = { ...reply, attachment: undefined };
   try {
     const toChannel = reply.visibility === 'channel' && target.channelId !== undefined;
-    const channelId = toChannel ? target.channelId! : await openDirectMessage(target.client, target.userId);
+    const channelId = toChannel ? target.channelId : await openDirectMessage(target.client, target.userId);
     await target.client.filesUploadV2({ channel_id: channelId, filename: attachment.filename, title: attachment.filename, content: attachment.content });
     return toChannel ? reply : { ...reply, body: [...reply.body, ` ${attachment.filename} is in your direct messages with Weaver.`] };
   } catch (error) {

@@ -1,13 +1,14 @@
 import type { App, webApi } from '@slack/bolt';
-import type { Services } from '../../src/commands/define.js';
-import { handleInbound, type InboundEvent, type InboundListener } from '../../src/inbound.js';
-import type { Reply } from '../../src/reply.js';
+import type { Services } from '../../src/storage/services.js';
+import { handleInbound, type InboundEvent } from '../../src/kernel/inbound.js';
+import type { InboundListener } from '../../src/storage/services.js';
+import type { Reply } from '../../src/kernel/reply.js';
 import { claimEvent } from './event-ids.js';
 import { toInboundEvent } from './inbound-events.js';
 import { renderBlocks } from './render-blocks.js';
 import { slackErrorCode } from './slack-errors.js';
 import type { SlackWorkspace } from './slack-port.js';
-import type { WorkTracker } from '../../src/work.js';
+import type { WorkTracker } from '../../src/kernel/work.js';
 import type { NameLookup } from './caller.js';
 
 export type EventDeps = Readonly<{

@@ -1,4 +1,4 @@
-import type { InboundEvent } from '../../src/inbound.js';
+import type { InboundEvent } from '../../src/kernel/inbound.js';
 import { buildPermalink, type SlackWorkspace } from './slack-port.js';
 import { decodeSlackText } from './slack-text.js';
 

@@ -1,20 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, webApi, type Receiver } from '@slack/bolt';
-import type { CommandTable, Services } from '../../src/commands/define.js';
-import type { Config } from '../../src/config.js';
-import type { Route } from '../../src/http.js';
-import type { InboundListener } from '../../src/inbound.js';
-import type { Logger } from '../../src/logger.js';
-import type { AdapterHandle } from '../../src/start.js';
+import type { CommandTable } from '../../src/commands/define.js';
+import type { Services } from '../../src/storage/services.js';
+import type { SlackSettings } from '../../src/kernel/settings.js';
+import type { Route } from '../../src/kernel/routes.js';
+import type { InboundListener } from '../../src/storage/services.js';
+import type { Logger } from '../../src/kernel/logger.js';
+import type { AdapterHandle } from '../../src/kernel/ports.js';
 import { toBoltLogger } from './bolt-logger.js';
 import { createUserLookup } from './caller.js';
 import { registerEvents } from './events.js';
 import { registerInteractions } from './interactions.js';
 import { slackErrorCode } from './slack-errors.js';
 import { createSlackPort, type SlackWorkspace } from './slack-port.js';
-import { createWorkTracker } from '../../src/work.js';
+import { createWorkTracker } from '../../src/kernel/work.js';
 
-export type SlackConfig = NonNullable<Config['slack']>;
+export type SlackConfig = SlackSettings;
 
 export type SlackOptions = Readonly<{
   config: SlackConfig;

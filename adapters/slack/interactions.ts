@@ -1,14 +1,16 @@
 import type { App, BlockAction, ButtonAction, MessageShortcut, RespondFn, SlashCommand, webApi } from '@slack/bolt';
-import type { CommandTable, Services } from '../../src/commands/define.js';
+import type { CommandTable } from '../../src/commands/define.js';
+import type { Services } from '../../src/storage/services.js';
 import { executeText } from '../../src/commands/run.js';
-import { handleInbound, type InboundListener } from '../../src/inbound.js';
-import { answer, refuse } from '../../src/reply.js';
+import { handleInbound } from '../../src/kernel/inbound.js';
+import type { InboundListener } from '../../src/storage/services.js';
+import { answer, refuse } from '../../src/kernel/reply.js';
 import { buildInvocation, type AdminLookup, type SlackActor } from './caller.js';
 import { deliverReply, type ReplyTarget } from './deliver.js';
 import { buttonActionPrefix } from './render-blocks.js';
 import { decodeSlackText } from './slack-text.js';
 import type { SlackWorkspace } from './slack-port.js';
-import type { WorkTracker } from '../../src/work.js';
+import type { WorkTracker } from '../../src/kernel/work.js';
 
 // The app has one slash command; a workspace that renamed it (another app owns /cop) is still answered.
 const anySlashCommand = /^\/\S+$/;

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
-import type { Button, Reply, RichText, Section, Span } from '../../src/reply.js';
-import { renderPlainText } from '../../src/render-text.js';
-import { formatInZone } from '../../src/time.js';
+import type { Button, Reply, RichText, Section, Span } from '../../src/kernel/reply.js';
+import { renderPlainText } from '../../src/kernel/render-text.js';
+import { formatInZone } from '../../src/kernel/time.js';
 
 // Block Kit's limits (docs.slack.dev/reference/block-kit): beyond them Slack refuses the whole message.
 export const limits = {

@@ -1,5 +1,5 @@
 import { webApi } from '@slack/bolt';
-import { DeliveryError } from '../../src/platform.js';
+import { DeliveryError } from '../../src/kernel/ports.js';
 
 const { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } = webApi;
 

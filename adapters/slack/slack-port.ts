@@ -1,8 +1,8 @@
 import type { webApi } from '@slack/bolt';
-import type { ChannelRef, UserRef } from '../../src/identity.js';
-import type { Logger } from '../../src/logger.js';
-import type { ChannelAccess, PlatformPort, PostedMessage } from '../../src/platform.js';
-import type { Attachment, Reply } from '../../src/reply.js';
+import type { ChannelRef, UserRef } from '../../src/kernel/identity.js';
+import type { Logger } from '../../src/kernel/logger.js';
+import type { ChannelAccess, PlatformPort, PostedMessage } from '../../src/kernel/ports.js';
+import type { Attachment, Reply } from '../../src/kernel/reply.js';
 import { renderBlocks } from './render-blocks.js';
 import { describeForPerson, slackErrorCode, toDeliveryError } from './slack-errors.js';
 

@@ -5,9 +5,9 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { App, HTTPReceiver } from '@slack/bolt';
-import { loadConfig } from '../../src/config.js';
-import { listen } from '../../src/http.js';
-import { startWeaver } from '../../src/start.js';
+import { loadConfig } from '../../src/app/config.js';
+import { listen } from '../../src/app/http.js';
+import { startWeaver } from '../../src/app/start.js';
 import { fakeBot } from '../../tests/fakes/slack-api.js';
 import { testSigningSecret } from '../../tests/fakes/slack-requests.js';
 import { silentLog } from '../../tests/support/harness.js';

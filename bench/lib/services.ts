@@ -2,10 +2,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Clock } from '../../src/clock.js';
-import type { Services } from '../../src/commands/define.js';
-import type { Platform } from '../../src/identity.js';
-import type { PlatformPort, PostedMessage } from '../../src/platform.js';
+import type { Clock } from '../../src/kernel/clock.js';
+import type { Services } from '../../src/storage/services.js';
+import type { Platform } from '../../src/kernel/identity.js';
+import type { PlatformPort, PostedMessage } from '../../src/kernel/ports.js';
 import type { Db } from '../../src/storage/database.js';
 import { silentLog } from '../../tests/support/harness.js';
 

@@ -1,5 +1,5 @@
-import { isValidTimeZone } from '../time.js';
-import { findCommunityBySlug } from '../communities.js';
+import { isValidTimeZone } from '../kernel/time.js';
+import { findCommunityBySlug } from '../communities/communities.js';
 import type { Community } from '../storage/schema.js';
 import type { ArgSpec, Parsed, RawArg } from './define.js';
 

@@ -1,8 +1,8 @@
-import { channelRefOf, homeChannels } from '../communities.js';
+import { channelRefOf, homeChannels } from '../communities/communities.js';
 import { postAnswerHint } from '../harvest/posts.js';
 import { recordQuestionThread } from '../harvest/store.js';
-import type { PostedMessage } from '../platform.js';
-import { answer, bold, channelMention, link, mention, refuse, rich } from '../reply.js';
+import type { PostedMessage } from '../kernel/ports.js';
+import { answer, bold, channelMention, link, mention, refuse, rich } from '../kernel/reply.js';
 import { community, text } from './args.js';
 import { defineCommand } from './define.js';
 

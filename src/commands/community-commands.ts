@@ -9,11 +9,11 @@ import {
   updateCommunityField,
   channelRefOf,
   type EditableField,
-} from '../communities.js';
-import { ensureMember, userRefOf } from '../members.js';
-import { memberCounts } from '../membership.js';
-import { findRhythm } from '../rhythms.js';
-import { answer, bold, channelMention, code, joinRich, mention, refuse, rich, type RichText } from '../reply.js';
+} from '../communities/communities.js';
+import { ensureMember, userRefOf } from '../communities/members.js';
+import { memberCounts } from '../communities/membership.js';
+import { findRhythm } from '../rhythms/rhythms.js';
+import { answer, bold, channelMention, code, joinRich, mention, refuse, rich, type RichText } from '../kernel/reply.js';
 import { communityStatuses, type HomeChannel } from '../storage/schema.js';
 import { choice, community, optional, slug, text, timezone, user, withDefault } from './args.js';
 import { defineCommand, type ArgSpec } from './define.js';

@@ -1,20 +1,7 @@
-import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
-import type { ChannelRef, UserRef } from '../identity.js';
-import type { PlatformPorts } from '../platform.js';
-import type { Reply } from '../reply.js';
-import type { Db } from '../storage/database.js';
+import type { ChannelRef, UserRef } from '../kernel/identity.js';
+import type { Reply } from '../kernel/reply.js';
 import type { Member } from '../storage/schema.js';
-import type { CoreSettings } from '../settings.js';
-
-/** Everything a handler may use: wired once in main.ts, and in tests with a real database and a manual clock. */
-export type Services = Readonly<{
-  db: Db;
-  clock: Clock;
-  settings: CoreSettings;
-  log: Logger;
-  platforms: PlatformPorts;
-}>;
+import type { Services } from '../storage/services.js';
 
 /** Who is asking, as the adapter saw them. */
 export type Caller = Readonly<{
@@ -29,7 +16,6 @@ export type Invocation = Readonly<{
   /** Where the command was typed; absent in a direct message or where the platform does not say. */
   channel?: ChannelRef & { name?: string };
 }>;
-
 export type CommandContext = Services &
   Invocation & {
     /** The caller's member row, created on first use. */
@@ -87,7 +73,7 @@ export interface CommandDef<A extends ArgSpecs = ArgSpecs> {
 export type AnyCommand = CommandDef<ArgSpecs>;
 
 export function defineCommand<const A extends ArgSpecs>(def: CommandDef<A>): AnyCommand {
-  return def as unknown as AnyCommand;
+  return def;
 }
 
 export type CommandTable = Readonly<{

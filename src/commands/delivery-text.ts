@@ -1,5 +1,5 @@
-import type { ChannelRef, Platform } from '../identity.js';
-import { channelMention, code, joinRich, rich, type RichText } from '../reply.js';
+import type { ChannelRef, Platform } from '../kernel/identity.js';
+import { channelMention, code, joinRich, rich, type RichText } from '../kernel/reply.js';
 import type { OutboxRow } from '../storage/rhythm-schema.js';
 import type { Community } from '../storage/schema.js';
 

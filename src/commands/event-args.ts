@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import { findEvent, parseLeadTimes } from '../events.js';
-import { parseClockTime } from '../schedule.js';
+import { findEvent, parseLeadTimes } from '../events/events.js';
+import { parseClockTime } from '../rhythms/schedule.js';
 import type { WeaverEvent } from '../storage/rhythm-schema.js';
 import { asText, ok, problem } from './args.js';
 import type { ArgSpec } from './define.js';

@@ -1,10 +1,10 @@
-import { zoneOfCommunity } from '../communities.js';
-import { enqueueCancellation, enqueueEventPosts, refreshEventPosts } from '../event-posts.js';
-import { cancelEvent, countRsvps, createEvent, describeMinutes, listUpcomingEvents, rsvpAnswers, setRemindersOn, setRsvp } from '../events.js';
-import { deliverNow } from '../outbox.js';
-import { answer, bold, code, refuse, rich, time, type RichText } from '../reply.js';
+import { zoneOfCommunity } from '../communities/communities.js';
+import { enqueueCancellation, enqueueEventPosts, refreshEventPosts } from '../events/event-posts.js';
+import { cancelEvent, countRsvps, createEvent, describeMinutes, listUpcomingEvents, rsvpAnswers, setRemindersOn, setRsvp } from '../events/events.js';
+import { deliverNow } from '../delivery/outbox.js';
+import { answer, bold, code, refuse, rich, time, type RichText } from '../kernel/reply.js';
 import type { Db } from '../storage/database.js';
-import { localToInstant } from '../schedule.js';
+import { localToInstant } from '../rhythms/schedule.js';
 import { choice, community, integer, optional, text, timezone, withDefault } from './args.js';
 import { defineCommand } from './define.js';
 import { describeChannelDelivery, noHomeChannelHint } from './delivery-text.js';

@@ -1,12 +1,12 @@
-import { zoneOfCommunity } from '../communities.js';
-import { authorSpan, roleLabel, snippetSpans, sourceLine } from '../knowledge-render.js';
+import { zoneOfCommunity } from '../communities/communities.js';
+import { authorSpan, roleLabel, snippetSpans, sourceLine } from '../harvest/knowledge-render.js';
 import { shorten } from '../harvest/posts.js';
-import { answer, code, joinRich, link, rich, type RichText, type Section } from '../reply.js';
-import { bestPerThread, searchKnowledge, snippetsFor, type KnowledgeHit } from '../search.js';
+import { answer, code, joinRich, link, rich, type RichText, type Section } from '../kernel/reply.js';
+import { bestPerThread, searchKnowledge, snippetsFor, type KnowledgeHit } from '../harvest/search.js';
 import type { Db } from '../storage/database.js';
 import type { Community, Member } from '../storage/schema.js';
-import { findWhoKnows } from '../who.js';
-import { plural } from '../words.js';
+import { findWhoKnows } from '../harvest/who.js';
+import { plural } from '../kernel/words.js';
 import { community, optional, text } from './args.js';
 import { defineCommand } from './define.js';
 

@@ -1,4 +1,4 @@
-import { answer, bold, code, refuse, rich, type Section } from '../reply.js';
+import { answer, bold, code, refuse, rich, type Section } from '../kernel/reply.js';
 import { optionalPositional, text } from './args.js';
 import { defineCommand, usageOf, type Access, type AnyCommand } from './define.js';
 

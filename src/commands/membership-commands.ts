@@ -1,6 +1,6 @@
-import { userRefOf } from '../members.js';
-import { communitiesOf, joinCommunity, leaveCommunity, membersOf } from '../membership.js';
-import { answer, bold, code, joinRich, mention, refuse, rich } from '../reply.js';
+import { userRefOf } from '../communities/members.js';
+import { communitiesOf, joinCommunity, leaveCommunity, membersOf } from '../communities/membership.js';
+import { answer, bold, code, joinRich, mention, refuse, rich } from '../kernel/reply.js';
 import { tiers } from '../storage/schema.js';
 import { choice, community, optional } from './args.js';
 import { defineCommand } from './define.js';

@@ -1,5 +1,5 @@
-import { recordPractice } from '../practices.js';
-import { answer, bold, code, rich } from '../reply.js';
+import { recordPractice } from '../communities/practices.js';
+import { answer, bold, code, rich } from '../kernel/reply.js';
 import { community, text } from './args.js';
 import { defineCommand } from './define.js';
 

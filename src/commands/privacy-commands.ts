@@ -1,8 +1,8 @@
-import { refreshEventPosts } from '../event-posts.js';
-import { findMember } from '../members.js';
-import { countMemberData, forgetMember, setPrivacy } from '../privacy.js';
-import { answer, code, rich } from '../reply.js';
-import { plural } from '../words.js';
+import { refreshEventPosts } from '../events/event-posts.js';
+import { findMember } from '../communities/members.js';
+import { countMemberData, forgetMember, setPrivacy } from '../privacy/forget.js';
+import { answer, code, rich } from '../kernel/reply.js';
+import { plural } from '../kernel/words.js';
 import { choice, optional } from './args.js';
 import { defineCommand } from './define.js';
 

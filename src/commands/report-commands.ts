@@ -1,8 +1,8 @@
-import { isCoordinator } from '../communities.js';
-import { buildDigest, setWeeklyDigest } from '../digest.js';
-import { buildExport } from '../export.js';
-import { answer, bold, code, refuse, rich } from '../reply.js';
-import { statsFields } from '../stats.js';
+import { isCoordinator } from '../communities/communities.js';
+import { buildDigest, setWeeklyDigest } from '../reports/digest.js';
+import { buildExport } from '../reports/export.js';
+import { answer, bold, code, refuse, rich } from '../kernel/reply.js';
+import { statsFields } from '../reports/stats.js';
 import { choice, community, optional } from './args.js';
 import { defineCommand } from './define.js';
 

@@ -1,9 +1,9 @@
-import { homeChannels, zoneOfCommunity } from '../communities.js';
-import { deliverNow } from '../outbox.js';
-import { addPrompt, enqueuePrompt, listPrompts, nextPromptOf, takeNextPrompt } from '../prompts.js';
-import { answer, bold, code, refuse, rich, time, type RichText } from '../reply.js';
-import { clearRhythm, findRhythm, promptExpiryOf, ruleOf, setRhythm } from '../rhythms.js';
-import { describeSchedule, parseSchedule, scheduleUsage } from '../schedule.js';
+import { homeChannels, zoneOfCommunity } from '../communities/communities.js';
+import { deliverNow } from '../delivery/outbox.js';
+import { addPrompt, enqueuePrompt, listPrompts, nextPromptOf, takeNextPrompt } from '../rhythms/prompts.js';
+import { answer, bold, code, refuse, rich, time, type RichText } from '../kernel/reply.js';
+import { clearRhythm, findRhythm, promptExpiryOf, ruleOf, setRhythm } from '../rhythms/rhythms.js';
+import { describeSchedule, parseSchedule, scheduleUsage } from '../rhythms/schedule.js';
 import type { Rhythm } from '../storage/rhythm-schema.js';
 import { community, optional, text, timezone } from './args.js';
 import { defineCommand } from './define.js';

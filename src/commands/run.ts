@@ -1,11 +1,13 @@
-import { ensureMember } from '../members.js';
-import { findCommunityById, isCoordinator } from '../communities.js';
-import { refuse, type Reply } from '../reply.js';
+import { ensureMember } from '../communities/members.js';
+import { findCommunityById, isCoordinator } from '../communities/communities.js';
+import { refuse, type Reply } from '../kernel/reply.js';
 import type { Member } from '../storage/schema.js';
-import { usageOf, type AnyCommand, type CommandContext, type CommandTable, type Invocation, type RawArg, type Services } from './define.js';
+import { usageOf, type AnyCommand, type CommandContext, type CommandTable, type Invocation, type RawArg } from './define.js';
+import type { Services } from '../storage/services.js';
 import { bindArguments, tokenize } from './parse-text.js';
 
 // Line breaks and tabs are text; other control characters are never what a person meant to type.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const controlCharacters = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /** Runs a line as typed on Slack or the console: `join outreach tier:core`, with or without a leading `/cop`. */

@@ -1,9 +1,10 @@
-import type { Services } from '../commands/define.js';
-import { findCommunityByHomeChannel, isCoordinator } from '../communities.js';
-import type { UserRef } from '../identity.js';
-import type { InboundEvent, InboundListener, InboundMessage } from '../inbound.js';
-import { ensureMember, findMember, findMemberById, userRefOf } from '../members.js';
-import { answer, bold, mention, refuse, rich, type Reply } from '../reply.js';
+import type { Services } from '../storage/services.js';
+import { findCommunityByHomeChannel, isCoordinator } from '../communities/communities.js';
+import type { UserRef } from '../kernel/identity.js';
+import type { InboundEvent, InboundMessage } from '../kernel/inbound.js';
+import type { InboundListener } from '../storage/services.js';
+import { ensureMember, findMember, findMemberById, userRefOf } from '../communities/members.js';
+import { answer, bold, mention, refuse, rich, type Reply } from '../kernel/reply.js';
 import type { Community, HarvestMessage, HarvestThread, Member } from '../storage/schema.js';
 import { announceHarvest, postAnswerHint, shorten, threadChannel } from './posts.js';
 import {
@@ -87,7 +88,7 @@ async function captureMessage(services: Services, message: InboundMessage): Prom
     });
     return;
   }
-  const thread = await findThreadByRoot(services.db, message.channel, message.threadId!);
+  const thread = await findThreadByRoot(services.db, message.channel, message.threadId);
   if (!thread) return;
   const author = await memberWhoAllowsHarvest(services, message.author, message.authorName);
   const stored = author

@@ -1,7 +1,7 @@
-import type { Services } from '../commands/define.js';
-import type { ChannelRef } from '../identity.js';
-import { findMemberById, userRefOf } from '../members.js';
-import { answer, bold, code, link, mention, rich, type Reply } from '../reply.js';
+import type { Services } from '../storage/services.js';
+import type { ChannelRef } from '../kernel/identity.js';
+import { findMemberById, userRefOf } from '../communities/members.js';
+import { answer, bold, code, link, mention, rich, type Reply } from '../kernel/reply.js';
 import type { HarvestThread } from '../storage/schema.js';
 import { claimThreadPost } from './store.js';
 

@@ -1,5 +1,5 @@
-import type { Services } from '../commands/define.js';
-import { findMemberById, userRefOf } from '../members.js';
+import type { Services } from '../storage/services.js';
+import { findMemberById, userRefOf } from '../communities/members.js';
 import { reminderReply, threadChannel } from './posts.js';
 import { claimThreadPost, findHarvestMessage, prunePendingMarks } from './store.js';
 

@@ -1,4 +1,4 @@
-import type { ChannelRef } from '../identity.js';
+import type { ChannelRef } from '../kernel/identity.js';
 import type { Db } from '../storage/database.js';
 import type { HarvestMessage, HarvestThread } from '../storage/schema.js';
 

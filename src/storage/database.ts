@@ -34,7 +34,7 @@ export function openDatabase(path: string): Db {
 export async function migrateToLatest(db: Db, list: Record<string, Migration> = migrations): Promise<MigrationResultSet> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => list } });
   const result = await migrator.migrateToLatest();
-  if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
+  if (result.error) throw result.error instanceof Error ? result.error : new Error(`migration failed: ${JSON.stringify(result.error)}`);
   return result;
 }
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commands } from '../../src/commands/index.js';
 import { executeText } from '../../src/commands/run.js';
-import { renderPlainText } from '../../src/render-text.js';
+import { renderPlainText } from '../../src/kernel/render-text.js';
 import { createTestWorld, type TestWorld } from '../support/harness.js';
 
 let world: TestWorld;

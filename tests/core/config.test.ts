@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/app/config.js';
 
 describe('settings', () => {
   it('has the contract’s defaults when nothing is set', () => {

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { startWeaver } from '../../src/start.js';
+import { loadConfig } from '../../src/app/config.js';
+import { startWeaver } from '../../src/app/start.js';
 import { silentLog, tempDatabasePath } from '../support/harness.js';
 
 function runNpmStart(input: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {

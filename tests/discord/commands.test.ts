@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCommunity } from '../../src/communities.js';
+import { createCommunity } from '../../src/communities/communities.js';
 import { autocomplete, buttonClick, harvestAnswer, messagePayload } from '../fakes/discord-payloads.js';
 import { startWeaverOnFakeDiscord, type DiscordSession } from '../fakes/discord-session.js';
 import { botUser, ids, people, snowflakes } from '../fakes/discord-world.js';

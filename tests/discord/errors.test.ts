@@ -2,7 +2,7 @@ import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { shouldRejectRateLimit } from '../../adapters/discord/client.js';
 import { describeStartFailure, loggableError, toDeliveryError } from '../../adapters/discord/errors.js';
-import { DeliveryError } from '../../src/platform.js';
+import { DeliveryError } from '../../src/kernel/ports.js';
 
 const apiError = (status: number, code: number, message: string, url = 'https://discord.com/api/v10/channels/1/messages') =>
   new DiscordAPIError({ code, message }, code, status, 'POST', url, { body: {} });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { choice, community, integer, optional, text, user, withDefault } from '../../src/commands/args.js';
 import { commands } from '../../src/commands/index.js';
 import { createCommandTable, defineCommand, type AnyCommand } from '../../src/commands/define.js';
-import { answer } from '../../src/reply.js';
+import { answer } from '../../src/kernel/reply.js';
 import { buildInviteUrl } from '../../adapters/discord/permissions.js';
 import { buildApplicationCommands, buildCopCommand, hashApplicationCommands } from '../../adapters/discord/registration.js';
 

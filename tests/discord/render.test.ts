@@ -1,6 +1,6 @@
 import { ButtonStyle } from 'discord.js';
 import { describe, expect, it } from 'vitest';
-import { answer, bold, channelMention, code, link, mention, time, type Span } from '../../src/reply.js';
+import { answer, bold, channelMention, code, link, mention, time, type Span } from '../../src/kernel/reply.js';
 import { buttonCustomId, limits, parseButtonCustomId, renderDiscordMessages, renderMarkdown, splitText, storedButtonCommands } from '../../adapters/discord/render.js';
 
 const ann = { platform: 'discord' as const, workspaceId: '281234567890123456', userId: '80351110224678912' };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeliveryError, type PlatformPort } from '../../src/platform.js';
-import { answer } from '../../src/reply.js';
+import { DeliveryError, type PlatformPort } from '../../src/kernel/ports.js';
+import { answer } from '../../src/kernel/reply.js';
 import { startWeaverOnFakeDiscord, type DiscordSession } from '../fakes/discord-session.js';
 import { ids, people } from '../fakes/discord-world.js';
 

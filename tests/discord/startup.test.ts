@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { startWeaver } from '../../src/start.js';
+import { loadConfig } from '../../src/app/config.js';
+import { startWeaver } from '../../src/app/start.js';
 import { FakeDiscord } from '../fakes/discord-api.js';
 import { startWeaverOnFakeDiscord } from '../fakes/discord-session.js';
 import { ids } from '../fakes/discord-world.js';
@@ -71,7 +71,7 @@ describe('npm run register', () => {
     const session = await startWeaverOnFakeDiscord({ DATABASE_PATH: databasePath });
     await session.weaver.stop();
     const env = { ...process.env, DATABASE_PATH: databasePath, DISCORD_TOKEN: session.fake.token, DISCORD_APPLICATION_ID: ids.application, DISCORD_API_URL: session.fake.apiUrl, DISCORD_GUILD_ID: ids.guild };
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'adapters/discord/register-cli.ts'], { env });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/app/register-discord-cli.ts'], { env });
     expect(stdout).toBe(`Registered 2 commands in server ${ids.guild} (shown at once).\n`);
     expect(commandPuts(session.fake)).toHaveLength(2);
     await session.fake.close();

@@ -69,6 +69,7 @@ export class FakeDiscord {
 
   /** `allowedPrivilegedIntents` defaults to all of them, as if every switch on the Bot page were on. */
   static async start(options: { token?: string; allowedPrivilegedIntents?: number } = {}): Promise<FakeDiscord> {
+    // eslint-disable-next-line prefer-const -- the server's handlers close over it before the fake exists
     let fake: FakeDiscord | undefined;
     const server = createServer((request, response) => void fake!.handle(request, response));
     server.on('upgrade', (request, socket, head) => fake!.gateway.handleUpgrade(request, socket, head));

@@ -1,6 +1,6 @@
-import { manualClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
-import { startWeaver, type RunningWeaver } from '../../src/start.js';
+import { manualClock } from '../../src/kernel/clock.js';
+import { loadConfig } from '../../src/app/config.js';
+import { startWeaver, type RunningWeaver } from '../../src/app/start.js';
 import { silentLog, tempDatabasePath } from '../support/harness.js';
 import { FakeDiscord, type RecordedCall } from './discord-api.js';
 import { autocomplete, memberMessage, slashCommand, type OptionValue } from './discord-payloads.js';

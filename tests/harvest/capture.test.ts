@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCommunity } from '../../src/communities.js';
-import { searchKnowledge } from '../../src/search.js';
+import { createCommunity } from '../../src/communities/communities.js';
+import { searchKnowledge } from '../../src/harvest/search.js';
 import {
   createHarvestWorld,
   discordHome,

@@ -1,3 +1,4 @@
+import { inboundListeners } from '../../src/app/registry.js';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createConsolePort } from '../../adapters/console/console-port.js';
@@ -21,7 +22,7 @@ async function typeLines(lines: string[]): Promise<string> {
   const output = new PassThrough();
   output.on('data', (chunk: Buffer) => (text += chunk.toString()));
   input.end(`${lines.join('\n')}\n`);
-  await runConsole({ services: world.services, commands, input, output, interactive: false, messageIds });
+  await runConsole({ services: world.services, commands, listeners: inboundListeners, input, output, interactive: false, messageIds });
   return text;
 }
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findMember } from '../../src/members.js';
-import { searchKnowledge } from '../../src/search.js';
-import { findWhoKnows } from '../../src/who.js';
+import { findMember } from '../../src/communities/members.js';
+import { searchKnowledge } from '../../src/harvest/search.js';
+import { findWhoKnows } from '../../src/harvest/who.js';
 import { createHarvestWorld, slackHome, slackMessage, slackReaction, slackUser, type HarvestWorld } from './support.js';
 
 let w: HarvestWorld;

@@ -1,3 +1,4 @@
+import { inboundListeners } from '../../src/app/registry.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,9 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runConsole } from '../../adapters/console/console.js';
 import { createConsoleMessageIds } from '../../adapters/console/message-ids.js';
 import { commands } from '../../src/commands/index.js';
-import { buildDigest, postWeeklyDigests } from '../../src/digest.js';
-import { escapeMarkdown } from '../../src/export.js';
-import { gatherStats } from '../../src/stats.js';
+import { buildDigest, postWeeklyDigests } from '../../src/reports/digest.js';
+import { escapeMarkdown } from '../../src/reports/export.js';
+import { gatherStats } from '../../src/reports/stats.js';
 import { createHarvestWorld, slackHome, slackMessage, slackReaction, slackUser, type HarvestWorld } from './support.js';
 
 const day = 86_400_000;
@@ -148,7 +149,7 @@ describe('export', () => {
     let text = '';
     output.on('data', (chunk: Buffer) => (text += chunk.toString()));
     input.end('export outreach\n');
-    await runConsole({ services: w.services, commands, input, output, interactive: false, exportDirectory: directory, messageIds: createConsoleMessageIds() });
+    await runConsole({ services: w.services, commands, listeners: inboundListeners, input, output, interactive: false, exportDirectory: directory, messageIds: createConsoleMessageIds() });
     const path = join(directory, 'outreach-2026-11-23.md');
     expect(text).toContain(`Saved to ${path}`);
     expect(readFileSync(path, 'utf8')).toContain('# STEM Outreach (outreach)');

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { matchExpression, queryTerms, searchKnowledge } from '../../src/search.js';
-import { createCommunity, linkHomeChannel } from '../../src/communities.js';
+import { matchExpression, queryTerms, searchKnowledge } from '../../src/harvest/search.js';
+import { createCommunity, linkHomeChannel } from '../../src/communities/communities.js';
 import { createHarvestWorld, slackMessage, slackReaction, slackUser, type HarvestWorld } from './support.js';
 
 let w: HarvestWorld;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { formatDuration, parseDuration } from '../../src/duration.js';
+import { loadConfig } from '../../src/app/config.js';
+import { formatDuration, parseDuration } from '../../src/kernel/duration.js';
 
 describe('HARVEST_REMINDER_DELAY', () => {
   it.each([

@@ -1,14 +1,14 @@
 import { commands } from '../../src/commands/index.js';
 import type { Invocation } from '../../src/commands/define.js';
 import { executeText } from '../../src/commands/run.js';
-import { createCommunity, linkHomeChannel, setCoordinator } from '../../src/communities.js';
-import type { ChannelRef, Platform, UserRef } from '../../src/identity.js';
-import { handleInbound, type InboundEvent } from '../../src/inbound.js';
-import { inboundListeners } from '../../src/listeners.js';
-import { ensureMember } from '../../src/members.js';
-import type { PlatformPort, PostedMessage } from '../../src/platform.js';
-import type { Reply } from '../../src/reply.js';
-import { renderPlainText } from '../../src/render-text.js';
+import { createCommunity, linkHomeChannel, setCoordinator } from '../../src/communities/communities.js';
+import type { ChannelRef, Platform, UserRef } from '../../src/kernel/identity.js';
+import { handleInbound, type InboundEvent } from '../../src/kernel/inbound.js';
+import { inboundListeners } from '../../src/app/registry.js';
+import { ensureMember } from '../../src/communities/members.js';
+import type { PlatformPort, PostedMessage } from '../../src/kernel/ports.js';
+import type { Reply } from '../../src/kernel/reply.js';
+import { renderPlainText } from '../../src/kernel/render-text.js';
 import type { Community, Member } from '../../src/storage/schema.js';
 import { createTestWorld } from '../support/harness.js';
 

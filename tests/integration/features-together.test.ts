@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { handleInbound, type InboundMessage } from '../../src/inbound.js';
-import { inboundListeners } from '../../src/listeners.js';
+import { handleInbound, type InboundMessage } from '../../src/kernel/inbound.js';
+import { inboundListeners } from '../../src/app/registry.js';
 import { createRhythmWorld } from '../rhythms/world.js';
 
 type World = Awaited<ReturnType<typeof createRhythmWorld>>;

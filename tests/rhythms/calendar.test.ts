@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import ICAL from 'ical.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { calendarRoutes } from '../../src/calendar.js';
-import { createHttpServer, listen } from '../../src/http.js';
+import { calendarRoutes } from '../../src/events/calendar.js';
+import { createHttpServer, listen } from '../../src/app/http.js';
 import { silentLog } from '../support/harness.js';
 import { createRhythmWorld } from './world.js';
 

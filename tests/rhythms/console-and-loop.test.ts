@@ -1,9 +1,9 @@
 import { Readable, Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { manualClock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
-import { createScheduler } from '../../src/scheduler.js';
-import { startWeaver } from '../../src/start.js';
+import { manualClock } from '../../src/kernel/clock.js';
+import { loadConfig } from '../../src/app/config.js';
+import { createScheduler } from '../../src/scheduler/scheduler.js';
+import { startWeaver } from '../../src/app/start.js';
 import { silentLog, tempDatabasePath } from '../support/harness.js';
 import { createRhythmWorld } from './world.js';
 

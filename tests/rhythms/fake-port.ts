@@ -1,7 +1,7 @@
-import type { ChannelRef, Platform, UserRef } from '../../src/identity.js';
-import { DeliveryError, type PlatformPort, type PostedMessage } from '../../src/platform.js';
-import type { Reply } from '../../src/reply.js';
-import { renderPlainText } from '../../src/render-text.js';
+import type { ChannelRef, Platform, UserRef } from '../../src/kernel/identity.js';
+import { DeliveryError, type PlatformPort, type PostedMessage } from '../../src/kernel/ports.js';
+import type { Reply } from '../../src/kernel/reply.js';
+import { renderPlainText } from '../../src/kernel/render-text.js';
 
 export type RecordedPost = { channelId: string; text: string; reply: Reply; threadId?: string; messageId: string };
 export type RecordedDm = { userId: string; text: string; reply: Reply; messageId: string };

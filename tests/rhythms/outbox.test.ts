@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { enqueue, deliverDue } from '../../src/outbox.js';
-import { materializeDueRhythms } from '../../src/rhythms.js';
-import { createScheduler } from '../../src/scheduler.js';
+import { enqueue, deliverDue } from '../../src/delivery/outbox.js';
+import { materializeDueRhythms } from '../../src/rhythms/rhythms.js';
+import { createScheduler } from '../../src/scheduler/scheduler.js';
 import { createTestWorld, tempDatabasePath, type TestWorld } from '../support/harness.js';
 import { channelGone, createFakePort, rateLimited, serverError } from './fake-port.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChannelRef } from '../../src/identity.js';
-import { handleInbound, type InboundEvent } from '../../src/inbound.js';
-import { inboundListeners } from '../../src/listeners.js';
+import type { ChannelRef } from '../../src/kernel/identity.js';
+import { handleInbound, type InboundEvent } from '../../src/kernel/inbound.js';
+import { inboundListeners } from '../../src/app/registry.js';
 import { createRhythmWorld } from './world.js';
 
 type World = Awaited<ReturnType<typeof createRhythmWorld>>;

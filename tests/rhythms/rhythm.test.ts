@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultPrompts } from '../../src/prompts.js';
+import { defaultPrompts } from '../../src/rhythms/prompts.js';
 import { createRhythmWorld } from './world.js';
 
 type World = Awaited<ReturnType<typeof createRhythmWorld>>;

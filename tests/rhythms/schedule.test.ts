@@ -1,7 +1,7 @@
-import { reminderDueAt } from '../../src/events.js';
+import { reminderDueAt } from '../../src/events/events.js';
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import { describeSchedule, formatSchedule, localToInstant, nextOccurrence, parseSchedule, type ScheduleRule } from '../../src/schedule.js';
+import { describeSchedule, formatSchedule, localToInstant, nextOccurrence, parseSchedule, type ScheduleRule } from '../../src/rhythms/schedule.js';
 
 function rule(text: string, anchorDate?: string): ScheduleRule {
   const parsed = parseSchedule(text);

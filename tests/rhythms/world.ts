@@ -1,4 +1,4 @@
-import { createScheduler } from '../../src/scheduler.js';
+import { createScheduler } from '../../src/scheduler/scheduler.js';
 import { createTestWorld } from '../support/harness.js';
 import { createFakePort } from './fake-port.js';
 

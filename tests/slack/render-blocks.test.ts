@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { limits, renderBlocks, renderMrkdwn } from '../../adapters/slack/render-blocks.js';
-import { answer, bold, channelMention, code, link, mention, time, type Span } from '../../src/reply.js';
+import { answer, bold, channelMention, code, link, mention, time, type Span } from '../../src/kernel/reply.js';
 
 const ann = { platform: 'slack', workspaceId: 'T1', userId: 'U0ANN' } as const;
 const discordAnn = { platform: 'discord', workspaceId: '1', userId: '80351110224678912' } as const;

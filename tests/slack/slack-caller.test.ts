@@ -1,7 +1,7 @@
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildInvocation, createAdminLookup } from '../../adapters/slack/caller.js';
-import { manualClock } from '../../src/clock.js';
+import { manualClock } from '../../src/kernel/clock.js';
 import { fakeBot, startFakeSlack, type FakeSlack } from '../fakes/slack-api.js';
 import { silentLog } from '../support/harness.js';
 

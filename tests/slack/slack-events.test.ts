@@ -1,12 +1,13 @@
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startSlack, type SlackAdapter } from '../../adapters/slack/index.js';
-import { manualClock } from '../../src/clock.js';
+import { manualClock } from '../../src/kernel/clock.js';
 import { commands } from '../../src/commands/index.js';
-import type { Services } from '../../src/commands/define.js';
-import { createHttpServer, listen } from '../../src/http.js';
-import type { InboundEvent, InboundListener } from '../../src/inbound.js';
-import { answer } from '../../src/reply.js';
+import type { Services } from '../../src/storage/services.js';
+import { createHttpServer, listen } from '../../src/app/http.js';
+import type { InboundEvent } from '../../src/kernel/inbound.js';
+import type { InboundListener } from '../../src/storage/services.js';
+import { answer } from '../../src/kernel/reply.js';
 import { openMigratedDatabase, type Db } from '../../src/storage/database.js';
 import { fakeBot, startFakeSlack, type FakeSlack } from '../fakes/slack-api.js';
 import { eventEnvelope, messageShortcutPayload, sendEvent, sendInteraction, testSigningSecret } from '../fakes/slack-requests.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { manualClock } from '../../src/clock.js';
+import { manualClock } from '../../src/kernel/clock.js';
 import { fakeBot, fakeTeam, type ApiCall } from '../fakes/slack-api.js';
 import { people, rooms, startSlackWorld, textOf, type SlackBlock, type SlackWorld } from './slack-world.js';
 

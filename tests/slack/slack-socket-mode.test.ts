@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { startWeaver, type RunningWeaver } from '../../src/start.js';
+import { loadConfig } from '../../src/app/config.js';
+import { startWeaver, type RunningWeaver } from '../../src/app/start.js';
 import { fakeBot, startFakeSlack, type FakeSlack } from '../fakes/slack-api.js';
 import { blockActionsPayload } from '../fakes/slack-requests.js';
 import { silentLog, tempDatabasePath } from '../support/harness.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { startWeaver } from '../../src/start.js';
+import { loadConfig } from '../../src/app/config.js';
+import { startWeaver } from '../../src/app/start.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack-api.js';
 import { testSigningSecret } from '../fakes/slack-requests.js';
 import { silentLog, tempDatabasePath } from '../support/harness.js';

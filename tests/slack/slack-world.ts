@@ -1,6 +1,6 @@
-import type { Clock } from '../../src/clock.js';
-import { loadConfig } from '../../src/config.js';
-import { startWeaver, type RunningWeaver } from '../../src/start.js';
+import type { Clock } from '../../src/kernel/clock.js';
+import { loadConfig } from '../../src/app/config.js';
+import { startWeaver, type RunningWeaver } from '../../src/app/start.js';
 import { silentLog, tempDatabasePath } from '../support/harness.js';
 import { fakeBot, startFakeSlack, type FakeSlack, type ResponseUrlPost } from '../fakes/slack-api.js';
 import {

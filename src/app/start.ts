@@ -1,0 +1,121 @@
+// The composition root: with main.ts, the only place in src/ that knows the adapters exist.
+import type { Server } from 'node:http';
+import type { Readable, Writable } from 'node:stream';
+import { sql } from 'kysely';
+import { createConsolePort } from '../../adapters/console/console-port.js';
+import { createConsoleMessageIds } from '../../adapters/console/message-ids.js';
+import { runConsole } from '../../adapters/console/console.js';
+import { startSlack } from '../../adapters/slack/index.js';
+import { startDiscord } from '../../adapters/discord/index.js';
+import { systemClock, type Clock } from '../kernel/clock.js';
+import { commands } from '../commands/index.js';
+import type { Services } from '../storage/services.js';
+import type { Config } from './config.js';
+import { createHttpServer, healthRoute, listen } from './http.js';
+import type { Platform } from '../kernel/identity.js';
+import { inboundListeners } from './registry.js';
+import { createLogger, type Logger } from '../kernel/logger.js';
+import type { AdapterHandle, PlatformPort } from '../kernel/ports.js';
+import { openMigratedDatabase } from '../storage/database.js';
+import { calendarRoutes } from '../events/calendar.js';
+import { createScheduler, type Scheduler } from '../scheduler/scheduler.js';
+
+export type StartOptions = Readonly<{
+  clock?: Clock;
+  log?: Logger;
+  console?: { as?: string; channel?: string; input?: Readable; output?: Writable };
+}>;
+
+export type RunningWeaver = Readonly<{
+  services: Services;
+  /** The HTTP server's port, when one runs (any platform is configured). */
+  httpPort?: number;
+  /** Settles when the bot has nothing more to do: the console's input ended. Platforms run until stopped. */
+  finished: Promise<void>;
+  /** Settles once every platform event and interaction received so far has been fully handled (for tests and shutdown). */
+  waitUntilIdle(): Promise<void>;
+  stop(): Promise<void>;
+}>;
+
+
+/** The one start-up path, used by `npm start` and by the end-to-end tests. */
+export async function startWeaver(config: Config, options: StartOptions = {}): Promise<RunningWeaver> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const db = await openMigratedDatabase(config.databasePath);
+  const platforms = new Map<Platform, PlatformPort>();
+  const services: Services = {
+    db,
+    clock: options.clock ?? systemClock,
+    log,
+    platforms,
+    settings: {
+      admins: config.admins,
+      coreLimit: config.coreLimit,
+      defaultTimezone: config.defaultTimezone,
+      downtimeGraceMs: config.downtimeGraceMs,
+      // The console serves no HTTP, so its posts link no calendar unless PUBLIC_URL names a server that does.
+      publicUrl: config.publicUrl ?? (config.slack || config.discord ? `http://localhost:${config.port}` : undefined),
+      harvestReminderDelayMs: config.harvestReminderDelayMs,
+    },
+  };
+
+  const adapters: AdapterHandle[] = [];
+  let server: Server | undefined;
+  let httpPort: number | undefined;
+  let scheduler: Scheduler | undefined;
+  const stop = async () => {
+    await scheduler?.stop();
+    await Promise.allSettled(adapters.map((adapter) => adapter.stop()));
+    const running = server;
+    if (running) await new Promise<void>((resolve) => running.close(() => resolve()));
+    await db.destroy();
+  };
+
+  try {
+    if (config.slack) adapters.push(await startSlack({ config: config.slack, services, commands, listeners: inboundListeners, log }));
+    if (config.discord) adapters.push(await startDiscord({ config: config.discord, services, commands, listeners: inboundListeners, log }));
+    for (const adapter of adapters) platforms.set(adapter.port.platform, adapter.port);
+    if (adapters.length > 0) {
+      const routes = [
+        healthRoute(async () => void (await sql`select 1`.execute(db))),
+        ...calendarRoutes(services),
+        ...adapters.flatMap((adapter) => adapter.routes),
+      ];
+      server = createHttpServer(routes, log);
+      httpPort = await listen(server, config.port);
+      scheduler = createScheduler(services);
+      scheduler.start();
+      log.info({ port: httpPort, platforms: [...platforms.keys()] }, 'Weaver is running');
+      const waitUntilIdle = async () => void (await Promise.all(adapters.map((adapter) => adapter.waitUntilIdle())));
+      return { services, httpPort, finished: new Promise<void>(() => {}), waitUntilIdle, stop: once(stop) };
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  const input = options.console?.input ?? process.stdin;
+  const output = options.console?.output ?? process.stdout;
+  const messageIds = createConsoleMessageIds();
+  platforms.set('console', createConsolePort((text) => output.write(text), messageIds));
+  // The console gets prompts, event posts and reminders too, printed as they fall due.
+  scheduler = createScheduler(services);
+  scheduler.start();
+  const finished = runConsole({
+    services,
+    commands,
+    listeners: inboundListeners,
+    input,
+    output,
+    as: options.console?.as,
+    channel: options.console?.channel,
+    messageIds,
+    interactive: 'isTTY' in input && input.isTTY === true,
+  });
+  return { services, finished, waitUntilIdle: () => Promise.resolve(), stop: once(stop) };
+}
+
+function once(action: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= action());
+}

@@ -1,0 +1,35 @@
+import type { UserRef } from '../kernel/identity.js';
+import type { Db } from '../storage/database.js';
+import type { Member } from '../storage/schema.js';
+
+export async function findMember(db: Db, user: UserRef): Promise<Member | undefined> {
+  return db
+    .selectFrom('member')
+    .selectAll()
+    .where('platform', '=', user.platform)
+    .where('workspace_id', '=', user.workspaceId)
+    .where('user_id', '=', user.userId)
+    .executeTakeFirst();
+}
+
+/** The member row for a platform user, created on first sight; a newer display name replaces the old. */
+export async function ensureMember(db: Db, user: UserRef, displayName: string | undefined, now: number): Promise<Member> {
+  return db
+    .insertInto('member')
+    .values({ platform: user.platform, workspace_id: user.workspaceId, user_id: user.userId, display_name: displayName ?? null, created_at: now })
+    .onConflict((oc) =>
+      oc.columns(['platform', 'workspace_id', 'user_id']).doUpdateSet((eb) => ({
+        display_name: displayName === undefined ? eb.ref('member.display_name') : eb.val(displayName),
+      })),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function userRefOf(member: Member): UserRef {
+  return { platform: member.platform as UserRef['platform'], workspaceId: member.workspace_id, userId: member.user_id };
+}
+
+export async function findMemberById(db: Db, id: number): Promise<Member | undefined> {
+  return db.selectFrom('member').selectAll().where('id', '=', id).executeTakeFirst();
+}

@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Services } from '../storage/services.js';
+import type { ChannelRef, Platform, UserRef } from '../kernel/identity.js';
+import { DeliveryError, type PostedMessage } from '../kernel/ports.js';
+import type { Reply } from '../kernel/reply.js';
+import type { Db } from '../storage/database.js';
+import type { OutboxRow } from '../storage/rhythm-schema.js';
+import { createPacer, type Pacer } from './pacing.js';
+
+/** Where a post goes: a channel (optionally into a thread), or a person by direct message. */
+export type OutboxTarget = Readonly<{ channel: ChannelRef }> | Readonly<{ user: UserRef }>;
+
+export type OutboxItem = Readonly<{
+  /** Names the post and its destination, e.g. `prompt:<rhythmId>:<occurrence>:<platform>:<workspace>:<channel>`; a second enqueue is a no-op. */
+  key: string;
+  target: OutboxTarget;
+  reply: Reply;
+  notBefore: number;
+  /** Not sent at all after this instant (a reminder once the event has begun); the row is marked failed, expired. */
+  expiresAt?: number;
+  /** Post in the thread of this message id. */
+  threadOf?: string;
+}>;
+
+/** Writes a post to the outbox before anything is sent; returns its row id, and whether this call created it. */
+export async function enqueue(db: Db, item: OutboxItem, now: number): Promise<{ id: number; created: boolean }> {
+  const target = item.target;
+  const where = 'channel' in target ? target.channel : target.user;
+  const inserted = await db
+    .insertInto('outbox')
+    .values({
+      key: item.key,
+      platform: where.platform,
+      workspace_id: where.workspaceId,
+      channel_id: 'channel' in target ? target.channel.channelId : null,
+      user_id: 'user' in target ? target.user.userId : null,
+      thread_id: item.threadOf ?? null,
+      reply: JSON.stringify(item.reply),
+      not_before: item.notBefore,
+      expires_at: item.expiresAt ?? null,
+      next_attempt_at: item.notBefore,
+      created_at: now,
+    })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) return { id: inserted.id, created: true };
+  const existing = await db.selectFrom('outbox').select('id').where('key', '=', item.key).executeTakeFirstOrThrow();
+  return { id: existing.id, created: false };
+}
+
+/** A post not yet sent gets the newer text (e.g. fresh RSVP counts); returns false when it was already sent. */
+export async function replaceQueuedReply(db: Db, id: number, reply: Reply): Promise<boolean> {
+  const result = await db.updateTable('outbox').set({ reply: JSON.stringify(reply) }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function findOutboxRow(db: Db, key: string): Promise<OutboxRow | undefined> {
+  return db.selectFrom('outbox').selectAll().where('key', '=', key).executeTakeFirst();
+}
+
+// A send that takes longer than this is presumed dead (its process crashed), and another sender may take the row.
+const claimMs = 2 * 60 * 1000;
+// Transient failures are retried, but a post still failing after a day is stale: it is given up, with the reason kept.
+const maxRetryAgeMs = 24 * 60 * 60 * 1000;
+
+export function retryDelayMs(attempts: number): number {
+  return Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 10 * 60 * 1000);
+}
+
+export type DeliveryOptions = Readonly<{
+  /** Who is sending: a scheduler's lease owner, or a command's own id. */
+  owner: string;
+  pacer?: Pacer;
+  /** Only these keys (a command delivering what it just enqueued); otherwise everything due. */
+  keys?: readonly string[];
+  limit?: number;
+}>;
+
+export type DeliveryReport = { sent: number; failed: number; retrying: number; deferred: number };
+
+/** Sends the due posts, each claimed first so that no two senders send the same row, paced per destination. */
+export async function deliverDue(services: Services, options: DeliveryOptions): Promise<DeliveryReport> {
+  const { db, clock } = services;
+  const pacer = options.pacer ?? createPacer();
+  const report: DeliveryReport = { sent: 0, failed: 0, retrying: 0, deferred: 0 };
+  if (options.keys && options.keys.length === 0) return report;
+  let query = db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', clock.now())
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', clock.now())]))
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(options.limit ?? 500);
+  if (options.keys) query = query.where('key', 'in', options.keys);
+  for (const row of await query.execute()) {
+    const now = clock.now();
+    if (row.expires_at !== null && now > row.expires_at) {
+      await expire(services, row, now);
+      report.failed++;
+      continue;
+    }
+    const slot = pacer.reserve(row.platform as Platform, destinationOf(row), now, row.user_id !== null ? 'direct-message' : 'post');
+    if (slot > now) {
+      await db.updateTable('outbox').set({ next_attempt_at: slot }).where('id', '=', row.id).where('status', '=', 'pending').execute();
+      report.deferred++;
+      continue;
+    }
+    if (!(await claim(db, row.id, options.owner, now))) continue;
+    const outcome = await send(services, row);
+    await recordOutcome(services, row, outcome, pacer);
+    report[outcome.kind === 'sent' ? 'sent' : outcome.kind === 'retry' ? 'retrying' : 'failed']++;
+  }
+  return report;
+}
+
+async function claim(db: Db, id: number, owner: string, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ claimed_by: owner, claimed_until: now + claimMs })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+type SendOutcome =
+  | { kind: 'sent'; posted: PostedMessage }
+  | { kind: 'retry'; error: string; retryAfterMs?: number }
+  | { kind: 'failed'; error: string };
+
+async function send(services: Services, row: OutboxRow): Promise<SendOutcome> {
+  const platform = row.platform as Platform;
+  const port = services.platforms.get(platform);
+  if (!port) return { kind: 'failed', error: `no ${platform} connection in this process` };
+  const reply = JSON.parse(row.reply) as Reply;
+  try {
+    const posted =
+      row.channel_id !== null
+        ? await port.postMessage({ platform, workspaceId: row.workspace_id, channelId: row.channel_id }, reply, row.thread_id ? { threadId: row.thread_id } : undefined)
+        : await port.sendDirectMessage({ platform, workspaceId: row.workspace_id, userId: row.user_id ?? '' }, reply);
+    return { kind: 'sent', posted };
+  } catch (error) {
+    if (error instanceof DeliveryError) {
+      return error.permanent ? { kind: 'failed', error: error.message } : { kind: 'retry', error: error.message, retryAfterMs: error.retryAfterMs };
+    }
+    // Anything else (a network error, an adapter bug) is treated as transient, and logged in full.
+    services.log.error({ err: error, key: row.key }, 'outbox send failed unexpectedly');
+    return { kind: 'retry', error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+async function recordOutcome(services: Services, row: OutboxRow, outcome: SendOutcome, pacer: Pacer): Promise<void> {
+  const { db, clock, log } = services;
+  const now = clock.now();
+  const released = { claimed_by: null, claimed_until: null };
+  if (outcome.kind === 'sent') {
+    await db
+      .updateTable('outbox')
+      .set({ ...released, status: 'sent', message_id: outcome.posted.messageId, permalink: outcome.posted.permalink ?? null, sent_at: now, attempts: row.attempts + 1 })
+      .where('id', '=', row.id)
+      .execute();
+    return;
+  }
+  const attempts = row.attempts + 1;
+  if (outcome.kind === 'retry' && now - row.not_before < maxRetryAgeMs) {
+    const retryAt = now + (outcome.retryAfterMs ?? retryDelayMs(attempts));
+    pacer.pause(row.platform as Platform, destinationOf(row), retryAt);
+    await db.updateTable('outbox').set({ ...released, attempts, next_attempt_at: retryAt, last_error: outcome.error }).where('id', '=', row.id).execute();
+    log.warn({ key: row.key, attempts, retryAt, error: outcome.error }, 'outbox post will be retried');
+    return;
+  }
+  const reason = outcome.kind === 'retry' ? `gave up after ${attempts} attempts over a day: ${outcome.error}` : outcome.error;
+  await db.updateTable('outbox').set({ ...released, attempts, status: 'failed', last_error: reason }).where('id', '=', row.id).execute();
+  log.warn({ key: row.key, reason }, 'outbox post failed for good');
+}
+
+async function expire(services: Services, row: OutboxRow, now: number): Promise<void> {
+  const reason = `expired unsent: it was due by ${new Date(row.expires_at ?? now).toISOString()}`;
+  await services.db.updateTable('outbox').set({ status: 'failed', last_error: reason }).where('id', '=', row.id).where('status', '=', 'pending').execute();
+  services.log.warn({ key: row.key, reason }, 'outbox post skipped');
+}
+
+/** The destination a platform rate-limits on: the channel, or the person's direct-message conversation. */
+function destinationOf(row: OutboxRow): string {
+  return row.channel_id !== null ? `${row.workspace_id}:#${row.channel_id}` : `${row.workspace_id}:@${row.user_id}`;
+}
+
+/** When the outbox next has something to send (a claimed row counts once its claim lapses), or undefined. */
+export async function nextOutboxDueAt(db: Db): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('outbox')
+    .select(sql<number | null>`min(max(next_attempt_at, coalesce(claimed_until, 0)))`.as('due'))
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return row?.due ?? undefined;
+}
+
+/** For commands: sends what they just enqueued, now, rather than at the scheduler's next tick. */
+export async function deliverNow(services: Services, keys: readonly string[]): Promise<OutboxRow[]> {
+  await deliverDue(services, { owner: `command-${randomUUID().slice(0, 8)}`, keys });
+  return keys.length ? services.db.selectFrom('outbox').selectAll().where('key', 'in', keys).orderBy('id').execute() : [];
+}
+
+/**
+ * Deletes delivered or abandoned rows older than `before`, except the posts of prompts and events: replies in a
+ * prompt's thread and RSVP updates of an event post still find those by their rows.
+ */
+export async function pruneOutbox(db: Db, before: number): Promise<number> {
+  const result = await db
+    .deleteFrom('outbox')
+    .where('status', '!=', 'pending')
+    .where('created_at', '<', before)
+    .where('id', 'not in', (eb) => eb.selectFrom('prompt_post').select('outbox_id'))
+    .where('id', 'not in', (eb) => eb.selectFrom('event_post').select('outbox_id'))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

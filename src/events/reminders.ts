@@ -1,0 +1,63 @@
+import type { Services } from '../storage/services.js';
+import { channelRefOf, homeChannels } from '../communities/communities.js';
+import { reminderReply } from './event-posts.js';
+import { listAttendees } from './events.js';
+import { userRefOf } from '../communities/members.js';
+import { enqueue } from '../delivery/outbox.js';
+import { channelKey } from '../rhythms/prompts.js';
+import { downtimeGraceOf } from '../rhythms/rhythms.js';
+import type { Db } from '../storage/database.js';
+
+/**
+ * Turns due event reminders into posts: one in each home channel and a direct message to each member who said
+ * yes or maybe and keeps reminders on. A reminder for an event that has started, or later than the grace, is skipped.
+ */
+export async function materializeDueReminders(services: Services, now: number): Promise<string[]> {
+  const { db, log, settings } = services;
+  const grace = downtimeGraceOf(settings);
+  const due = await db
+    .selectFrom('event_reminder')
+    .innerJoin('event', 'event.id', 'event_reminder.event_id')
+    .selectAll('event')
+    .select(['event_reminder.id as reminder_id', 'event_reminder.lead_minutes', 'event_reminder.due_at'])
+    .where('event_reminder.done_at', 'is', null)
+    .where('event_reminder.due_at', '<=', now)
+    .orderBy('event_reminder.due_at')
+    .execute();
+  const keys: string[] = [];
+  for (const reminder of due) {
+    const outcome = reminder.status === 'cancelled' ? 'cancelled' : now >= reminder.starts_at ? 'skipped: the event had started' : now - reminder.due_at > grace ? 'skipped: later than the downtime grace' : 'posted';
+    if (outcome !== 'posted') log.warn({ event: reminder.id, lead: reminder.lead_minutes, outcome }, 'event reminder not posted');
+    const posted = await db.transaction().execute(async (trx) => {
+      const marked = await trx
+        .updateTable('event_reminder')
+        .set({ done_at: now, outcome })
+        .where('id', '=', reminder.reminder_id)
+        .where('done_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(marked.numUpdatedRows) !== 1 || outcome !== 'posted') return [];
+      const community = await trx.selectFrom('community').selectAll().where('id', '=', reminder.community_id).executeTakeFirstOrThrow();
+      const occurrence = `${reminder.id}:${reminder.lead_minutes}`;
+      const queued: string[] = [];
+      for (const home of await homeChannels(trx, community.id)) {
+        const key = `reminder:${occurrence}:${channelKey(channelRefOf(home))}`;
+        await enqueue(trx, { key, target: { channel: channelRefOf(home) }, reply: reminderReply(reminder, community, reminder.lead_minutes, settings, false), notBefore: now, expiresAt: reminder.starts_at }, now);
+        queued.push(key);
+      }
+      for (const member of await listAttendees(trx, reminder.id, true)) {
+        const user = userRefOf(member);
+        const key = `reminder-dm:${occurrence}:${user.platform}:${user.workspaceId}:${user.userId}`;
+        await enqueue(trx, { key, target: { user }, reply: reminderReply(reminder, community, reminder.lead_minutes, settings, true), notBefore: now, expiresAt: reminder.starts_at }, now);
+        queued.push(key);
+      }
+      return queued;
+    });
+    keys.push(...posted);
+  }
+  return keys;
+}
+
+export async function nextReminderDueAt(db: Db): Promise<number | undefined> {
+  const row = await db.selectFrom('event_reminder').select((eb) => eb.fn.min('due_at').as('due')).where('done_at', 'is', null).executeTakeFirst();
+  return row?.due ?? undefined;
+}

@@ -1,0 +1,191 @@
+import { sql } from 'kysely';
+import type { Db } from '../storage/database.js';
+import type { HarvestRole } from '../storage/schema.js';
+
+// Each term is quoted, so that FTS5 reads the user's text as words: never NEAR, AND, *, -, ( or column:.
+const wordPattern = /[\p{L}\p{N}]+/gu;
+const maxTerms = 16;
+// FTS5's bm25() counts every row holding each term before it scores the first (25 ms for a common word at 1M rows),
+// so we rank ourselves: the most recent hits, scored BM25-style from highlight() and document counts capped at a bound.
+const candidateLimit = 200;
+const documentCountCap = 1000;
+export const snippetOpen = '\uE000';
+export const snippetClose = '\uE001';
+
+/** The words of a query, lower-cased and deduplicated, as FTS5's unicode61 tokenizer would split them. */
+export function queryTerms(query: string): string[] {
+  const words = (query.normalize('NFC').match(wordPattern) ?? []).map((word) => word.toLowerCase().slice(0, 64));
+  return [...new Set(words)].slice(0, maxTerms);
+}
+
+/** An FTS5 MATCH expression over the text column, optionally limited to one community's scope token. */
+export function matchExpression(terms: readonly string[], mode: 'all' | 'any', communityId?: number): string {
+  const words = `{text} : (${terms.map((term) => `"${term}"`).join(mode === 'all' ? ' AND ' : ' OR ')})`;
+  return communityId === undefined ? words : `{fts_scope} : "c${communityId}" AND ${words}`;
+}
+
+type Source = 'harvest' | 'practice';
+const indexOf = { harvest: 'harvest_fts', practice: 'practice_fts' } as const;
+const contentOf = { harvest: 'harvest_message', practice: 'practice' } as const;
+
+/** How many rows hold the term, counted up to the cap: enough to tell rare words from common ones, in bounded time. */
+async function countDocuments(db: Db, source: Source, term: string): Promise<number> {
+  const index = sql.table(indexOf[source]);
+  const result = await sql<{ n: number }>`
+    select count(*) as n from (select 1 from ${index} where ${index} match ${matchExpression([term], 'all')} limit ${documentCountCap})`.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+/** BM25 of a highlighted text: term frequencies from the marked tokens (stemmed matches included), length in words. */
+export function scoreMarked(marked: string, terms: readonly string[], idf: ReadonlyMap<string, number>, averageLength: number): number {
+  const k1 = 1.2;
+  const b = 0.75;
+  const length = countWords(marked);
+  const frequency = new Map<string, number>();
+  for (let open = marked.indexOf(snippetOpen); open >= 0; open = marked.indexOf(snippetOpen, open + 1)) {
+    const close = marked.indexOf(snippetClose, open);
+    if (close < 0) break;
+    const term = closestTerm(marked.slice(open + 1, close).toLowerCase(), terms);
+    if (term) frequency.set(term, (frequency.get(term) ?? 0) + 1);
+  }
+  let score = 0;
+  for (const [term, tf] of frequency) score += (idf.get(term) ?? 0) * ((tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / averageLength)));
+  return -score;
+}
+
+// Words counted as runs of non-space: a cheap stand-in for the tokenizer, run on every candidate.
+export function countWords(text: string): number {
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const space = text.charCodeAt(i) <= 32;
+    if (!space && !inWord) words++;
+    inWord = !space;
+  }
+  return words || 1;
+}
+
+// A marked token is a stemmed match of one query term: the term sharing its longest prefix.
+function closestTerm(token: string, terms: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestShared = 0;
+  for (const term of terms) {
+    let shared = 0;
+    while (shared < term.length && shared < token.length && term[shared] === token[shared]) shared++;
+    if (shared > bestShared) [best, bestShared] = [term, shared];
+  }
+  return best;
+}
+
+/** The best-scoring ids among the most recent hits: lower scores are better. */
+async function rankCandidates(db: Db, source: Source, expression: string, terms: readonly string[], keep: number): Promise<{ id: number; score: number }[]> {
+  const index = sql.table(indexOf[source]);
+  const candidates = await sql<{ id: number; marked: string }>`
+    select rowid as id, highlight(${index}, 0, ${snippetOpen}, ${snippetClose}) as marked from ${index}
+    where ${index} match ${expression} order by rowid desc limit ${candidateLimit}`.execute(db);
+  if (candidates.rows.length === 0) return [];
+  const size = await sql<{ n: number | null }>`select max(id) as n from ${sql.table(contentOf[source])}`.execute(db);
+  const total = Math.max(1, Number(size.rows[0]?.n ?? 1));
+  const idf = new Map<string, number>();
+  for (const term of terms.slice(0, 8)) {
+    const documents = await countDocuments(db, source, term);
+    idf.set(term, Math.log(1 + (total - documents + 0.5) / (documents + 0.5)));
+  }
+  const lengths = candidates.rows.map((row) => countWords(row.marked));
+  const averageLength = lengths.reduce((sum, n) => sum + n, 0) / lengths.length;
+  return candidates.rows
+    .map((row) => ({ id: row.id, score: scoreMarked(row.marked, terms, idf, averageLength) }))
+    .sort((a, c) => a.score - c.score)
+    .slice(0, keep);
+}
+
+export async function snippetsFor(db: Db, source: Source, expression: string, ids: readonly number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const index = sql.table(indexOf[source]);
+  const result = await sql<{ id: number; snippet: string }>`
+    select rowid as id, snippet(${index}, 0, ${snippetOpen}, ${snippetClose}, '…', 24) as snippet from ${index}
+    where ${index} match ${expression} and rowid in (${sql.join(ids)})`.execute(db);
+  return new Map(result.rows.map((row) => [row.id, row.snippet]));
+}
+
+export type KnowledgeHit = Readonly<{
+  source: Source;
+  id: number;
+  /** The question thread, for harvested messages. */
+  threadId?: number;
+  role: HarvestRole | 'practice';
+  communityId: number;
+  memberId: number;
+  text: string;
+  permalink: string | null;
+  at: number;
+  score: number;
+}>;
+
+const roleWeight: Record<KnowledgeHit['role'], number> = { answer: 2, question: 1.25, reply: 1, practice: 1.5 };
+const halfLifeMs = 180 * 86_400_000;
+
+/** Favours marked answers and recent items: scores are negative, so a larger weight ranks higher. */
+export function weighScore(bm25: number, role: KnowledgeHit['role'], at: number, now: number): number {
+  const recency = 1 + 0.5 * Math.pow(0.5, Math.max(0, now - at) / halfLifeMs);
+  return bm25 * roleWeight[role] * recency;
+}
+
+/** Harvested messages and practices that match the expression, best first (one table per query, bounded work). */
+export async function findKnowledge(db: Db, expression: string, terms: readonly string[], now: number, keep = 50): Promise<KnowledgeHit[]> {
+  const harvestIds = await rankCandidates(db, 'harvest', expression, terms, keep);
+  const practiceIds = await rankCandidates(db, 'practice', expression, terms, keep);
+  const hits: KnowledgeHit[] = [];
+  if (harvestIds.length) {
+    const scores = new Map(harvestIds.map((row) => [row.id, row.score]));
+    const rows = await db
+      .selectFrom('harvest_message')
+      .select(['id', 'thread_id', 'role', 'community_id', 'member_id', 'text', 'permalink', 'posted_at'])
+      .where('id', 'in', [...scores.keys()])
+      .where('harvested', '=', 1)
+      .execute();
+    for (const row of rows) {
+      const score = weighScore(scores.get(row.id)!, row.role, row.posted_at, now);
+      hits.push({ source: 'harvest', id: row.id, threadId: row.thread_id, role: row.role, communityId: row.community_id, memberId: row.member_id, text: row.text, permalink: row.permalink, at: row.posted_at, score });
+    }
+  }
+  if (practiceIds.length) {
+    const scores = new Map(practiceIds.map((row) => [row.id, row.score]));
+    const rows = await db
+      .selectFrom('practice')
+      .select(['id', 'community_id', 'member_id', 'text', 'permalink', 'created_at'])
+      .where('id', 'in', [...scores.keys()])
+      .execute();
+    for (const row of rows) {
+      const score = weighScore(scores.get(row.id)!, 'practice', row.created_at, now);
+      hits.push({ source: 'practice', id: row.id, role: 'practice', communityId: row.community_id, memberId: row.member_id, text: row.text, permalink: row.permalink, at: row.created_at, score });
+    }
+  }
+  return hits.sort((a, b) => a.score - b.score || b.at - a.at);
+}
+
+export type SearchOutcome = Readonly<{ terms: string[]; hits: KnowledgeHit[]; expression: string }>;
+
+/** Searches with every word first, then with any word when every word finds nothing. */
+export async function searchKnowledge(db: Db, query: string, options: { communityId?: number; now: number }): Promise<SearchOutcome> {
+  const terms = queryTerms(query);
+  if (terms.length === 0) return { terms, hits: [], expression: '' };
+  let expression = matchExpression(terms, 'all', options.communityId);
+  let hits = await findKnowledge(db, expression, terms, options.now);
+  if (hits.length === 0 && terms.length > 1) {
+    expression = matchExpression(terms, 'any', options.communityId);
+    hits = await findKnowledge(db, expression, terms, options.now);
+  }
+  return { terms, hits, expression };
+}
+
+/** The best hit of each question thread, and every practice: a thread shows once, by its best message. */
+export function bestPerThread(hits: readonly KnowledgeHit[]): KnowledgeHit[] {
+  const seen = new Set<number>();
+  return hits.filter((hit) => {
+    if (hit.threadId === undefined) return true;
+    if (seen.has(hit.threadId)) return false;
+    seen.add(hit.threadId);
+    return true;
+  });
+}

@@ -1,0 +1,43 @@
+import type { ChannelRef, Platform, UserRef } from './identity.js';
+import type { Reply } from './reply.js';
+import type { Route } from './routes.js';
+
+export type PostedMessage = Readonly<{ messageId: string; permalink?: string }>;
+
+export type ChannelAccess = { ok: true; name?: string } | { ok: false; problem: string };
+
+/**
+ * What the core needs from a chat platform, implemented by each adapter. Failures the core should
+ * treat differently (a channel that is gone, a rate limit) are thrown as DeliveryError.
+ */
+export interface PlatformPort {
+  readonly platform: Platform;
+  postMessage(channel: ChannelRef, message: Reply, options?: { threadId?: string }): Promise<PostedMessage>;
+  /** Replaces a message the bot posted earlier, e.g. an event post whose RSVP counts changed. */
+  updateMessage(channel: ChannelRef, messageId: string, message: Reply): Promise<void>;
+  sendDirectMessage(user: UserRef, message: Reply): Promise<PostedMessage>;
+  /** Makes sure the bot can post in the channel (joining a public one if needed), for `link`. */
+  prepareHomeChannel(channel: ChannelRef): Promise<ChannelAccess>;
+}
+
+export type PlatformPorts = ReadonlyMap<Platform, PlatformPort>;
+
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}
+
+/** A running platform adapter, as the composition root sees it. */
+export type AdapterHandle = Readonly<{
+  port: PlatformPort;
+  routes: readonly Route[];
+  /** Settles once the work started by events and interactions received so far has finished. */
+  waitUntilIdle(): Promise<void>;
+  stop(): Promise<void>;
+}>;

@@ -1,0 +1,35 @@
+import type { AdminId } from './identity.js';
+
+/** The settings the core's rules depend on, taken from the validated config. */
+export type CoreSettings = Readonly<{
+  admins: readonly AdminId[];
+  coreLimit: number;
+  defaultTimezone: string;
+  /** How late a missed scheduled post may still go out after downtime (DOWNTIME_GRACE); 60 minutes when unset. */
+  downtimeGraceMs?: number;
+  /** Where Weaver's HTTP server is reached from outside (PUBLIC_URL), for calendar links; none when unset. */
+  publicUrl?: string;
+  /** How long a question thread with replies waits for a marked answer before the asker is reminded. */
+  harvestReminderDelayMs: number;
+}>;
+
+export type SlackSettings = Readonly<{ botToken: string; signingSecret?: string; appToken?: string; apiUrl: string }>;
+export type DiscordSettings = Readonly<{ token: string; applicationId: string; apiUrl: string; guildId?: string }>;
+
+/** Every setting, validated once at start by app/config.ts. */
+export type Config = Readonly<{
+  databasePath: string;
+  port: number;
+  slack?: SlackSettings;
+  discord?: DiscordSettings;
+  admins: readonly AdminId[];
+  defaultTimezone: string;
+  coreLimit: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** How late a missed scheduled post may still be sent after downtime. */
+  downtimeGraceMs: number;
+  /** The HTTP server's address as seen from outside, for calendar links; start.ts falls back to localhost on PORT. */
+  publicUrl?: string;
+  /** How long a question thread with replies waits for a marked answer before the asker is reminded. */
+  harvestReminderDelayMs: number;
+}>;

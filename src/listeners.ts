@@ -1,6 +1,0 @@
-import { captureHarvest } from './harvest/capture.js';
-import type { InboundListener } from './inbound.js';
-import { recordPromptReply } from './prompt-replies.js';
-
-// Every part of the core that follows conversations in home channels, in the order they hear each event.
-export const inboundListeners: readonly InboundListener[] = [recordPromptReply, captureHarvest];

@@ -1,0 +1,119 @@
+import type { Services } from '../storage/services.js';
+import { homeChannels } from '../communities/communities.js';
+import { enqueuePrompt, takeNextPrompt } from './prompts.js';
+import { localDateOf, nextOccurrence, parseSchedule, formatSchedule, type ScheduleRule } from './schedule.js';
+import type { Db } from '../storage/database.js';
+import type { Rhythm } from '../storage/rhythm-schema.js';
+import type { CoreSettings } from '../kernel/settings.js';
+
+export const defaultDowntimeGraceMs = 60 * 60 * 1000;
+
+export function downtimeGraceOf(settings: CoreSettings): number {
+  return settings.downtimeGraceMs ?? defaultDowntimeGraceMs;
+}
+
+// A prompt still unsent this long after its time (a long outage, or a platform refusing for that long) is dropped.
+export function promptExpiryOf(settings: CoreSettings, at: number): number {
+  return at + Math.max(downtimeGraceOf(settings), 15 * 60_000);
+}
+
+export async function findRhythm(db: Db, communityId: number): Promise<Rhythm | undefined> {
+  return db.selectFrom('rhythm').selectAll().where('community_id', '=', communityId).executeTakeFirst();
+}
+
+/** The stored rhythm as a rule (with its fortnightly anchor). */
+export function ruleOf(rhythm: Rhythm): ScheduleRule {
+  const parsed = parseSchedule(rhythm.schedule);
+  if (!parsed.ok || !('rule' in parsed)) throw new Error(`rhythm ${rhythm.id} has an unreadable schedule “${rhythm.schedule}”`);
+  return parsed.rule.kind === 'fortnightly' ? { ...parsed.rule, anchorDate: rhythm.anchor_date ?? undefined } : parsed.rule;
+}
+
+function readRule(rhythm: Rhythm): ScheduleRule | undefined {
+  try {
+    return ruleOf(rhythm);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sets (or replaces) a community's rhythm; a fortnightly one is anchored on its first occurrence from now. */
+export async function setRhythm(db: Db, communityId: number, rule: ScheduleRule, zone: string, now: number): Promise<Rhythm> {
+  const firstWeek = rule.kind === 'fortnightly' ? nextOccurrence({ ...rule, kind: 'weekly' }, zone, now) : undefined;
+  const anchorDate = firstWeek === undefined ? null : localDateOf(firstWeek, zone);
+  const anchored = rule.kind === 'fortnightly' ? { ...rule, anchorDate: anchorDate ?? undefined } : rule;
+  const values = {
+    schedule: formatSchedule(rule),
+    anchor_date: anchorDate,
+    timezone: zone,
+    next_run_at: nextOccurrence(anchored, zone, now) ?? null,
+    updated_at: now,
+  };
+  return db
+    .insertInto('rhythm')
+    .values({ ...values, community_id: communityId, created_at: now })
+    .onConflict((oc) => oc.column('community_id').doUpdateSet(values))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function clearRhythm(db: Db, communityId: number): Promise<boolean> {
+  const result = await db.deleteFrom('rhythm').where('community_id', '=', communityId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/**
+ * Turns every rhythm occurrence that is due into prompt posts in the outbox. After downtime, the latest missed
+ * occurrence is posted if it is within the grace period; older ones are skipped and logged, never replayed.
+ */
+export async function materializeDueRhythms(services: Services, now: number): Promise<string[]> {
+  const { db, log } = services;
+  const grace = downtimeGraceOf(services.settings);
+  const due = await db.selectFrom('rhythm').selectAll().where('next_run_at', '<=', now).execute();
+  const keys: string[] = [];
+  for (const rhythm of due) {
+    const rule = readRule(rhythm);
+    if (!rule) {
+      // Only a bug or a hand-edited row gets here; pausing that rhythm keeps the loop from failing on it every tick.
+      log.error({ rhythm: rhythm.id, schedule: rhythm.schedule }, 'unreadable rhythm schedule; rhythm paused');
+      await db.updateTable('rhythm').set({ next_run_at: null }).where('id', '=', rhythm.id).execute();
+      continue;
+    }
+    if (rhythm.next_run_at === null) continue;
+    const missed: number[] = [];
+    let occurrence = rhythm.next_run_at;
+    let following = nextOccurrence(rule, rhythm.timezone, occurrence);
+    while (following !== undefined && following <= now && missed.length < 10_000) {
+      missed.push(occurrence);
+      occurrence = following;
+      following = nextOccurrence(rule, rhythm.timezone, occurrence);
+    }
+    if (missed.length) log.warn({ rhythm: rhythm.id, skipped: missed.length, first: new Date(missed[0]!).toISOString() }, 'skipped prompt occurrences missed while down');
+    const postable = now - occurrence <= grace;
+    if (!postable) log.warn({ rhythm: rhythm.id, occurrence: new Date(occurrence).toISOString(), lateMs: now - occurrence }, 'skipped a prompt older than the downtime grace');
+    const posted = await db.transaction().execute(async (trx) => {
+      // Advancing only from the value we read means a second scheduler that got here first wins, and we post nothing.
+      const advanced = await trx
+        .updateTable('rhythm')
+        .set({ next_run_at: following ?? null })
+        .where('id', '=', rhythm.id)
+        .where('next_run_at', '=', rhythm.next_run_at)
+        .executeTakeFirst();
+      if (Number(advanced.numUpdatedRows) !== 1 || !postable) return [];
+      const community = await trx.selectFrom('community').selectAll().where('id', '=', rhythm.community_id).executeTakeFirstOrThrow();
+      // A resting or closed community is not prompted; without a home channel there is nowhere to post. Either way the
+      // prompt keeps its turn.
+      if (community.status === 'dormant' || community.status === 'closed') return [];
+      if ((await homeChannels(trx, community.id)).length === 0) return [];
+      const prompt = await takeNextPrompt(trx, community.id, now);
+      return enqueuePrompt(trx, community, prompt, { key: `${rhythm.id}:${occurrence}`, rhythmId: rhythm.id, at: occurrence, expiresAt: promptExpiryOf(services.settings, occurrence) }, now);
+    });
+    if (postable && posted.length === 0) log.info({ rhythm: rhythm.id }, 'prompt due but the community has no home channel');
+    keys.push(...posted);
+  }
+  return keys;
+}
+
+export async function nextRhythmDueAt(db: Db): Promise<number | undefined> {
+  const row = await db.selectFrom('rhythm').select((eb) => eb.fn.min('next_run_at').as('due')).executeTakeFirst();
+  return row?.due ?? undefined;
+}

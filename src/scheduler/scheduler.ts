@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import type { Services } from '../storage/services.js';
+import { holdLease, releaseLease } from '../delivery/lease.js';
+import { deliverDue, nextOutboxDueAt, pruneOutbox, type DeliveryReport } from '../delivery/outbox.js';
+import { createPacer } from '../delivery/pacing.js';
+import { enqueueWeeklyDigests } from '../reports/digest.js';
+import { remindUnansweredThreads } from '../harvest/remind.js';
+import { materializeDueReminders, nextReminderDueAt } from '../events/reminders.js';
+import { materializeDueRhythms, nextRhythmDueAt } from '../rhythms/rhythms.js';
+import type { Db } from '../storage/database.js';
+
+export type TickReport = Readonly<{
+  /** False when another process holds the lease: this one scheduled and sent nothing. */
+  leader: boolean;
+  enqueued: number;
+  delivery?: DeliveryReport;
+  /** When something is next due, by the database; undefined when nothing is scheduled at all. */
+  nextDueAt?: number;
+}>;
+
+export type Scheduler = Readonly<{
+  owner: string;
+  /** One step: hold the lease, turn due rhythms and reminders into outbox rows, send what is due. */
+  tick(): Promise<TickReport>;
+  /** Runs ticks on one timer, armed for the next due time (or the heartbeat, to renew the lease). */
+  start(): void;
+  stop(): Promise<void>;
+}>;
+
+/** Something that falls due by the clock: it turns what is due into outbox rows, and says when it is next due. */
+export type ScheduledJob = Readonly<{
+  name: string;
+  materializeDue(services: Services, now: number): Promise<string[]>;
+  nextDueAt(db: Db): Promise<number | undefined>;
+}>;
+
+// Jobs that are not due to the minute say nothing of when they are next due: the heartbeat runs them.
+const onHeartbeat = async () => undefined;
+
+const outboxRetentionMs = 30 * 86_400_000;
+
+// Sent direct messages, reminders and digests are kept a month for the record, then go (an index makes it cheap).
+async function pruneOldOutboxRows(services: Services, now: number): Promise<string[]> {
+  await pruneOutbox(services.db, now - outboxRetentionMs);
+  return [];
+}
+
+async function remindWithoutOutbox(services: Services): Promise<string[]> {
+  await remindUnansweredThreads(services);
+  return [];
+}
+
+// Every job the loop runs, each tick, in this order.
+export const scheduledJobs: readonly ScheduledJob[] = [
+  { name: 'rhythms', materializeDue: materializeDueRhythms, nextDueAt: nextRhythmDueAt },
+  { name: 'event reminders', materializeDue: materializeDueReminders, nextDueAt: nextReminderDueAt },
+  { name: 'weekly digests', materializeDue: enqueueWeeklyDigests, nextDueAt: onHeartbeat },
+  // Reminders to mark an answer are claimed in their thread's row before they are sent, not through the outbox.
+  { name: 'answer reminders', materializeDue: remindWithoutOutbox, nextDueAt: onHeartbeat },
+  { name: 'outbox pruning', materializeDue: pruneOldOutboxRows, nextDueAt: onHeartbeat },
+];
+
+export type SchedulerOptions = Readonly<{
+  owner?: string;
+  jobs?: readonly ScheduledJob[];
+  leaseMs?: number;
+  /** The longest the loop sleeps: it renews the lease and notices rows other processes or commands wrote. */
+  heartbeatMs?: number;
+}>;
+
+const leaseName = 'scheduler';
+const minimumDelayMs = 250;
+
+/**
+ * The one loop for every scheduled post. It never arms a timer per schedule: it asks the database what is due
+ * next. Two processes on one database cannot both post: only the lease holder schedules, and the outbox's
+ * unique keys and row claims make a second post of the same occurrence impossible.
+ */
+export function createScheduler(services: Services, options: SchedulerOptions = {}): Scheduler {
+  const owner = options.owner ?? `weaver-${process.pid}-${randomUUID().slice(0, 8)}`;
+  const leaseMs = options.leaseMs ?? 60_000;
+  const heartbeatMs = options.heartbeatMs ?? Math.min(15_000, leaseMs / 3);
+  const pacer = createPacer();
+  const jobs = options.jobs ?? scheduledJobs;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  let stopped = false;
+
+  async function tick(): Promise<TickReport> {
+    const { db, clock } = services;
+    const now = clock.now();
+    if (!(await holdLease(db, leaseName, owner, now, leaseMs))) return { leader: false, enqueued: 0 };
+    let enqueued = 0;
+    for (const job of jobs) {
+      try {
+        enqueued += (await job.materializeDue(services, now)).length;
+      } catch (error) {
+        // One job's failure must not hold back the others, nor the posts already in the outbox.
+        services.log.error({ err: error, job: job.name }, 'scheduled job failed');
+      }
+    }
+    const delivery = await deliverDue(services, { owner, pacer });
+    const due = [...(await Promise.all(jobs.map((job) => job.nextDueAt(db)))), await nextOutboxDueAt(db)].filter((at): at is number => at !== undefined);
+    return { leader: true, enqueued, delivery, nextDueAt: due.length ? Math.min(...due) : undefined };
+  }
+
+  function arm(delayMs: number): void {
+    if (stopped) return;
+    timer = setTimeout(() => void loop(), Math.max(0, delayMs));
+    timer.unref();
+  }
+
+  async function loop(): Promise<void> {
+    let delay = heartbeatMs;
+    try {
+      const step = tick();
+      running = step;
+      const report = await step;
+      // Something still due right after a tick (a large backlog, a failing job) is retried soon, never in a busy loop.
+      if (report.nextDueAt !== undefined) delay = Math.min(heartbeatMs, Math.max(minimumDelayMs, report.nextDueAt - services.clock.now()));
+    } catch (error) {
+      services.log.error({ err: error }, 'scheduler tick failed');
+    } finally {
+      running = undefined;
+    }
+    arm(delay);
+  }
+
+  return {
+    owner,
+    tick,
+    start() {
+      stopped = false;
+      arm(0);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running?.catch(() => undefined);
+      await releaseLease(services.db, leaseName, owner).catch(() => undefined);
+    },
+  };
+}
