@@ -16,7 +16,12 @@ const upward = layers.slice(0, -1).map((layer, i) => ({
   comment: `${layer.name} may import only the layers below it`,
   severity: 'error',
   from: { path: layer.path },
-  to: { path: layers.slice(i + 1).map((higher) => higher.path).concat('^adapters/') },
+  to: {
+    path: layers
+      .slice(i + 1)
+      .map((higher) => higher.path)
+      .concat('^adapters/'),
+  },
 }));
 
 module.exports = {

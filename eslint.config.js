@@ -18,7 +18,10 @@ export default tseslint.config(
       '@typescript-eslint/only-throw-error': 'error',
       // An async function that implements a promise-returning port need not await anything.
       '@typescript-eslint/require-await': 'off',
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Use the injected clock (services.clock.now()), never new Date().' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Use the injected clock (services.clock.now()), never new Date().' },
+      ],
     },
   },
   {

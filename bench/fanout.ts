@@ -34,8 +34,12 @@ async function seed(path: string, now: number, { communities, directMessages, ev
   sqlite.transaction(() => {
     // Weekly digests off: this figure is the prompts and reminders, whatever the day and hour it runs at.
     const community = sqlite.prepare("insert into community (id, slug, name, status, digest_on, created_at, updated_at) values (?, ?, ?, 'launched', 0, 0, 0)");
-    const home = sqlite.prepare('insert into home_channel (community_id, platform, workspace_id, channel_id, channel_name, linked_at) values (?, ?, ?, ?, ?, 0)');
-    const rhythm = sqlite.prepare("insert into rhythm (community_id, schedule, timezone, next_run_at, created_at, updated_at) values (?, 'weekly mon 09:00', 'UTC', ?, 0, 0)");
+    const home = sqlite.prepare(
+      'insert into home_channel (community_id, platform, workspace_id, channel_id, channel_name, linked_at) values (?, ?, ?, ?, ?, 0)',
+    );
+    const rhythm = sqlite.prepare(
+      "insert into rhythm (community_id, schedule, timezone, next_run_at, created_at, updated_at) values (?, 'weekly mon 09:00', 'UTC', ?, 0, 0)",
+    );
     for (let id = 1; id <= communities; id++) {
       community.run(id, `cop-${id}`, `Community ${id}`);
       const onSlack = id % 2 === 1;
@@ -43,7 +47,9 @@ async function seed(path: string, now: number, { communities, directMessages, ev
       rhythm.run(id, now - 1_000);
     }
     const member = sqlite.prepare('insert into member (id, platform, workspace_id, user_id, display_name, created_at) values (?, ?, ?, ?, ?, 0)');
-    const event = sqlite.prepare("insert into event (id, community_id, title, starts_at, ends_at, timezone, reminders, status, created_at, updated_at) values (?, ?, ?, ?, ?, 'UTC', '2h', 'scheduled', 0, 0)");
+    const event = sqlite.prepare(
+      "insert into event (id, community_id, title, starts_at, ends_at, timezone, reminders, status, created_at, updated_at) values (?, ?, ?, ?, ?, 'UTC', '2h', 'scheduled', 0, 0)",
+    );
     const reminder = sqlite.prepare('insert into event_reminder (event_id, lead_minutes, due_at) values (?, 120, ?)');
     const rsvp = sqlite.prepare("insert into rsvp (event_id, member_id, answer, updated_at) values (?, ?, 'yes', 0)");
     const startsAt = now + 2 * 3_600_000;
@@ -95,12 +101,22 @@ export async function runFanout(options: BenchOptions): Promise<Figure> {
   const scheduler = createScheduler(running, { owner: 'bench' });
   const t0 = performance.now();
   scheduler.start();
-  const pending = db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending');
+  const pending = db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'pending');
   let rows = 0;
   let left = 1;
   while (performance.now() - t0 < maxMs) {
     await new Promise((resolve) => setTimeout(resolve, 250));
-    rows = Number((await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    rows = Number(
+      (
+        await db
+          .selectFrom('outbox')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     left = Number((await pending.executeTakeFirstOrThrow()).n);
     if (rows >= communities + directMessages && left === 0) break;
   }

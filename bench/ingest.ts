@@ -28,13 +28,17 @@ async function seed(path: string, corpus: Corpus): Promise<void> {
   const sqlite = new SQLite(path);
   sqlite.transaction(() => {
     sqlite.prepare("insert into community (id, slug, name, status, created_at, updated_at) values (1, 'outreach', 'Outreach', 'launched', 0, 0)").run();
-    sqlite.prepare("insert into home_channel (community_id, platform, workspace_id, channel_id, channel_name, linked_at) values (1, 'slack', ?, ?, 'outreach', 0)").run(fakeTeam.id, channel);
+    sqlite
+      .prepare("insert into home_channel (community_id, platform, workspace_id, channel_id, channel_name, linked_at) values (1, 'slack', ?, ?, 'outreach', 0)")
+      .run(fakeTeam.id, channel);
     const member = sqlite.prepare("insert into member (id, platform, workspace_id, user_id, display_name, created_at) values (?, 'slack', ?, ?, ?, 0)");
     for (let id = 1; id <= people; id++) member.run(id, fakeTeam.id, `U${id}`, `member${id}`);
     const thread = sqlite.prepare(
       "insert into harvest_thread (id, community_id, platform, workspace_id, channel_id, root_message_id, asker_member_id, source, asked_at, first_reply_at, hint_at) values (?, 1, 'slack', ?, ?, ?, ?, 'message', ?, ?, ?)",
     );
-    const question = sqlite.prepare("insert into harvest_message (thread_id, community_id, platform, workspace_id, channel_id, message_id, member_id, role, text, posted_at) values (?, 1, 'slack', ?, ?, ?, ?, 'question', ?, ?)");
+    const question = sqlite.prepare(
+      "insert into harvest_message (thread_id, community_id, platform, workspace_id, channel_id, message_id, member_id, role, text, posted_at) values (?, 1, 'slack', ?, ?, ?, ?, 'question', ?, ?)",
+    );
     for (let id = 1; id <= threads; id++) {
       const at = (base + id) * 1000;
       thread.run(id, fakeTeam.id, channel, rootTs(id), 1 + (id % people), at, null, at + 1000);
@@ -47,7 +51,16 @@ async function seed(path: string, corpus: Corpus): Promise<void> {
 function replyEvent(texts: readonly string[], i: number) {
   const thread = 1 + (i % threads);
   const ts = `${base + 10_000 + Math.floor(i / 1000)}.${String(i % 1000).padStart(6, '0')}`;
-  const event = { type: 'message', channel, channel_type: 'channel', user: `U${1 + ((i * 7) % people)}`, text: texts[i]!, ts, thread_ts: rootTs(thread), event_ts: ts };
+  const event = {
+    type: 'message',
+    channel,
+    channel_type: 'channel',
+    user: `U${1 + ((i * 7) % people)}`,
+    text: texts[i]!,
+    ts,
+    thread_ts: rootTs(thread),
+    event_ts: ts,
+  };
   return { body: JSON.stringify(eventEnvelope(event, `Ev${String(i).padStart(8, '0')}`, fakeTeam.id)), contentType: 'application/json' };
 }
 
@@ -68,7 +81,10 @@ export async function runIngest(options: BenchOptions): Promise<Figure> {
   // The Slack event path.
   const path = benchDatabasePath('ingest');
   await seed(path, corpus);
-  const fake = await startFakeSlack({ users: Array.from({ length: people }, (_, i) => ({ id: `U${i + 1}`, name: `member${i + 1}` })), channels: [{ id: channel, name: 'outreach', is_member: true }] });
+  const fake = await startFakeSlack({
+    users: Array.from({ length: people }, (_, i) => ({ id: `U${i + 1}`, name: `member${i + 1}` })),
+    channels: [{ id: channel, name: 'outreach', is_member: true }],
+  });
   const server = await startServerProcess('weaver', { DATABASE_PATH: path, SLACK_API_URL: fake.apiUrl }, options);
   const poster = createPoster(server.url, concurrency);
   const cpuBefore = await server.cpuMs();

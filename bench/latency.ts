@@ -28,8 +28,12 @@ async function seed(path: string): Promise<void> {
   const now = Date.now();
   sqlite.transaction(() => {
     const community = sqlite.prepare("insert into community (id, slug, name, domain, status, created_at, updated_at) values (?, ?, ?, ?, 'launched', 0, 0)");
-    const home = sqlite.prepare("insert into home_channel (community_id, platform, workspace_id, channel_id, channel_name, linked_at) values (?, 'slack', ?, ?, ?, 0)");
-    const event = sqlite.prepare("insert into event (community_id, title, starts_at, ends_at, timezone, reminders, status, created_at, updated_at) values (?, ?, ?, ?, 'UTC', '', 'scheduled', 0, 0)");
+    const home = sqlite.prepare(
+      "insert into home_channel (community_id, platform, workspace_id, channel_id, channel_name, linked_at) values (?, 'slack', ?, ?, ?, 0)",
+    );
+    const event = sqlite.prepare(
+      "insert into event (community_id, title, starts_at, ends_at, timezone, reminders, status, created_at, updated_at) values (?, ?, ?, ?, 'UTC', '', 'scheduled', 0, 0)",
+    );
     for (let id = 1; id <= communities; id++) {
       community.run(id, `cop-${id}`, `Community ${id}`, corpus.message());
       home.run(id, fakeTeam.id, `C${id}`, `cop-${id}`);
@@ -37,12 +41,27 @@ async function seed(path: string): Promise<void> {
     }
     const member = sqlite.prepare("insert into member (id, platform, workspace_id, user_id, display_name, created_at) values (?, 'slack', ?, ?, ?, 0)");
     for (let id = 1; id <= people; id++) member.run(id, fakeTeam.id, `U${id}`, `member${id}`);
-    const thread = sqlite.prepare("insert into harvest_thread (id, community_id, platform, workspace_id, channel_id, root_message_id, asker_member_id, source, asked_at, harvested_at, answer_message_id) values (?, ?, 'slack', ?, ?, ?, ?, 'message', ?, ?, ?)");
-    const message = sqlite.prepare("insert into harvest_message (thread_id, community_id, platform, workspace_id, channel_id, message_id, member_id, role, text, posted_at, harvested) values (?, ?, 'slack', ?, ?, ?, ?, ?, ?, ?, 1)");
+    const thread = sqlite.prepare(
+      "insert into harvest_thread (id, community_id, platform, workspace_id, channel_id, root_message_id, asker_member_id, source, asked_at, harvested_at, answer_message_id) values (?, ?, 'slack', ?, ?, ?, ?, 'message', ?, ?, ?)",
+    );
+    const message = sqlite.prepare(
+      "insert into harvest_message (thread_id, community_id, platform, workspace_id, channel_id, message_id, member_id, role, text, posted_at, harvested) values (?, ?, 'slack', ?, ?, ?, ?, ?, ?, ?, 1)",
+    );
     for (let id = 1; id <= 1_000; id++) {
       const c = 1 + (id % communities);
       thread.run(id, c, fakeTeam.id, `C${c}`, `${id}.0`, 1 + (id % people), now - id * 60_000, now, `${id}.1`);
-      for (let k = 0; k < 10; k++) message.run(id, c, fakeTeam.id, `C${c}`, `${id}.${k}`, 1 + ((id + k) % people), k === 0 ? 'question' : k === 1 ? 'answer' : 'reply', corpus.message(), now - id * 60_000);
+      for (let k = 0; k < 10; k++)
+        message.run(
+          id,
+          c,
+          fakeTeam.id,
+          `C${c}`,
+          `${id}.${k}`,
+          1 + ((id + k) % people),
+          k === 0 ? 'question' : k === 1 ? 'answer' : 'reply',
+          corpus.message(),
+          now - id * 60_000,
+        );
     }
   })();
   sqlite.close();
@@ -52,10 +71,25 @@ function commandFor(fake: FakeSlack | undefined, i: number): SignedRequest {
   const user = 1 + ((i * 37) % people);
   const c = 1 + (i % communities);
   const kind = i % 4;
-  const text = kind === 0 ? 'list' : kind === 1 ? `join cop-${c}` : kind === 2 ? `search ${corpus.vocabulary[60 + (i % 40)]} ${corpus.vocabulary[300 + (i % 200)]}` : 'events';
+  const text =
+    kind === 0
+      ? 'list'
+      : kind === 1
+        ? `join cop-${c}`
+        : kind === 2
+          ? `search ${corpus.vocabulary[60 + (i % 40)]} ${corpus.vocabulary[300 + (i % 200)]}`
+          : 'events';
   const responseUrl = fake ? fake.newResponseUrl().url : 'http://127.0.0.1:9/respond/none';
   return {
-    body: slashCommandBody({ text, userId: `U${user}`, userName: `member${user}`, channelId: `C${c}`, channelName: `cop-${c}`, teamId: fakeTeam.id, responseUrl }),
+    body: slashCommandBody({
+      text,
+      userId: `U${user}`,
+      userName: `member${user}`,
+      channelId: `C${c}`,
+      channelName: `cop-${c}`,
+      teamId: fakeTeam.id,
+      responseUrl,
+    }),
     contentType: 'application/x-www-form-urlencoded',
   };
 }
@@ -78,7 +112,11 @@ async function drain(fake: FakeSlack | undefined, expected: number): Promise<voi
   while (answersOf(fake) < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
-async function measure({ levels, perLevel, levelMs, fixedCount, say }: Sizes, server: ServerProcess, fake: FakeSlack | undefined): Promise<{ levels: Level[]; fixed: Level; answeredPerSecond?: number; cpuPerRequestMs: number }> {
+async function measure(
+  { levels, perLevel, levelMs, fixedCount, say }: Sizes,
+  server: ServerProcess,
+  fake: FakeSlack | undefined,
+): Promise<{ levels: Level[]; fixed: Level; answeredPerSecond?: number; cpuPerRequestMs: number }> {
   const poster = createPoster(server.url, Math.max(...levels));
   let sent = 0;
   const next = (i: number) => commandFor(fake, sent + i);
@@ -157,9 +195,19 @@ export async function runLatency(options: BenchOptions): Promise<Figure> {
     ...(weaver.answeredPerSecond === undefined ? [] : [row('commands answered per second (peak level)', weaver.answeredPerSecond, 'answers/s')]),
     ...weaver.levels.map((level, i) => {
       const baseline = bare.levels[i];
-      return row(`ack p99, ${level.concurrency} concurrent (${level.throughput.toFixed(0)} req/s)`, level.p99, 'ms', baseline ? { baseline: baseline.p99 } : {});
+      return row(
+        `ack p99, ${level.concurrency} concurrent (${level.throughput.toFixed(0)} req/s)`,
+        level.p99,
+        'ms',
+        baseline ? { baseline: baseline.p99 } : {},
+      );
     }),
-    row('non-200 acks', weaver.levels.reduce((sum, level) => sum + level.errors, weaver.fixed.errors), 'requests', { goal: { max: 0 } }),
+    row(
+      'non-200 acks',
+      weaver.levels.reduce((sum, level) => sum + level.errors, weaver.fixed.errors),
+      'requests',
+      { goal: { max: 0 } },
+    ),
   ];
   return {
     name: 'latency',

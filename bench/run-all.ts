@@ -40,13 +40,22 @@ const machine = {
   platform: `${process.platform} ${process.arch}`,
   loadAverage: { before: Number(loadBefore.toFixed(2)), after: Number(loadavg()[0]!.toFixed(2)) },
 };
-console.log(`\nSummary (${args.smoke ? 'smoke' : 'full'} sizes, ${totalSeconds.toFixed(0)} s in all; ${machine.nproc} × ${machine.cpu}, Node ${machine.node}; load average ${machine.loadAverage.before} before, ${machine.loadAverage.after} after)`);
+console.log(
+  `\nSummary (${args.smoke ? 'smoke' : 'full'} sizes, ${totalSeconds.toFixed(0)} s in all; ${machine.nproc} × ${machine.cpu}, Node ${machine.node}; load average ${machine.loadAverage.before} before, ${machine.loadAverage.after} after)`,
+);
 console.log(table(tableHeaders, figures.flatMap(figureLines)));
 for (const figure of figures) console.log(`  ${figure.name}: ${figure.seconds.toFixed(0)} s, peak RSS ${figure.peakRssMb.toFixed(0)} MB`);
 const missed = figures.flatMap((figure) => figure.rows.filter((entry) => entry.met === false).map((entry) => `${figure.name}: ${entry.measure}`));
 console.log(missed.length ? `Goals missed: ${missed.join('; ')}` : 'Every goal met.');
 
-const results = { generatedAt: new Date().toISOString(), size: args.smoke ? 'smoke' : 'full', totalSeconds, machine, figures: Object.fromEntries(figures.map((figure) => [figure.name, figure])), failed };
+const results = {
+  generatedAt: new Date().toISOString(),
+  size: args.smoke ? 'smoke' : 'full',
+  totalSeconds,
+  machine,
+  figures: Object.fromEntries(figures.map((figure) => [figure.name, figure])),
+  failed,
+};
 // Smoke runs write beside their figures, never over the full results.
 const target = args.out ?? (args.smoke ? join(scratch, 'results.json') : resultsPath);
 writeFileSync(target, `${JSON.stringify(results, null, 2)}\n`);

@@ -31,15 +31,26 @@ async function fill(path: string, rhythms: number, reminders: number): Promise<v
   // Each community's next weekly digest is scheduled, as in a running system: next Monday 09:00 (the default zone, UTC).
   const community = sqlite.prepare('insert into community (id, slug, name, status, created_at, updated_at, digest_due_at) values (?, ?, ?, ?, ?, ?, ?)');
   const nextDigestAt = weeklyDigestDueAt(start, 'UTC') + weekMs;
-  const home = sqlite.prepare("insert into home_channel (community_id, platform, workspace_id, channel_id, channel_name, linked_at) values (?, 'console', 'local', ?, ?, ?)");
-  const rhythm = sqlite.prepare('insert into rhythm (community_id, schedule, anchor_date, timezone, next_run_at, created_at, updated_at) values (?, ?, null, ?, ?, ?, ?)');
-  const event = sqlite.prepare("insert into event (id, community_id, title, starts_at, ends_at, timezone, reminders, status, created_at, updated_at) values (?, ?, ?, ?, ?, 'UTC', '1d,1h', 'scheduled', ?, ?)");
+  const home = sqlite.prepare(
+    "insert into home_channel (community_id, platform, workspace_id, channel_id, channel_name, linked_at) values (?, 'console', 'local', ?, ?, ?)",
+  );
+  const rhythm = sqlite.prepare(
+    'insert into rhythm (community_id, schedule, anchor_date, timezone, next_run_at, created_at, updated_at) values (?, ?, null, ?, ?, ?, ?)',
+  );
+  const event = sqlite.prepare(
+    "insert into event (id, community_id, title, starts_at, ends_at, timezone, reminders, status, created_at, updated_at) values (?, ?, ?, ?, ?, 'UTC', '1d,1h', 'scheduled', ?, ?)",
+  );
   const reminder = sqlite.prepare('insert into event_reminder (event_id, lead_minutes, due_at) values (?, ?, ?)');
   sqlite.transaction(() => {
     for (let id = 1; id <= rhythms; id++) {
       community.run(id, `cop-${id}`, `Community ${id}`, 'launched', start, start, nextDigestAt);
       home.run(id, `home-${id}`, `home-${id}`, start);
-      const rule: ScheduleRule = { kind: 'weekly', weekday: 1 + Math.floor(random() * 7), hour: Math.floor(random() * 24), minute: Math.floor(random() * 4) * 15 };
+      const rule: ScheduleRule = {
+        kind: 'weekly',
+        weekday: 1 + Math.floor(random() * 7),
+        hour: Math.floor(random() * 24),
+        minute: Math.floor(random() * 4) * 15,
+      };
       const zone = zones[id % zones.length]!;
       const schedule = `weekly ${days[rule.kind === 'weekly' ? rule.weekday - 1 : 0]} ${String(rule.kind === 'weekly' ? rule.hour : 0).padStart(2, '0')}:${String(rule.kind === 'weekly' ? rule.minute : 0).padStart(2, '0')}`;
       rhythm.run(id, schedule, zone, nextOccurrence(rule, zone, start) ?? null, start, start);

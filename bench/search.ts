@@ -29,7 +29,9 @@ function fill(path: string, total: number, corpus: Corpus): void {
   const random = seededRandom(11);
   const member = sqlite.prepare("insert into member (id, platform, workspace_id, user_id, display_name, created_at) values (?, 'slack', 'T1', ?, ?, 0)");
   const community = sqlite.prepare("insert into community (id, slug, name, status, created_at, updated_at) values (?, ?, ?, 'launched', 0, 0)");
-  const home = sqlite.prepare("insert into home_channel (community_id, platform, workspace_id, channel_id, channel_name, linked_at) values (?, 'slack', 'T1', ?, ?, 0)");
+  const home = sqlite.prepare(
+    "insert into home_channel (community_id, platform, workspace_id, channel_id, channel_name, linked_at) values (?, 'slack', 'T1', ?, ?, 0)",
+  );
   const thread = sqlite.prepare(
     "insert into harvest_thread (id, community_id, platform, workspace_id, channel_id, root_message_id, asker_member_id, source, permalink, asked_at, first_reply_at, answer_message_id, marked_by_member_id, marked_at, harvested_at) values (?, ?, 'slack', 'T1', ?, ?, ?, 'message', ?, ?, ?, ?, ?, ?, ?)",
   );
@@ -129,8 +131,12 @@ export async function runSearch(options: BenchOptions): Promise<Figure> {
     channel: { platform: 'slack', workspaceId: 'T1', channelId: 'C1', name: 'cop-1' },
   };
   const raw = new SQLite(path, { readonly: true });
-  const rawQuery = raw.prepare('select rowid, snippet(harvest_fts, 0, ?, ?, ?, 24) as snippet from harvest_fts where harvest_fts match ? order by rank limit 10');
-  const newestQuery = raw.prepare('select rowid, snippet(harvest_fts, 0, ?, ?, ?, 24) as snippet from harvest_fts where harvest_fts match ? order by rowid desc limit 10');
+  const rawQuery = raw.prepare(
+    'select rowid, snippet(harvest_fts, 0, ?, ?, ?, 24) as snippet from harvest_fts where harvest_fts match ? order by rank limit 10',
+  );
+  const newestQuery = raw.prepare(
+    'select rowid, snippet(harvest_fts, 0, ?, ?, ?, 24) as snippet from harvest_fts where harvest_fts match ? order by rowid desc limit 10',
+  );
 
   const mix = queries(corpus.vocabulary);
   const commandTimes: number[] = [];

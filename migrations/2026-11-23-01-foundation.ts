@@ -23,7 +23,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('domain', 'text')
     .addColumn('sponsor', 'text')
     .addColumn('status', 'text', (c) =>
-      c.notNull().defaultTo('potential').check(sql`status in ('potential', 'preparing', 'launched', 'dormant', 'closed')`),
+      c
+        .notNull()
+        .defaultTo('potential')
+        .check(sql`status in ('potential', 'preparing', 'launched', 'dormant', 'closed')`),
     )
     .addColumn('timezone', 'text')
     .addColumn('created_at', 'integer', (c) => c.notNull())

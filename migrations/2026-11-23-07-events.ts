@@ -12,7 +12,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('timezone', 'text', (c) => c.notNull())
     .addColumn('location', 'text')
     .addColumn('reminders', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull().defaultTo('scheduled').check(sql`status in ('scheduled', 'cancelled')`))
+    .addColumn('status', 'text', (c) =>
+      c
+        .notNull()
+        .defaultTo('scheduled')
+        .check(sql`status in ('scheduled', 'cancelled')`),
+    )
     .addColumn('created_by', 'integer', (c) => c.references('member.id').onDelete('set null'))
     .addColumn('created_at', 'integer', (c) => c.notNull())
     .addColumn('updated_at', 'integer', (c) => c.notNull())

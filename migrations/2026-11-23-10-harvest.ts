@@ -72,7 +72,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('harvest_pending_mark_by_at').on('harvest_pending_mark').column('at').execute();
 
-  await db.schema.alterTable('community').addColumn('digest_on', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+  await db.schema
+    .alterTable('community')
+    .addColumn('digest_on', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute();
   await db.schema.alterTable('community').addColumn('digest_posted_at', 'integer').execute();
 
   // The community as a token (`c12`) in its own column, so that a community filter is part of the FTS5 match.
@@ -84,9 +87,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     ['harvest_fts', 'harvest_message'],
   ] as const) {
     await sql
-      .raw(
-        `create virtual table ${index} using fts5(text, fts_scope, content='${table}', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')`,
-      )
+      .raw(`create virtual table ${index} using fts5(text, fts_scope, content='${table}', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')`)
       .execute(db);
   }
 
@@ -116,7 +117,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const trigger of ['practice_fts_insert', 'practice_fts_delete', 'practice_fts_update', 'harvest_fts_insert', 'harvest_fts_delete', 'harvest_fts_update']) {
+  for (const trigger of [
+    'practice_fts_insert',
+    'practice_fts_delete',
+    'practice_fts_update',
+    'harvest_fts_insert',
+    'harvest_fts_delete',
+    'harvest_fts_update',
+  ]) {
     await sql.raw(`drop trigger if exists ${trigger}`).execute(db);
   }
   await sql`drop table if exists practice_fts`.execute(db);

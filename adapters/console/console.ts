@@ -49,7 +49,9 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
   const lines = createInterface({ input: options.input, output: options.interactive ? output : undefined, terminal: options.interactive });
 
   if (options.interactive) {
-    write(`Weaver console: you are ${userName}, in #${channelId}; times in ${services.settings.defaultTimezone} unless a community sets its own.\n${consoleHelp}\n`);
+    write(
+      `Weaver console: you are ${userName}, in #${channelId}; times in ${services.settings.defaultTimezone} unless a community sets its own.\n${consoleHelp}\n`,
+    );
     lines.setPrompt(prompt());
     lines.prompt();
   }
@@ -76,8 +78,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       } else if (word === 'in') {
         if (rest) channelId = rest.replace(/^#/, '');
         else write('Say which channel: :in outreach.');
-      }
-      else if (word === 'press') {
+      } else if (word === 'press') {
         const button = buttons[Number(rest) - 1];
         if (button) await run(button.command);
         else write(buttons.length ? `The last answer has buttons 1 to ${buttons.length}: :press 1.` : 'The last answer has no buttons to press.');
@@ -106,7 +107,10 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
 
 /** The console has no chat to attach a file to: it is written to disk, under a name that cannot leave the directory. */
 async function saveAttachment(attachment: Attachment, directory: string): Promise<string> {
-  const name = basename(attachment.filename).replace(/[^\w.-]/g, '_').replace(/^\.+/, '') || 'attachment';
+  const name =
+    basename(attachment.filename)
+      .replace(/[^\w.-]/g, '_')
+      .replace(/^\.+/, '') || 'attachment';
   await mkdir(directory, { recursive: true });
   const path = join(directory, name);
   await writeFile(path, attachment.content, 'utf8');

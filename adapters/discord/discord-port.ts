@@ -101,12 +101,16 @@ export function createDiscordPort(client: Client, rememberButtons: RememberButto
         throw toDeliveryError(error, `checking channel ${channel.channelId}`);
       }
       if (!found || found.isDMBased()) return { ok: false, problem: 'Run /cop link in a channel of your server, not in a direct message.' };
-      if (found.isThread()) return { ok: false, problem: 'Run /cop link in the channel itself, not in a thread: questions and prompts get their own threads there.' };
+      if (found.isThread())
+        return { ok: false, problem: 'Run /cop link in the channel itself, not in a thread: questions and prompts get their own threads there.' };
       const me = found.guild.members.me ?? (await found.guild.members.fetchMe());
       const missing = missingPermissions(found.permissionsFor(me));
       if (missing.includes('View Channel') || missing.includes('Send Messages')) return { ok: false, problem: cannotPost };
       if (missing.length > 0) {
-        return { ok: false, problem: `I can post here but lack ${missing.join(', ')}; give Weaver ${missing.length === 1 ? 'that permission' : 'those permissions'} in this channel, then run /cop link again.` };
+        return {
+          ok: false,
+          problem: `I can post here but lack ${missing.join(', ')}; give Weaver ${missing.length === 1 ? 'that permission' : 'those permissions'} in this channel, then run /cop link again.`,
+        };
       }
       return { ok: true, name: found.name };
     },

@@ -20,7 +20,11 @@ export function discordErrorCode(error: unknown): number | undefined {
 export function toDeliveryError(error: unknown, what: string): unknown {
   if (error instanceof DeliveryError) return error;
   if (error instanceof RateLimitError) {
-    return new DeliveryError(`${what}: Discord asks us to wait ${Math.ceil(error.retryAfter / 1000)} s (rate limit on ${error.route})`, false, error.retryAfter);
+    return new DeliveryError(
+      `${what}: Discord asks us to wait ${Math.ceil(error.retryAfter / 1000)} s (rate limit on ${error.route})`,
+      false,
+      error.retryAfter,
+    );
   }
   if (error instanceof DiscordAPIError) {
     if (error.status === 429) return new DeliveryError(`${what}: rate limited by Discord`, false);

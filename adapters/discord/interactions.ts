@@ -47,7 +47,8 @@ export async function handleInteraction(deps: InteractionDeps, interaction: Inte
       await interaction.reply({ content: 'Weaver works in a server: use /cop in one of its channels.', flags: MessageFlags.Ephemeral });
       return;
     }
-    if (interaction.isChatInputCommand() && interaction.commandName === copCommandName) return await respond(deps, interaction, runSlashCommand(deps, interaction));
+    if (interaction.isChatInputCommand() && interaction.commandName === copCommandName)
+      return await respond(deps, interaction, runSlashCommand(deps, interaction));
     if (interaction.isButton()) return await respond(deps, interaction, runButton(deps, interaction));
     if (interaction.isMessageContextMenuCommand() && interaction.commandName === harvestAnswerCommandName) {
       return await respond(deps, interaction, harvestAnswer(deps, interaction));

@@ -34,7 +34,10 @@ async function resolveChannel(client: Client, channelId: string): Promise<Channe
  */
 export function inlineReplyRoot(message: Message): string | undefined {
   const target = (m: Message) =>
-    m.type === MessageType.Reply && m.reference?.messageId && m.reference.channelId === message.channelId && (m.reference.type ?? MessageReferenceType.Default) === MessageReferenceType.Default
+    m.type === MessageType.Reply &&
+    m.reference?.messageId &&
+    m.reference.channelId === message.channelId &&
+    (m.reference.type ?? MessageReferenceType.Default) === MessageReferenceType.Default
       ? m.reference.messageId
       : undefined;
   let root = target(message);

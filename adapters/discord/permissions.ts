@@ -17,6 +17,10 @@ export function botPermissionBits(): bigint {
 
 /** The URL a server owner opens to add Weaver, with the bot and slash-command scopes and exactly these permissions. */
 export function buildInviteUrl(applicationId: string): string {
-  const params = new URLSearchParams({ client_id: applicationId, scope: [OAuth2Scopes.Bot, OAuth2Scopes.ApplicationsCommands].join(' '), permissions: String(botPermissionBits()) });
+  const params = new URLSearchParams({
+    client_id: applicationId,
+    scope: [OAuth2Scopes.Bot, OAuth2Scopes.ApplicationsCommands].join(' '),
+    permissions: String(botPermissionBits()),
+  });
   return `https://discord.com/oauth2/authorize?${params.toString().replace(/\+/g, '%20')}`;
 }

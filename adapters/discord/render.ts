@@ -1,12 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  ButtonStyle,
-  ComponentType,
-  type APIActionRowComponent,
-  type APIButtonComponentWithCustomId,
-  type APIEmbed,
-  type APIEmbedField,
-} from 'discord.js';
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIEmbed, type APIEmbedField } from 'discord.js';
 import type { Button, Reply, RichText, Section, Span } from '../../src/kernel/reply.js';
 
 /** Discord's documented message limits. */

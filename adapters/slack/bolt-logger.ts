@@ -4,12 +4,17 @@ import type { Logger } from '../../src/kernel/logger.js';
 /** Bolt and the Web API client log through ours, so that their lines are JSON with the rest and tokens stay redacted. */
 export function toBoltLogger(log: Logger): BoltLogger {
   const child = log.child({ component: 'slack' });
-  const write = (level: 'debug' | 'info' | 'warn' | 'error') => (...parts: unknown[]) => {
-    const error = parts.find((part): part is Error => part instanceof Error);
-    const text = parts.filter((part) => !(part instanceof Error)).map((part) => (typeof part === 'string' ? part : safeJson(part))).join(' ');
-    if (error) child[level]({ err: error }, text || error.message);
-    else child[level](text);
-  };
+  const write =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...parts: unknown[]) => {
+      const error = parts.find((part): part is Error => part instanceof Error);
+      const text = parts
+        .filter((part) => !(part instanceof Error))
+        .map((part) => (typeof part === 'string' ? part : safeJson(part)))
+        .join(' ');
+      if (error) child[level]({ err: error }, text || error.message);
+      else child[level](text);
+    };
   let level: LogLevel = LogLevel.INFO;
   return {
     debug: write('debug'),

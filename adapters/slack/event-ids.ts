@@ -13,6 +13,9 @@ export async function claimEvent(db: Db, eventId: string, now: number): Promise<
     .values({ event_id: eventId, received_at: now })
     .onConflict((oc) => oc.column('event_id').doNothing())
     .executeTakeFirst();
-  await events.deleteFrom('slack_event').where('received_at', '<', now - keepMs).execute();
+  await events
+    .deleteFrom('slack_event')
+    .where('received_at', '<', now - keepMs)
+    .execute();
   return Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0;
 }

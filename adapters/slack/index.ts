@@ -79,7 +79,15 @@ export async function startSlack(options: SlackOptions): Promise<SlackAdapter> {
 
   const work = createWorkTracker();
   const users = createUserLookup(client, services.clock, log);
-  registerInteractions(app, { services, commands: options.commands, listeners: options.listeners, client, workspace, isWorkspaceAdmin: users.isWorkspaceAdmin, work });
+  registerInteractions(app, {
+    services,
+    commands: options.commands,
+    listeners: options.listeners,
+    client,
+    workspace,
+    isWorkspaceAdmin: users.isWorkspaceAdmin,
+    work,
+  });
   registerEvents(app, { services, listeners: options.listeners, client, workspace, work, nameOf: users.nameOf });
 
   if (socketMode) await connectSocketMode(app);
@@ -101,10 +109,14 @@ export async function startSlack(options: SlackOptions): Promise<SlackAdapter> {
 async function identifyWorkspace(client: webApi.WebClient, apiUrl: string): Promise<SlackWorkspace> {
   const auth = await client.auth.test().catch((error: unknown) => {
     const code = slackErrorCode(error);
-    if (code) throw new Error(`Slack refused SLACK_BOT_TOKEN (auth.test: ${code}); copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page.`);
-    throw new Error(`Cannot reach Slack's Web API at ${apiUrl} (${error instanceof Error ? error.message : String(error)}); check SLACK_API_URL and the network.`);
+    if (code)
+      throw new Error(`Slack refused SLACK_BOT_TOKEN (auth.test: ${code}); copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page.`);
+    throw new Error(
+      `Cannot reach Slack's Web API at ${apiUrl} (${error instanceof Error ? error.message : String(error)}); check SLACK_API_URL and the network.`,
+    );
   });
-  if (!auth.team_id || !auth.user_id) throw new Error('Slack’s auth.test did not name the workspace and the bot user; is SLACK_BOT_TOKEN a bot token (xoxb-…)?');
+  if (!auth.team_id || !auth.user_id)
+    throw new Error('Slack’s auth.test did not name the workspace and the bot user; is SLACK_BOT_TOKEN a bot token (xoxb-…)?');
   return { teamId: auth.team_id, url: auth.url ?? '', botUserId: auth.user_id, botId: auth.bot_id };
 }
 
@@ -113,7 +125,10 @@ async function connectSocketMode(app: App): Promise<void> {
     await app.start();
   } catch (error) {
     const code = slackErrorCode(error);
-    if (code) throw new Error(`Slack refused SLACK_APP_TOKEN (apps.connections.open: ${code}); create an App-Level Token (xapp-…) with connections:write on the app's Basic Information page.`);
+    if (code)
+      throw new Error(
+        `Slack refused SLACK_APP_TOKEN (apps.connections.open: ${code}); create an App-Level Token (xapp-…) with connections:write on the app's Basic Information page.`,
+      );
     throw new Error(`Cannot open a Socket Mode connection to Slack (${error instanceof Error ? error.message : String(error)}).`);
   }
 }

@@ -26,8 +26,7 @@ export type InteractionDeps = Readonly<{
   work: WorkTracker;
 }>;
 
-const nothingToHarvest =
-  'Nothing to harvest here: use Harvest answer on the reply that answers a question, in a thread of a community’s home channel.';
+const nothingToHarvest = 'Nothing to harvest here: use Harvest answer on the reply that answers a question, in a thread of a community’s home channel.';
 
 /**
  * `/cop`, button clicks and the Harvest answer shortcut. Each is acknowledged before anything else happens (Slack
@@ -38,7 +37,13 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
     deps.work.track(
       (async () => {
         await ack();
-        const actor: SlackActor = { teamId: command.team_id, userId: command.user_id, userName: command.user_name, channelId: command.channel_id, channelName: command.channel_name };
+        const actor: SlackActor = {
+          teamId: command.team_id,
+          userId: command.user_id,
+          userName: command.user_name,
+          channelId: command.channel_id,
+          channelName: command.channel_name,
+        };
         await deps.work.inTurn(() => runAsActor(deps, actor, respond, decodeSlackText(command.text), commandLabel(command)));
       })(),
     ),

@@ -30,7 +30,8 @@ export function toDeliveryError(error: unknown, what: string): DeliveryError {
   if (error instanceof WebAPIPlatformError) {
     return new DeliveryError(`${what}: Slack said ${code}`, !temporaryErrors.has(code ?? ''));
   }
-  if (error instanceof WebAPIHTTPError) return new DeliveryError(`${what}: Slack answered HTTP ${error.statusCode}`, error.statusCode < 500 && error.statusCode !== 408);
+  if (error instanceof WebAPIHTTPError)
+    return new DeliveryError(`${what}: Slack answered HTTP ${error.statusCode}`, error.statusCode < 500 && error.statusCode !== 408);
   if (error instanceof WebAPIRequestError) return new DeliveryError(`${what}: could not reach Slack (${error.original.message})`, false);
   return new DeliveryError(`${what}: ${error instanceof Error ? error.message : String(error)}`, false);
 }

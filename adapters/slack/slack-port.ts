@@ -17,7 +17,12 @@ export function createSlackPort(client: webApi.WebClient, workspace: SlackWorksp
     platform: 'slack',
     async postMessage(channel: ChannelRef, message: Reply, options?: { threadId?: string }): Promise<PostedMessage> {
       try {
-        const posted = await client.chat.postMessage({ channel: channel.channelId, ...renderBlocks(message), thread_ts: options?.threadId, unfurl_links: false });
+        const posted = await client.chat.postMessage({
+          channel: channel.channelId,
+          ...renderBlocks(message),
+          thread_ts: options?.threadId,
+          unfurl_links: false,
+        });
         const ts = posted.ts ?? '';
         // The message names the file; the file itself follows it, in the same place.
         if (message.attachment) await uploadFile(client, log, posted.channel ?? channel.channelId, message.attachment, options?.threadId);
@@ -58,7 +63,8 @@ export function createSlackPort(client: webApi.WebClient, workspace: SlackWorksp
       } catch (error) {
         const code = slackErrorCode(error);
         // Slack hides private channels the bot is not in: to it they do not exist.
-        if (code === 'channel_not_found' || code === 'not_in_channel' || code === 'method_not_supported_for_channel_type') return { ok: false, problem: inviteFirst };
+        if (code === 'channel_not_found' || code === 'not_in_channel' || code === 'method_not_supported_for_channel_type')
+          return { ok: false, problem: inviteFirst };
         const sentence = describeForPerson(error);
         if (sentence) {
           log.warn({ channel: channel.channelId, slackError: code }, 'could not prepare a home channel');

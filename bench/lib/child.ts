@@ -2,7 +2,11 @@
 import { spawn } from 'node:child_process';
 
 /** Runs `node --import tsx <script> ...args`, inheriting output; rejects on a non-zero exit or when it runs past `timeoutMs`. */
-export function runTsx(script: string, args: readonly string[], options: { timeoutMs: number; quiet?: boolean; env?: Record<string, string> }): Promise<string> {
+export function runTsx(
+  script: string,
+  args: readonly string[],
+  options: { timeoutMs: number; quiet?: boolean; env?: Record<string, string> },
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       stdio: ['ignore', options.quiet ? 'pipe' : 'inherit', 'inherit'],

@@ -106,7 +106,12 @@ export async function startLimitedPlatforms(limits: Limits = documentedLimits) {
     if (global.waitMs > 0) {
       rateLimited.discord++;
       const retryAfter = global.waitMs / 1000;
-      return json(response, 429, { message: 'You are being rate limited.', retry_after: retryAfter, global: true }, { 'retry-after': String(Math.ceil(retryAfter)), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' });
+      return json(
+        response,
+        429,
+        { message: 'You are being rate limited.', retry_after: retryAfter, global: true },
+        { 'retry-after': String(Math.ceil(retryAfter)), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' },
+      );
     }
     if (method === 'POST' && path === '/users/@me/channels') {
       const recipient = String(body.recipient_id ?? '');
@@ -132,12 +137,28 @@ export async function startLimitedPlatforms(limits: Limits = documentedLimits) {
       };
       if (taken.waitMs > 0) {
         rateLimited.discord++;
-        return json(response, 429, { message: 'You are being rate limited.', retry_after: taken.waitMs / 1000, global: false }, { ...headers, 'retry-after': String(Math.ceil(taken.waitMs / 1000)), 'x-ratelimit-scope': 'user' });
+        return json(
+          response,
+          429,
+          { message: 'You are being rate limited.', retry_after: taken.waitMs / 1000, global: false },
+          { ...headers, 'retry-after': String(Math.ceil(taken.waitMs / 1000)), 'x-ratelimit-scope': 'user' },
+        );
       }
       const recipient = dmRecipients.get(channelId);
       deliveries.push({ platform: 'discord', destination: recipient ? `@${recipient}` : channelId, text: JSON.stringify(body), at: now });
       const id = String(++snowflake);
-      return json(response, 200, { id, channel_id: channelId, content: body.content ?? '', embeds: body.embeds ?? [], author: { id: '1100000000000000001', username: 'weaver', bot: true } }, headers);
+      return json(
+        response,
+        200,
+        {
+          id,
+          channel_id: channelId,
+          content: body.content ?? '',
+          embeds: body.embeds ?? [],
+          author: { id: '1100000000000000001', username: 'weaver', bot: true },
+        },
+        headers,
+      );
     }
     json(response, 404, { message: '404: Not Found', code: 0 });
   }

@@ -42,7 +42,13 @@ export function createPoster(url: string, maxSockets: number) {
 }
 
 /** `concurrency` workers, each sending the next request as soon as its last one is answered, until `count` or `maxMs`. */
-export async function closedLoop(poster: ReturnType<typeof createPoster>, concurrency: number, count: number, maxMs: number, next: (i: number) => SignedRequest): Promise<LoadResult> {
+export async function closedLoop(
+  poster: ReturnType<typeof createPoster>,
+  concurrency: number,
+  count: number,
+  maxMs: number,
+  next: (i: number) => SignedRequest,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let issued = 0;
   let errors = 0;
@@ -62,7 +68,13 @@ export async function closedLoop(poster: ReturnType<typeof createPoster>, concur
 }
 
 /** Sends at a fixed rate whatever is outstanding (no coordinated omission): latency counts from the scheduled instant. */
-export async function openLoop(poster: ReturnType<typeof createPoster>, perSecond: number, count: number, maxMs: number, next: (i: number) => SignedRequest): Promise<LoadResult> {
+export async function openLoop(
+  poster: ReturnType<typeof createPoster>,
+  perSecond: number,
+  count: number,
+  maxMs: number,
+  next: (i: number) => SignedRequest,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   const started = performance.now();

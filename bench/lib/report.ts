@@ -78,7 +78,11 @@ export function describeGoal(entry: Row): string {
 /** A plain-text table, columns padded. */
 export function table(headers: readonly string[], lines: readonly (readonly string[])[]): string {
   const widths = headers.map((header, i) => Math.max(header.length, ...lines.map((line) => (line[i] ?? '').length)));
-  const render = (cells: readonly string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  const render = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [render(headers), render(widths.map((w) => '-'.repeat(w))), ...lines.map(render)].join('\n');
 }
 

@@ -18,7 +18,11 @@ export async function startServerProcess(mode: ServerMode, env: Record<string, s
   const script = fileURLToPath(new URL('./server.ts', import.meta.url));
   // BENCH_PROFILE=<dir> writes a CPU profile of the server (node --cpu-prof) there when it stops.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = fork(script, [mode], { execArgv: ['--import', 'tsx', ...profile], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(script, [mode], {
+    execArgv: ['--import', 'tsx', ...profile],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the ${mode} server did not start within 60 s`)), 60_000);
     child.once('message', (message) => {

@@ -17,7 +17,14 @@ export type RunningServer = Readonly<{ port: number; stop(): Promise<void> }>;
 
 async function startBare(): Promise<RunningServer> {
   const receiver = new HTTPReceiver({ signingSecret: testSigningSecret, endpoints: '/slack/events' });
-  const app = new App({ token: fakeBot.token, botId: fakeBot.botId, botUserId: fakeBot.userId, receiver, tokenVerificationEnabled: false, deferInitialization: true });
+  const app = new App({
+    token: fakeBot.token,
+    botId: fakeBot.botId,
+    botUserId: fakeBot.userId,
+    receiver,
+    tokenVerificationEnabled: false,
+    deferInitialization: true,
+  });
   await app.init();
   app.command('/cop', async ({ ack }) => {
     await ack();

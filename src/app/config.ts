@@ -8,65 +8,70 @@ import { parseDuration } from '../kernel/duration.js';
 
 const optionalText = z.string().trim().min(1).optional();
 
-const schema = z
-  .object({
-    DATABASE_PATH: z.string().trim().min(1).default('./data/weaver.db'),
-    PORT: z.coerce.number({ message: 'must be a port number from 0 to 65535' }).int().min(0).max(65535, 'must be a port number from 0 to 65535').default(3000),
-    SLACK_BOT_TOKEN: optionalText,
-    SLACK_SIGNING_SECRET: optionalText,
-    SLACK_APP_TOKEN: optionalText,
-    SLACK_API_URL: z
-      .url({ message: 'must be an http(s) URL ending in /' })
-      .refine((url) => url.endsWith('/'), 'must end in /')
-      .default('https://slack.com/api/'),
-    DISCORD_TOKEN: optionalText,
-    DISCORD_APPLICATION_ID: z.string().regex(/^\d{17,20}$/, 'must be a Discord snowflake (17 to 20 digits)').optional(),
-    DISCORD_API_URL: z.url({ message: 'must be an http(s) URL' }).default('https://discord.com/api'),
-    DISCORD_GUILD_ID: z.string().regex(/^\d{17,20}$/, 'must be a Discord snowflake (17 to 20 digits)').optional(),
-    WEAVER_ADMINS: z
-      .string()
-      .default('')
-      .transform((value, ctx) => {
-        const parsed = parseAdmins(value);
-        if ('error' in parsed) {
-          ctx.addIssue({ code: 'custom', message: parsed.error });
-          return z.NEVER;
-        }
-        return parsed.admins;
-      }),
-    DEFAULT_TIMEZONE: z.string().default('UTC').refine(isValidTimeZone, 'must be an IANA time zone such as Europe/London'),
-    CORE_LIMIT: z.coerce
-      .number({ message: 'must be a whole number from 1 to 100' })
-      .int('must be a whole number from 1 to 100')
-      .min(1, 'must be a whole number from 1 to 100')
-      .max(100, 'must be a whole number from 1 to 100')
-      .default(1),
-    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'must be debug, info, warn or error' }).default('info'),
-    DOWNTIME_GRACE: z
-      .string()
-      .default('60')
-      .transform((value, ctx) => {
-        // A bare number is minutes, as in the first version of this setting.
-        const ms = parseDuration(/^\s*\d+\s*$/.test(value) ? `${value.trim()}m` : value, { min: 0, max: 7 * 86_400_000 });
-        if (ms === undefined) {
-          ctx.addIssue({ code: 'custom', message: 'must be minutes, like 60, or a duration like 90m or 2h, up to 7d' });
-          return z.NEVER;
-        }
-        return ms;
-      }),
-    PUBLIC_URL: z.url({ message: 'must be an http(s) URL, the address where Weaver is reached from outside' }).optional(),
-    HARVEST_REMINDER_DELAY: z
-      .string()
-      .default('24h')
-      .transform((value, ctx) => {
-        const ms = parseDuration(value, { min: 60_000, max: 30 * 86_400_000 });
-        if (ms === undefined) {
-          ctx.addIssue({ code: 'custom', message: 'must be a duration from 1m to 30d, e.g. 90m, 24h or 2d' });
-          return z.NEVER;
-        }
-        return ms;
-      }),
-  });
+const schema = z.object({
+  DATABASE_PATH: z.string().trim().min(1).default('./data/weaver.db'),
+  PORT: z.coerce.number({ message: 'must be a port number from 0 to 65535' }).int().min(0).max(65535, 'must be a port number from 0 to 65535').default(3000),
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: z
+    .url({ message: 'must be an http(s) URL ending in /' })
+    .refine((url) => url.endsWith('/'), 'must end in /')
+    .default('https://slack.com/api/'),
+  DISCORD_TOKEN: optionalText,
+  DISCORD_APPLICATION_ID: z
+    .string()
+    .regex(/^\d{17,20}$/, 'must be a Discord snowflake (17 to 20 digits)')
+    .optional(),
+  DISCORD_API_URL: z.url({ message: 'must be an http(s) URL' }).default('https://discord.com/api'),
+  DISCORD_GUILD_ID: z
+    .string()
+    .regex(/^\d{17,20}$/, 'must be a Discord snowflake (17 to 20 digits)')
+    .optional(),
+  WEAVER_ADMINS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const parsed = parseAdmins(value);
+      if ('error' in parsed) {
+        ctx.addIssue({ code: 'custom', message: parsed.error });
+        return z.NEVER;
+      }
+      return parsed.admins;
+    }),
+  DEFAULT_TIMEZONE: z.string().default('UTC').refine(isValidTimeZone, 'must be an IANA time zone such as Europe/London'),
+  CORE_LIMIT: z.coerce
+    .number({ message: 'must be a whole number from 1 to 100' })
+    .int('must be a whole number from 1 to 100')
+    .min(1, 'must be a whole number from 1 to 100')
+    .max(100, 'must be a whole number from 1 to 100')
+    .default(1),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { message: 'must be debug, info, warn or error' }).default('info'),
+  DOWNTIME_GRACE: z
+    .string()
+    .default('60')
+    .transform((value, ctx) => {
+      // A bare number is minutes, as in the first version of this setting.
+      const ms = parseDuration(/^\s*\d+\s*$/.test(value) ? `${value.trim()}m` : value, { min: 0, max: 7 * 86_400_000 });
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'must be minutes, like 60, or a duration like 90m or 2h, up to 7d' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  PUBLIC_URL: z.url({ message: 'must be an http(s) URL, the address where Weaver is reached from outside' }).optional(),
+  HARVEST_REMINDER_DELAY: z
+    .string()
+    .default('24h')
+    .transform((value, ctx) => {
+      const ms = parseDuration(value, { min: 60_000, max: 30 * 86_400_000 });
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration from 1m to 30d, e.g. 90m, 24h or 2d' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+});
 
 // Settings that only make sense together; checked apart from the schema so that every problem is named in one start.
 function checkCombinations(env: Record<string, string | undefined>): string[] {
@@ -78,7 +83,6 @@ function checkCombinations(env: Record<string, string | undefined>): string[] {
   if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) errors.push('DISCORD_APPLICATION_ID is required when DISCORD_TOKEN is set');
   return errors;
 }
-
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 

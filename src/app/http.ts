@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http';
 import type { Route } from '../kernel/routes.js';
 import type { Logger } from '../kernel/logger.js';
 
-
 /** One HTTP server for everything Weaver serves: Slack's request URL, health, calendars. */
 export function createHttpServer(routes: readonly Route[], log: Logger): Server {
   return createServer((request, response) => {

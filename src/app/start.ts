@@ -37,7 +37,6 @@ export type RunningWeaver = Readonly<{
   stop(): Promise<void>;
 }>;
 
-
 /** The one start-up path, used by `npm start` and by the end-to-end tests. */
 export async function startWeaver(config: Config, options: StartOptions = {}): Promise<RunningWeaver> {
   const log = options.log ?? createLogger(config.logLevel);
@@ -97,7 +96,10 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
   const input = options.console?.input ?? process.stdin;
   const output = options.console?.output ?? process.stdout;
   const messageIds = createConsoleMessageIds();
-  platforms.set('console', createConsolePort((text) => output.write(text), messageIds));
+  platforms.set(
+    'console',
+    createConsolePort((text) => output.write(text), messageIds),
+  );
   // The console gets prompts, event posts and reminders too, printed as they fall due.
   scheduler = createScheduler(services);
   scheduler.start();

@@ -94,9 +94,7 @@ export function slug(description: string): ArgSpec<string> {
     required: true,
     parse(raw) {
       const value = asString(raw)?.trim() ?? '';
-      return slugPattern.test(value)
-        ? ok(value)
-        : problem(`“${value.slice(0, 40)}” is not a valid slug: use 2 to 32 characters of a-z, 0-9 and -.`);
+      return slugPattern.test(value) ? ok(value) : problem(`“${value.slice(0, 40)}” is not a valid slug: use 2 to 32 characters of a-z, 0-9 and -.`);
     },
   };
 }

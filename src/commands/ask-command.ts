@@ -51,6 +51,8 @@ export const ask = defineCommand({
       source: 'ask',
     });
     if (thread) await postAnswerHint(ctx, thread);
-    return answer(rich`Your question is posted in ${where}. When a reply answers it, react ✅ to that reply (or use the “Harvest answer” message action) and it joins the ${bold(c.name)} knowledge base.`);
+    return answer(
+      rich`Your question is posted in ${where}. When a reply answers it, react ✅ to that reply (or use the “Harvest answer” message action) and it joins the ${bold(c.name)} knowledge base.`,
+    );
   },
 });

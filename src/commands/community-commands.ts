@@ -67,7 +67,15 @@ export const info = defineCommand({
           fields: [
             { label: 'Status', value: [`${c.status}: ${statusMeaning[c.status]}`] },
             { label: 'Sponsor', value: [c.sponsor ?? 'none'] },
-            { label: 'Coordinators', value: coordinators.length ? joinRich(coordinators.map((m) => [mention(userRefOf(m), m.display_name)]), ', ') : none },
+            {
+              label: 'Coordinators',
+              value: coordinators.length
+                ? joinRich(
+                    coordinators.map((m) => [mention(userRefOf(m), m.display_name)]),
+                    ', ',
+                  )
+                : none,
+            },
             { label: 'Home channels', value: homes.length ? channelList(homes) : none },
             { label: 'Members', value: [`${tally.core} core, ${tally.wider} wider`] },
             { label: 'Time zone', value: [c.timezone ?? `${ctx.settings.defaultTimezone} (default)`] },
@@ -129,7 +137,10 @@ export const set = defineCommand({
     await updateCommunityField(ctx.db, c.id, field, parsed.value, ctx.clock.now());
     // A rhythm keeps the zone it was set in (see README), so say so rather than let it drift out of sight.
     const rhythm = field === 'timezone' ? await findRhythm(ctx.db, c.id) : undefined;
-    const rhythmNote = rhythm && rhythm.timezone !== parsed.value ? ` The rhythm stays in ${rhythm.timezone}; set it again with /cop rhythm ${c.slug} <schedule> to move it.` : '';
+    const rhythmNote =
+      rhythm && rhythm.timezone !== parsed.value
+        ? ` The rhythm stays in ${rhythm.timezone}; set it again with /cop rhythm ${c.slug} <schedule> to move it.`
+        : '';
     return answer(rich`${bold(c.slug)}: ${field} is now “${parsed.value}”.${rhythmNote}`);
   },
 });
@@ -182,7 +193,9 @@ export const coordinator = defineCommand({
     if (action === 'add') {
       return answer(changed ? rich`${who} is now a coordinator of ${bold(c.name)}.` : rich`${who} already coordinates ${bold(c.name)}.`);
     }
-    return changed ? answer(rich`${who} is no longer a coordinator of ${bold(c.name)}.`) : refuse('NotCoordinator', rich`${who} is not a coordinator of ${c.slug}.`);
+    return changed
+      ? answer(rich`${who} is no longer a coordinator of ${bold(c.name)}.`)
+      : refuse('NotCoordinator', rich`${who} is not a coordinator of ${c.slug}.`);
   },
 });
 
@@ -192,5 +205,8 @@ function firstLine(textValue: string): string {
 }
 
 function channelList(homes: readonly HomeChannel[]): RichText {
-  return joinRich(homes.map((home) => [channelMention(channelRefOf(home), home.channel_name), ` (${home.platform})`]), ', ');
+  return joinRich(
+    homes.map((home) => [channelMention(channelRefOf(home), home.channel_name), ` (${home.platform})`]),
+    ', ',
+  );
 }

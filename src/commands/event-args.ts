@@ -5,7 +5,6 @@ import type { WeaverEvent } from '../storage/rhythm-schema.js';
 import { asText, ok, problem } from './args.js';
 import type { ArgSpec } from './define.js';
 
-
 /** An event by its id, typed `12` or `#12`; handlers receive the event row. */
 export function eventArg(description = 'the event’s id, e.g. 12'): ArgSpec<WeaverEvent> {
   return {

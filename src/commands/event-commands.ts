@@ -15,8 +15,12 @@ const maxAheadMs = 2 * 366 * 24 * 60 * 60 * 1000;
 export const eventCreate = defineCommand({
   path: ['event', 'create'],
   summary: 'Creates an event, posted with RSVP buttons and reminders',
-  details: 'Quotes around the title are optional. Duration is in minutes (default 60); reminders are lead times in m, h or d (default 1d,1h; none for no reminders).',
-  examples: ['/cop event create outreach "Taster day debrief" 2026-12-03 14:00 duration:90 where:https://meet.example/abc', '/cop event create outreach Lunch and learn 2026-12-10 12:30 reminders:2h'],
+  details:
+    'Quotes around the title are optional. Duration is in minutes (default 60); reminders are lead times in m, h or d (default 1d,1h; none for no reminders).',
+  examples: [
+    '/cop event create outreach "Taster day debrief" 2026-12-03 14:00 duration:90 where:https://meet.example/abc',
+    '/cop event create outreach Lunch and learn 2026-12-10 12:30 reminders:2h',
+  ],
   access: 'coordinator',
   args: {
     community: community(),
@@ -33,14 +37,24 @@ export const eventCreate = defineCommand({
     const zone = args.timezone ?? zoneOfCommunity(c, ctx.settings);
     const now = ctx.clock.now();
     const startsAt = localToInstant(args.date.year, args.date.month, args.date.day, args.time.hour, args.time.minute, zone);
-    const usage = 'Usage: /cop event create <community> <title> <date> <time> [duration:<minutes>] [timezone:<IANA zone>] [where:<place or URL>] [reminders:<lead times>]';
+    const usage =
+      'Usage: /cop event create <community> <title> <date> <time> [duration:<minutes>] [timezone:<IANA zone>] [where:<place or URL>] [reminders:<lead times>]';
     if (startsAt <= now) return refuse('BadInput', rich`${time(startsAt, zone)} has already passed; choose a time ahead. ${usage}`);
     if (startsAt - now > maxAheadMs) return refuse('BadInput', `An event can be planned up to two years ahead. ${usage}`);
     const member = await ctx.callerMember();
     const { event, keys } = await ctx.db.transaction().execute(async (trx) => {
       const created = await createEvent(
         trx,
-        { communityId: c.id, title: args.title, startsAt, durationMinutes: args.duration, timezone: zone, location: args.where, leadMinutes: args.reminders, createdBy: member.id },
+        {
+          communityId: c.id,
+          title: args.title,
+          startsAt,
+          durationMinutes: args.duration,
+          timezone: zone,
+          location: args.where,
+          leadMinutes: args.reminders,
+          createdBy: member.id,
+        },
         now,
       );
       return { event: created, keys: await enqueueEventPosts(trx, created, c, ctx.settings, now) };
@@ -71,7 +85,10 @@ export const events = defineCommand({
         };
       }),
     );
-    return answer(rich`${upcoming.length} upcoming ${upcoming.length === 1 ? 'event' : 'events'}. Answer with ${code('/cop rsvp <event> answer:yes|maybe|no')}.`, { sections });
+    return answer(
+      rich`${upcoming.length} upcoming ${upcoming.length === 1 ? 'event' : 'events'}. Answer with ${code('/cop rsvp <event> answer:yes|maybe|no')}.`,
+      { sections },
+    );
   },
 });
 
@@ -91,7 +108,9 @@ export const eventCancel = defineCommand({
     const delivered = await deliverNow(ctx, keys);
     const told = delivered.filter((row) => row.user_id !== null).length;
     const channels = describeChannelDelivery(delivered);
-    return answer(rich`Cancelled event #${event.id}, ${bold(event.title)}. ${told} ${told === 1 ? 'person who said yes or maybe was' : 'people who said yes or maybe were'} told by direct message${channels.length ? rich`; the notice was ${channels}` : ''}.`);
+    return answer(
+      rich`Cancelled event #${event.id}, ${bold(event.title)}. ${told} ${told === 1 ? 'person who said yes or maybe was' : 'people who said yes or maybe were'} told by direct message${channels.length ? rich`; the notice was ${channels}` : ''}.`,
+    );
   },
 });
 
@@ -110,7 +129,11 @@ export const rsvp = defineCommand({
     const c = await ctx.db.selectFrom('community').selectAll().where('id', '=', event.community_id).executeTakeFirstOrThrow();
     await refreshEventPosts(ctx, event, c);
     const reminderNote =
-      reply === 'no' ? '' : member.reminders_on ? ' You will get reminders by direct message (/cop me reminders off stops them).' : ' Reminders by direct message are off for you (/cop me reminders on).';
+      reply === 'no'
+        ? ''
+        : member.reminders_on
+          ? ' You will get reminders by direct message (/cop me reminders off stops them).'
+          : ' Reminders by direct message are off for you (/cop me reminders on).';
     return answer(rich`You said ${bold(reply)} to #${event.id}, ${bold(event.title)}, on ${time(event.starts_at, event.timezone)}.${reminderNote}`);
   },
 });

@@ -18,8 +18,28 @@ async function loadHitContext(db: Db, hits: readonly KnowledgeHit[]) {
   const ids = (pick: (hit: KnowledgeHit) => number | undefined) => [...new Set(hits.map(pick).filter((id): id is number => id !== undefined))];
   const threadIds = ids((h) => h.threadId);
   const [communities, members, questions] = await Promise.all([
-    ids((h) => h.communityId).length ? db.selectFrom('community').selectAll().where('id', 'in', ids((h) => h.communityId)).execute() : [],
-    ids((h) => h.memberId).length ? db.selectFrom('member').selectAll().where('id', 'in', ids((h) => h.memberId)).execute() : [],
+    ids((h) => h.communityId).length
+      ? db
+          .selectFrom('community')
+          .selectAll()
+          .where(
+            'id',
+            'in',
+            ids((h) => h.communityId),
+          )
+          .execute()
+      : [],
+    ids((h) => h.memberId).length
+      ? db
+          .selectFrom('member')
+          .selectAll()
+          .where(
+            'id',
+            'in',
+            ids((h) => h.memberId),
+          )
+          .execute()
+      : [],
     threadIds.length
       ? db
           .selectFrom('harvest_message')
@@ -59,8 +79,18 @@ export const search = defineCommand({
     }
     const context = await loadHitContext(ctx.db, hits);
     const snippets = {
-      harvest: await snippetsFor(ctx.db, 'harvest', outcome.expression, hits.filter((h) => h.source === 'harvest').map((h) => h.id)),
-      practice: await snippetsFor(ctx.db, 'practice', outcome.expression, hits.filter((h) => h.source === 'practice').map((h) => h.id)),
+      harvest: await snippetsFor(
+        ctx.db,
+        'harvest',
+        outcome.expression,
+        hits.filter((h) => h.source === 'harvest').map((h) => h.id),
+      ),
+      practice: await snippetsFor(
+        ctx.db,
+        'practice',
+        outcome.expression,
+        hits.filter((h) => h.source === 'practice').map((h) => h.id),
+      ),
     };
     const sections: Section[] = hits.map((hit) => {
       const hitCommunity = context.community.get(hit.communityId);
@@ -96,7 +126,10 @@ export const who = defineCommand({
     if (experts.length === 0) {
       return answer(`Nobody found for “${shorten(topic, 60)}”${where} yet. Ask the community with /cop ask <community> <question>.`);
     }
-    const context = await loadHitContext(ctx.db, experts.flatMap((e) => e.contributions.slice(0, 3)));
+    const context = await loadHitContext(
+      ctx.db,
+      experts.flatMap((e) => e.contributions.slice(0, 3)),
+    );
     const sections: Section[] = experts.map((expert) => {
       const counts = [
         expert.answers ? plural(expert.answers, 'marked answer') : '',
@@ -105,7 +138,8 @@ export const who = defineCommand({
       ].filter(Boolean);
       const lines = expert.contributions.slice(0, 3).map((hit): RichText => {
         const question = hit.threadId === undefined ? undefined : context.question.get(hit.threadId);
-        const label = hit.role === 'practice' ? 'practice' : `${hit.role === 'answer' ? 'answered' : 'replied to'} “${shorten(question?.text ?? 'a question', 60)}”`;
+        const label =
+          hit.role === 'practice' ? 'practice' : `${hit.role === 'answer' ? 'answered' : 'replied to'} “${shorten(question?.text ?? 'a question', 60)}”`;
         const url = hit.permalink ?? question?.permalink;
         return [`• ${label}: ${shorten(hit.text, 100)}`, ...(url ? [' ', link(url, 'source')] : [])];
       });
@@ -116,4 +150,3 @@ export const who = defineCommand({
     });
   },
 });
-

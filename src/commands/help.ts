@@ -16,7 +16,10 @@ export const help = defineCommand({
   args: { command: optionalPositional(text('a command, e.g. join or event create', { label: 'The command' })) },
   async run(ctx, { command }) {
     if (command) {
-      const words = command.toLowerCase().replace(/^\/?cop\s+/, '').split(/\s+/);
+      const words = command
+        .toLowerCase()
+        .replace(/^\/?cop\s+/, '')
+        .split(/\s+/);
       const found = ctx.commands.find(words);
       const group = ctx.commands.groups().get(words[0] ?? '');
       if (found && found.consumed === words.length) return answer(explain(found.command));
@@ -24,12 +27,16 @@ export const help = defineCommand({
       return refuse('UnknownCommand', `“${command.slice(0, 40)}” is not a Weaver command; /cop help lists them all.`);
     }
     const sections = audiences
-      .map(({ access, title }) => listSection(title, ctx.commands.all.filter((def) => def.access === access)))
+      .map(({ access, title }) =>
+        listSection(
+          title,
+          ctx.commands.all.filter((def) => def.access === access),
+        ),
+      )
       .filter((section) => section.fields && section.fields.length > 0);
-    return answer(
-      rich`${bold('Weaver')} helps communities of practice share what they know. Type ${code('/cop help <command>')} for details and an example.`,
-      { sections },
-    );
+    return answer(rich`${bold('Weaver')} helps communities of practice share what they know. Type ${code('/cop help <command>')} for details and an example.`, {
+      sections,
+    });
   },
 });
 

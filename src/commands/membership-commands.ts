@@ -8,7 +8,8 @@ import { defineCommand } from './define.js';
 export const join = defineCommand({
   path: ['join'],
   summary: 'Joins a community (wider by default, or core), or changes your tier',
-  details: 'Core members are committed to the community; wider members follow it. You can be core in a limited number of communities at a time, wider in as many as you like.',
+  details:
+    'Core members are committed to the community; wider members follow it. You can be core in a limited number of communities at a time, wider in as many as you like.',
   examples: ['/cop join outreach', '/cop join outreach tier:core'],
   access: 'everyone',
   args: { community: community(), tier: optional(choice(tiers, 'core or wider; newcomers join as wider'), '[tier:core|wider]') },
@@ -78,7 +79,12 @@ export const members = defineCommand({
       const inTier = everyone.filter((m) => m.tier === tier);
       return {
         title: `${tier === 'core' ? 'Core' : 'Wider'} members (${inTier.length})`,
-        body: inTier.length ? joinRich(inTier.map((m) => [mention(userRefOf(m), m.display_name)]), ', ') : ['none yet'],
+        body: inTier.length
+          ? joinRich(
+              inTier.map((m) => [mention(userRefOf(m), m.display_name)]),
+              ', ',
+            )
+          : ['none yet'],
       };
     });
     return answer(rich`${bold(c.name)} has ${everyone.length} ${everyone.length === 1 ? 'member' : 'members'}.`, { sections });

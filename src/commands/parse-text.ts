@@ -39,7 +39,15 @@ export function tokenize(text: string): Tokenized {
         quotedParts++;
         i = close + 1;
       } else {
-        if (openingQuotes.has(text[i]!)) unclosedQuote ??= { at: i, before: text.slice(i + 1).trim().split(/\s+/)[0] ?? '' };
+        if (openingQuotes.has(text[i]!))
+          unclosedQuote ??= {
+            at: i,
+            before:
+              text
+                .slice(i + 1)
+                .trim()
+                .split(/\s+/)[0] ?? '',
+          };
         value += text[i];
         plainParts++;
         i++;

@@ -10,7 +10,8 @@ export const privacy = defineCommand({
   path: ['me', 'privacy'],
   aliases: [['privacy']],
   summary: 'Turns harvesting of what you write off (from now on) or back on',
-  details: 'With privacy off, your messages in home channels are never stored (nor your questions and replies not yet harvested), and /cop who never lists you. What was harvested before stays, without your name, until you delete it on the platform or use /cop me forget.',
+  details:
+    'With privacy off, your messages in home channels are never stored (nor your questions and replies not yet harvested), and /cop who never lists you. What was harvested before stays, without your name, until you delete it on the platform or use /cop me forget.',
   examples: ['/cop me privacy off', '/cop privacy on'],
   access: 'everyone',
   args: { setting: choice(['on', 'off'], 'off keeps your messages out of the knowledge base') },
@@ -18,7 +19,9 @@ export const privacy = defineCommand({
     const member = await ctx.callerMember();
     await setPrivacy(ctx.db, member.id, setting === 'on');
     return setting === 'off'
-      ? answer(rich`Harvesting is off for you (privacy off): nothing you write in home channels is stored from now on, and ${code('/cop who')} will not list you. To delete what is already stored, use ${code('/cop me forget')}.`)
+      ? answer(
+          rich`Harvesting is off for you (privacy off): nothing you write in home channels is stored from now on, and ${code('/cop who')} will not list you. To delete what is already stored, use ${code('/cop me forget')}.`,
+        )
       : answer('Harvesting is on for you again (privacy on): your questions and replies in home channels can be harvested when an answer is marked.');
   },
 });
@@ -27,7 +30,8 @@ export const forget = defineCommand({
   path: ['me', 'forget'],
   aliases: [['forget-me']],
   summary: 'Deletes everything stored about you, after you confirm',
-  details: 'Deletes, in every community: your memberships and their history, coordinator roles, practices you shared, questions you asked (with their threads), harvested messages you wrote, and your member record.',
+  details:
+    'Deletes, in every community: your memberships and their history, coordinator roles, practices you shared, questions you asked (with their threads), harvested messages you wrote, and your member record.',
   examples: ['/cop me forget', '/cop forget-me'],
   access: 'everyone',
   args: { confirm: optional(choice(['yes'], 'yes, to delete without asking again'), '[confirm:yes]') },

@@ -9,8 +9,7 @@ import { defineCommand } from './define.js';
 export const digest = defineCommand({
   path: ['digest'],
   summary: 'The last 7 days: practices, answered and open questions, upcoming events',
-  details:
-    'The digest is also posted weekly in the home channel. Coordinators turn that off or on with weekly:off or weekly:on.',
+  details: 'The digest is also posted weekly in the home channel. Coordinators turn that off or on with weekly:off or weekly:on.',
   examples: ['/cop digest outreach', '/cop digest outreach weekly:off'],
   access: 'everyone',
   args: {

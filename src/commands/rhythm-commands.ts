@@ -25,7 +25,12 @@ export const rhythm = defineCommand({
   path: ['rhythm'],
   summary: 'Sets when the share-a-practice prompt is posted, or turns it off',
   details: `The schedule is ${scheduleUsage}. Times are wall-clock times in the community’s time zone (or the one given), so daylight saving never moves them.`,
-  examples: ['/cop rhythm outreach weekly mon 09:00', '/cop rhythm outreach monthly last fri 16:00 timezone:America/New_York', '/cop rhythm outreach cron "0 9 * * 1,4"', '/cop rhythm outreach off'],
+  examples: [
+    '/cop rhythm outreach weekly mon 09:00',
+    '/cop rhythm outreach monthly last fri 16:00 timezone:America/New_York',
+    '/cop rhythm outreach cron "0 9 * * 1,4"',
+    '/cop rhythm outreach off',
+  ],
   access: 'coordinator',
   args: {
     community: community(),
@@ -73,7 +78,9 @@ export const promptList = defineCommand({
   async run(ctx, { community: c }) {
     const prompts = await listPrompts(ctx.db, c.id, ctx.clock.now());
     const next = nextPromptOf(prompts);
-    const lines = prompts.map((p, i) => `${p.id === next?.id ? '▶' : p.used_at !== null ? '✓' : '·'} ${i + 1}. ${p.text}${p.default_key ? '' : ' (added here)'}`);
+    const lines = prompts.map(
+      (p, i) => `${p.id === next?.id ? '▶' : p.used_at !== null ? '✓' : '·'} ${i + 1}. ${p.text}${p.default_key ? '' : ' (added here)'}`,
+    );
     const rhythmRow = await findRhythm(ctx.db, c.id);
     return answer(rich`${bold(`Prompt bank of ${c.name}`)}: ${prompts.length} prompts. ▶ is next, ✓ used this round.`, {
       // Several short sections rather than one long one: Slack caps a section's text at 3,000 characters.
@@ -99,7 +106,10 @@ export const promptNow = defineCommand({
     }
     const { prompt, keys } = await ctx.db.transaction().execute(async (trx) => {
       const taken = await takeNextPrompt(trx, c.id, now);
-      return { prompt: taken, keys: await enqueuePrompt(trx, c, taken, { key: `now:${c.id}:${now}`, at: now, expiresAt: promptExpiryOf(ctx.settings, now) }, now) };
+      return {
+        prompt: taken,
+        keys: await enqueuePrompt(trx, c, taken, { key: `now:${c.id}:${now}`, at: now, expiresAt: promptExpiryOf(ctx.settings, now) }, now),
+      };
     });
     const delivered = await deliverNow(ctx, keys);
     return answer(rich`Prompt “${prompt.text}”: ${describeChannelDelivery(delivered)}. Replies in its thread become practices of ${c.name}.`);

@@ -77,8 +77,7 @@ export function createContext(services: Services, table: CommandTable, invocatio
     commands: table,
     callerMember: () => (member ??= ensureMember(services.db, caller.user, caller.name, services.clock.now())),
     isAdmin: () =>
-      caller.isPlatformAdmin ||
-      services.settings.admins.some((admin) => admin.platform === caller.user.platform && admin.userId === caller.user.userId),
+      caller.isPlatformAdmin || services.settings.admins.some((admin) => admin.platform === caller.user.platform && admin.userId === caller.user.userId),
   };
 }
 

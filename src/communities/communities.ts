@@ -71,10 +71,7 @@ export async function findCommunityByHomeChannel(db: Db, channel: ChannelRef): P
     .executeTakeFirst();
 }
 
-export type LinkOutcome =
-  | { outcome: 'linked'; previous?: HomeChannel }
-  | { outcome: 'already-linked' }
-  | { outcome: 'taken'; by: Community };
+export type LinkOutcome = { outcome: 'linked'; previous?: HomeChannel } | { outcome: 'already-linked' } | { outcome: 'taken'; by: Community };
 
 /** Makes the channel the community's home on its workspace; one home channel per workspace, one community per channel. */
 export async function linkHomeChannel(db: Db, community: Community, channel: ChannelRef & { name?: string }, now: number): Promise<LinkOutcome> {
@@ -100,7 +97,9 @@ export async function linkHomeChannel(db: Db, community: Community, channel: Cha
         linked_at: now,
       })
       .onConflict((oc) =>
-        oc.columns(['community_id', 'platform', 'workspace_id']).doUpdateSet({ channel_id: channel.channelId, channel_name: channel.name ?? null, linked_at: now }),
+        oc
+          .columns(['community_id', 'platform', 'workspace_id'])
+          .doUpdateSet({ channel_id: channel.channelId, channel_name: channel.name ?? null, linked_at: now }),
       )
       .execute();
     return { outcome: 'linked', previous };

@@ -12,7 +12,14 @@ export type JoinOutcome =
  * Joins, or changes tier by joining again with another tier; with no tier given a newcomer is wider and a member
  * stays as they are. A member is core in at most `coreLimit` communities at a time.
  */
-export async function joinCommunity(db: Db, community: Community, member: Member, wanted: Tier | undefined, coreLimit: number, now: number): Promise<JoinOutcome> {
+export async function joinCommunity(
+  db: Db,
+  community: Community,
+  member: Member,
+  wanted: Tier | undefined,
+  coreLimit: number,
+  now: number,
+): Promise<JoinOutcome> {
   if (community.status === 'closed') return { outcome: 'closed' };
   return db.transaction().execute(async (trx) => {
     const current = await findMembership(trx, community.id, member.id);

@@ -52,7 +52,12 @@ export async function enqueue(db: Db, item: OutboxItem, now: number): Promise<{ 
 
 /** A post not yet sent gets the newer text (e.g. fresh RSVP counts); returns false when it was already sent. */
 export async function replaceQueuedReply(db: Db, id: number, reply: Reply): Promise<boolean> {
-  const result = await db.updateTable('outbox').set({ reply: JSON.stringify(reply) }).where('id', '=', id).where('status', '=', 'pending').executeTakeFirst();
+  const result = await db
+    .updateTable('outbox')
+    .set({ reply: JSON.stringify(reply) })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 
@@ -129,10 +134,7 @@ async function claim(db: Db, id: number, owner: string, now: number): Promise<bo
   return Number(result.numUpdatedRows) === 1;
 }
 
-type SendOutcome =
-  | { kind: 'sent'; posted: PostedMessage }
-  | { kind: 'retry'; error: string; retryAfterMs?: number }
-  | { kind: 'failed'; error: string };
+type SendOutcome = { kind: 'sent'; posted: PostedMessage } | { kind: 'retry'; error: string; retryAfterMs?: number } | { kind: 'failed'; error: string };
 
 async function send(services: Services, row: OutboxRow): Promise<SendOutcome> {
   const platform = row.platform as Platform;
@@ -142,7 +144,11 @@ async function send(services: Services, row: OutboxRow): Promise<SendOutcome> {
   try {
     const posted =
       row.channel_id !== null
-        ? await port.postMessage({ platform, workspaceId: row.workspace_id, channelId: row.channel_id }, reply, row.thread_id ? { threadId: row.thread_id } : undefined)
+        ? await port.postMessage(
+            { platform, workspaceId: row.workspace_id, channelId: row.channel_id },
+            reply,
+            row.thread_id ? { threadId: row.thread_id } : undefined,
+          )
         : await port.sendDirectMessage({ platform, workspaceId: row.workspace_id, userId: row.user_id ?? '' }, reply);
     return { kind: 'sent', posted };
   } catch (error) {
@@ -162,7 +168,14 @@ async function recordOutcome(services: Services, row: OutboxRow, outcome: SendOu
   if (outcome.kind === 'sent') {
     await db
       .updateTable('outbox')
-      .set({ ...released, status: 'sent', message_id: outcome.posted.messageId, permalink: outcome.posted.permalink ?? null, sent_at: now, attempts: row.attempts + 1 })
+      .set({
+        ...released,
+        status: 'sent',
+        message_id: outcome.posted.messageId,
+        permalink: outcome.posted.permalink ?? null,
+        sent_at: now,
+        attempts: row.attempts + 1,
+      })
       .where('id', '=', row.id)
       .execute();
     return;
@@ -171,12 +184,20 @@ async function recordOutcome(services: Services, row: OutboxRow, outcome: SendOu
   if (outcome.kind === 'retry' && now - row.not_before < maxRetryAgeMs) {
     const retryAt = now + (outcome.retryAfterMs ?? retryDelayMs(attempts));
     pacer.pause(row.platform as Platform, destinationOf(row), retryAt);
-    await db.updateTable('outbox').set({ ...released, attempts, next_attempt_at: retryAt, last_error: outcome.error }).where('id', '=', row.id).execute();
+    await db
+      .updateTable('outbox')
+      .set({ ...released, attempts, next_attempt_at: retryAt, last_error: outcome.error })
+      .where('id', '=', row.id)
+      .execute();
     log.warn({ key: row.key, attempts, retryAt, error: outcome.error }, 'outbox post will be retried');
     return;
   }
   const reason = outcome.kind === 'retry' ? `gave up after ${attempts} attempts over a day: ${outcome.error}` : outcome.error;
-  await db.updateTable('outbox').set({ ...released, attempts, status: 'failed', last_error: reason }).where('id', '=', row.id).execute();
+  await db
+    .updateTable('outbox')
+    .set({ ...released, attempts, status: 'failed', last_error: reason })
+    .where('id', '=', row.id)
+    .execute();
   log.warn({ key: row.key, reason }, 'outbox post failed for good');
 }
 

@@ -69,7 +69,9 @@ export async function enqueueEventPosts(db: Db, event: WeaverEvent, community: C
 
 /** Tells the home channels, and those who said yes or maybe, that the event is off. */
 export async function enqueueCancellation(db: Db, event: WeaverEvent, community: Community, now: number): Promise<string[]> {
-  const notice = answer(rich`❌ ${bold(event.title)} (${community.name}), planned for ${time(event.starts_at, event.timezone)}, is cancelled.`, { visibility: 'channel' });
+  const notice = answer(rich`❌ ${bold(event.title)} (${community.name}), planned for ${time(event.starts_at, event.timezone)}, is cancelled.`, {
+    visibility: 'channel',
+  });
   const keys: string[] = [];
   for (const home of await homeChannels(db, community.id)) {
     const key = `event-cancelled:${event.id}:${channelKey(channelRefOf(home))}`;

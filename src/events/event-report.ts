@@ -14,7 +14,9 @@ export async function upcomingEventsSection({ db }: Services, community: Communi
   const lines: RichText[] = [];
   for (const event of events) {
     const counts = await countRsvps(db, event.id);
-    lines.push(rich`• #${event.id} ${event.title}, ${time(event.starts_at, event.timezone)}: ${counts.yes} going, ${counts.maybe} maybe. /cop rsvp ${event.id}`);
+    lines.push(
+      rich`• #${event.id} ${event.title}, ${time(event.starts_at, event.timezone)}: ${counts.yes} going, ${counts.maybe} maybe. /cop rsvp ${event.id}`,
+    );
   }
   return { title: `Upcoming events (${events.length})`, body: lines.flatMap((line, i) => (i === 0 ? [...line] : ['\n', ...line])) };
 }
@@ -32,5 +34,12 @@ export async function rsvpFields({ db }: Services, community: Community, now: nu
   const events = new Set(rows.map((row) => row.id)).size;
   if (events === 0) return [{ label: 'RSVPs', value: ['no events in the last 4 weeks or to come'] }];
   const count = (answer: string) => rows.filter((row) => row.answer === answer).length;
-  return [{ label: 'RSVPs', value: [`${count('yes')} yes, ${count('maybe')} maybe, ${count('no')} no, over ${events} ${events === 1 ? 'event' : 'events'} (last 4 weeks and upcoming)`] }];
+  return [
+    {
+      label: 'RSVPs',
+      value: [
+        `${count('yes')} yes, ${count('maybe')} maybe, ${count('no')} no, over ${events} ${events === 1 ? 'event' : 'events'} (last 4 weeks and upcoming)`,
+      ],
+    },
+  ];
 }

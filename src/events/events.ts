@@ -18,7 +18,10 @@ export function parseLeadTimes(text: string): { ok: true; minutes: number[] } | 
     const ms = parseDuration(part, { min: 60_000, max: maxLeadMinutes * 60_000 });
     const value = ms === undefined ? 0 : ms / 60_000;
     if (!value) {
-      return { ok: false, problem: `“${part.slice(0, 20)}” is not a lead time; use a number and m, h or d (up to 30d), e.g. reminders:1d,1h or reminders:none.` };
+      return {
+        ok: false,
+        problem: `“${part.slice(0, 20)}” is not a lead time; use a number and m, h or d (up to 30d), e.g. reminders:1d,1h or reminders:none.`,
+      };
     }
     if (!minutes.includes(value)) minutes.push(value);
   }
@@ -87,7 +90,10 @@ export async function createEvent(db: Db, event: NewEvent, now: number): Promise
 export function reminderDueAt(startsAt: number, zone: string, leadMinutes: number): number {
   const start = DateTime.fromMillis(startsAt, { zone });
   const days = Math.floor(leadMinutes / 1440);
-  return start.minus({ days }).minus({ minutes: leadMinutes - days * 1440 }).toMillis();
+  return start
+    .minus({ days })
+    .minus({ minutes: leadMinutes - days * 1440 })
+    .toMillis();
 }
 
 export async function findEvent(db: Db, id: number): Promise<WeaverEvent | undefined> {
@@ -152,12 +158,21 @@ export async function listAttendees(db: Db, eventId: number, remindersOnly: bool
 
 /** Marks the event cancelled and its pending reminders done; false when it was already cancelled. */
 export async function cancelEvent(db: Db, eventId: number, now: number): Promise<boolean> {
-  const result = await db.updateTable('event').set({ status: 'cancelled', updated_at: now }).where('id', '=', eventId).where('status', '=', 'scheduled').executeTakeFirst();
+  const result = await db
+    .updateTable('event')
+    .set({ status: 'cancelled', updated_at: now })
+    .where('id', '=', eventId)
+    .where('status', '=', 'scheduled')
+    .executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) return false;
   await db.updateTable('event_reminder').set({ done_at: now, outcome: 'cancelled' }).where('event_id', '=', eventId).where('done_at', 'is', null).execute();
   return true;
 }
 
 export async function setRemindersOn(db: Db, memberId: number, on: boolean): Promise<void> {
-  await db.updateTable('member').set({ reminders_on: on ? 1 : 0 }).where('id', '=', memberId).execute();
+  await db
+    .updateTable('member')
+    .set({ reminders_on: on ? 1 : 0 })
+    .where('id', '=', memberId)
+    .execute();
 }

@@ -26,7 +26,14 @@ export async function materializeDueReminders(services: Services, now: number): 
     .execute();
   const keys: string[] = [];
   for (const reminder of due) {
-    const outcome = reminder.status === 'cancelled' ? 'cancelled' : now >= reminder.starts_at ? 'skipped: the event had started' : now - reminder.due_at > grace ? 'skipped: later than the downtime grace' : 'posted';
+    const outcome =
+      reminder.status === 'cancelled'
+        ? 'cancelled'
+        : now >= reminder.starts_at
+          ? 'skipped: the event had started'
+          : now - reminder.due_at > grace
+            ? 'skipped: later than the downtime grace'
+            : 'posted';
     if (outcome !== 'posted') log.warn({ event: reminder.id, lead: reminder.lead_minutes, outcome }, 'event reminder not posted');
     const posted = await db.transaction().execute(async (trx) => {
       const marked = await trx
@@ -41,13 +48,33 @@ export async function materializeDueReminders(services: Services, now: number): 
       const queued: string[] = [];
       for (const home of await homeChannels(trx, community.id)) {
         const key = `reminder:${occurrence}:${channelKey(channelRefOf(home))}`;
-        await enqueue(trx, { key, target: { channel: channelRefOf(home) }, reply: reminderReply(reminder, community, reminder.lead_minutes, settings, false), notBefore: now, expiresAt: reminder.starts_at }, now);
+        await enqueue(
+          trx,
+          {
+            key,
+            target: { channel: channelRefOf(home) },
+            reply: reminderReply(reminder, community, reminder.lead_minutes, settings, false),
+            notBefore: now,
+            expiresAt: reminder.starts_at,
+          },
+          now,
+        );
         queued.push(key);
       }
       for (const member of await listAttendees(trx, reminder.id, true)) {
         const user = userRefOf(member);
         const key = `reminder-dm:${occurrence}:${user.platform}:${user.workspaceId}:${user.userId}`;
-        await enqueue(trx, { key, target: { user }, reply: reminderReply(reminder, community, reminder.lead_minutes, settings, true), notBefore: now, expiresAt: reminder.starts_at }, now);
+        await enqueue(
+          trx,
+          {
+            key,
+            target: { user },
+            reply: reminderReply(reminder, community, reminder.lead_minutes, settings, true),
+            notBefore: now,
+            expiresAt: reminder.starts_at,
+          },
+          now,
+        );
         queued.push(key);
       }
       return queued;
@@ -58,6 +85,10 @@ export async function materializeDueReminders(services: Services, now: number): 
 }
 
 export async function nextReminderDueAt(db: Db): Promise<number | undefined> {
-  const row = await db.selectFrom('event_reminder').select((eb) => eb.fn.min('due_at').as('due')).where('done_at', 'is', null).executeTakeFirst();
+  const row = await db
+    .selectFrom('event_reminder')
+    .select((eb) => eb.fn.min('due_at').as('due'))
+    .where('done_at', 'is', null)
+    .executeTakeFirst();
   return row?.due ?? undefined;
 }

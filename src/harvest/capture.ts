@@ -92,7 +92,13 @@ async function captureMessage(services: Services, message: InboundMessage): Prom
   if (!thread) return;
   const author = await memberWhoAllowsHarvest(services, message.author, message.authorName);
   const stored = author
-    ? await recordReply(services.db, thread, { messageId: message.messageId, memberId: author.id, text: message.text, permalink: message.permalink, at: message.at })
+    ? await recordReply(services.db, thread, {
+        messageId: message.messageId,
+        memberId: author.id,
+        text: message.text,
+        permalink: message.permalink,
+        at: message.at,
+      })
     : undefined;
   // Replies by others count for reminders and stats even when their author's privacy keeps the text out.
   const byAsker = (author ?? (await findMember(services.db, message.author)))?.id === thread.asker_member_id;
@@ -122,10 +128,7 @@ async function captureReaction(services: Services, event: Extract<InboundEvent, 
   if (thread) await markIfAllowed(services, community, thread, stored, event.user, event.at);
 }
 
-type MarkResult =
-  | { kind: 'marked'; outcome: MarkOutcome }
-  | { kind: 'is-question' }
-  | { kind: 'not-allowed'; asker: Member | undefined };
+type MarkResult = { kind: 'marked'; outcome: MarkOutcome } | { kind: 'is-question' } | { kind: 'not-allowed'; asker: Member | undefined };
 
 async function markIfAllowed(
   services: Services,
@@ -150,7 +153,11 @@ async function markIfAllowed(
 
 async function markByAction(services: Services, event: Extract<InboundEvent, { kind: 'mark-answer' }>): Promise<Reply> {
   const community = await findCommunityByHomeChannel(services.db, event.channel);
-  if (!community) return refuse('NotHomeChannel', 'This channel is not a community’s home channel, so nothing here is harvested; a coordinator can make it one with /cop link <community>.');
+  if (!community)
+    return refuse(
+      'NotHomeChannel',
+      'This channel is not a community’s home channel, so nothing here is harvested; a coordinator can make it one with /cop link <community>.',
+    );
   const stored = await findHarvestMessage(services.db, event.channel, event.messageId);
   const thread = stored ? await findThreadById(services.db, stored.thread_id) : undefined;
   if (!stored || !thread) {

@@ -16,7 +16,11 @@ export const openThreadLifetimeMs = 90 * 86_400_000;
 export async function remindUnansweredThreads(services: Services): Promise<number> {
   const now = services.clock.now();
   await prunePendingMarks(services.db, now - pendingMarkLifetimeMs);
-  await services.db.deleteFrom('harvest_thread').where('harvested_at', 'is', null).where('asked_at', '<', now - openThreadLifetimeMs).execute();
+  await services.db
+    .deleteFrom('harvest_thread')
+    .where('harvested_at', 'is', null)
+    .where('asked_at', '<', now - openThreadLifetimeMs)
+    .execute();
   const due = await services.db
     .selectFrom('harvest_thread')
     .innerJoin('community', 'community.id', 'harvest_thread.community_id')

@@ -146,7 +146,18 @@ export async function findKnowledge(db: Db, expression: string, terms: readonly 
       .execute();
     for (const row of rows) {
       const score = weighScore(scores.get(row.id)!, row.role, row.posted_at, now);
-      hits.push({ source: 'harvest', id: row.id, threadId: row.thread_id, role: row.role, communityId: row.community_id, memberId: row.member_id, text: row.text, permalink: row.permalink, at: row.posted_at, score });
+      hits.push({
+        source: 'harvest',
+        id: row.id,
+        threadId: row.thread_id,
+        role: row.role,
+        communityId: row.community_id,
+        memberId: row.member_id,
+        text: row.text,
+        permalink: row.permalink,
+        at: row.posted_at,
+        score,
+      });
     }
   }
   if (practiceIds.length) {
@@ -158,7 +169,17 @@ export async function findKnowledge(db: Db, expression: string, terms: readonly 
       .execute();
     for (const row of rows) {
       const score = weighScore(scores.get(row.id)!, 'practice', row.created_at, now);
-      hits.push({ source: 'practice', id: row.id, role: 'practice', communityId: row.community_id, memberId: row.member_id, text: row.text, permalink: row.permalink, at: row.created_at, score });
+      hits.push({
+        source: 'practice',
+        id: row.id,
+        role: 'practice',
+        communityId: row.community_id,
+        memberId: row.member_id,
+        text: row.text,
+        permalink: row.permalink,
+        at: row.created_at,
+        score,
+      });
     }
   }
   return hits.sort((a, b) => a.score - b.score || b.at - a.at);

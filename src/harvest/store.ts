@@ -128,7 +128,12 @@ export async function markAnswer(db: Db, thread: HarvestThread, answer: HarvestM
     if (current.marked_at !== null && mark.markedAt < current.marked_at) return 'unchanged';
     await trx
       .updateTable('harvest_thread')
-      .set({ answer_message_id: answer.message_id, marked_by_member_id: mark.markerMemberId, marked_at: mark.markedAt, harvested_at: current.harvested_at ?? now })
+      .set({
+        answer_message_id: answer.message_id,
+        marked_by_member_id: mark.markerMemberId,
+        marked_at: mark.markedAt,
+        harvested_at: current.harvested_at ?? now,
+      })
       .where('id', '=', thread.id)
       .execute();
     await trx.updateTable('harvest_message').set({ role: 'reply' }).where('thread_id', '=', thread.id).where('role', '=', 'answer').execute();
@@ -143,7 +148,12 @@ export async function markAnswer(db: Db, thread: HarvestThread, answer: HarvestM
  * true for exactly one caller, however many processes or redeliveries race for it.
  */
 export async function claimThreadPost(db: Db, threadId: number, marker: 'hint_at' | 'reminded_at' | 'announced_at', now: number): Promise<boolean> {
-  const result = await db.updateTable('harvest_thread').set({ [marker]: now }).where('id', '=', threadId).where(marker, 'is', null).executeTakeFirst();
+  const result = await db
+    .updateTable('harvest_thread')
+    .set({ [marker]: now })
+    .where('id', '=', threadId)
+    .where(marker, 'is', null)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 

@@ -72,7 +72,15 @@ async function rankExperts(db: Db, matched: readonly KnowledgeHit[]): Promise<Ex
     const contributions = byMember.get(member.id)!;
     const count = (role: KnowledgeHit['role']) => contributions.filter((hit) => hit.role === role).length;
     const weight = contributions.reduce((sum, hit) => sum + contributionWeight[hit.role], 0);
-    return { member, answers: count('answer'), practices: count('practice'), replies: count('reply'), weight, contributions, relevance: contributions.reduce((sum, hit) => sum + hit.score, 0) };
+    return {
+      member,
+      answers: count('answer'),
+      practices: count('practice'),
+      replies: count('reply'),
+      weight,
+      contributions,
+      relevance: contributions.reduce((sum, hit) => sum + hit.score, 0),
+    };
   });
   return experts
     .sort((a, b) => b.weight - a.weight || a.relevance - b.relevance || a.member.id - b.member.id)

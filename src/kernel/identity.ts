@@ -12,7 +12,10 @@ export type AdminId = Readonly<{ platform: Platform; userId: string }>;
 
 export function parseAdmins(value: string): { admins: AdminId[] } | { error: string } {
   const admins: AdminId[] = [];
-  for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [platform, userId, extra] = entry.split(':');
     if (!isPlatform(platform) || !userId || extra !== undefined) {
       return { error: `has "${entry}"; each entry must be platform:userId, e.g. slack:U012AB3CD,discord:80351110224678912` };

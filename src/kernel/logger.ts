@@ -8,7 +8,10 @@ export function createLogger(level: string, destination: NodeJS.WritableStream =
     {
       level,
       base: undefined,
-      redact: { paths: ['token', '*.token', 'botToken', '*.botToken', 'appToken', '*.appToken', 'signingSecret', '*.signingSecret', 'headers.authorization'], censor: '[secret]' },
+      redact: {
+        paths: ['token', '*.token', 'botToken', '*.botToken', 'appToken', '*.appToken', 'signingSecret', '*.signingSecret', 'headers.authorization'],
+        censor: '[secret]',
+      },
     },
     destination,
   );

@@ -23,11 +23,18 @@ export const forgetSteps: readonly ForgetStep[] = [
       ),
   },
   // A question's thread goes with it, as when the asker deletes the question on the platform.
-  { what: 'questions you asked', run: async (trx, m) => deleted(await trx.deleteFrom('harvest_thread').where('asker_member_id', '=', m.id).executeTakeFirst()) },
-  { what: 'harvested messages you wrote', run: async (trx, m) => deleted(await trx.deleteFrom('harvest_message').where('member_id', '=', m.id).executeTakeFirst()) },
+  {
+    what: 'questions you asked',
+    run: async (trx, m) => deleted(await trx.deleteFrom('harvest_thread').where('asker_member_id', '=', m.id).executeTakeFirst()),
+  },
+  {
+    what: 'harvested messages you wrote',
+    run: async (trx, m) => deleted(await trx.deleteFrom('harvest_message').where('member_id', '=', m.id).executeTakeFirst()),
+  },
   {
     what: 'answers you marked (the answers stay, without your name)',
-    run: async (trx, m) => (await trx.updateTable('harvest_thread').set({ marked_by_member_id: null }).where('marked_by_member_id', '=', m.id).executeTakeFirst()).numUpdatedRows,
+    run: async (trx, m) =>
+      (await trx.updateTable('harvest_thread').set({ marked_by_member_id: null }).where('marked_by_member_id', '=', m.id).executeTakeFirst()).numUpdatedRows,
   },
   { what: 'practices you shared', run: async (trx, m) => deleted(await trx.deleteFrom('practice').where('member_id', '=', m.id).executeTakeFirst()) },
   { what: 'coordinator roles', run: async (trx, m) => deleted(await trx.deleteFrom('coordinator').where('member_id', '=', m.id).executeTakeFirst()) },
@@ -63,17 +70,40 @@ export async function forgetMember(db: Db, member: Member): Promise<ForgetReport
 /** What forgetting would delete, for the confirmation: counts of the member's own records. */
 export async function countMemberData(db: Db, member: Member): Promise<{ memberships: number; practices: number; messages: number; questions: number }> {
   const count = async (table: 'membership' | 'practice' | 'harvest_message', column: 'member_id') =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where(column, '=', member.id).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where(column, '=', member.id)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const questions = Number(
-    (await db.selectFrom('harvest_thread').select((eb) => eb.fn.countAll<number>().as('n')).where('asker_member_id', '=', member.id).executeTakeFirstOrThrow()).n,
+    (
+      await db
+        .selectFrom('harvest_thread')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('asker_member_id', '=', member.id)
+        .executeTakeFirstOrThrow()
+    ).n,
   );
-  return { memberships: await count('membership', 'member_id'), practices: await count('practice', 'member_id'), messages: await count('harvest_message', 'member_id'), questions };
+  return {
+    memberships: await count('membership', 'member_id'),
+    practices: await count('practice', 'member_id'),
+    messages: await count('harvest_message', 'member_id'),
+    questions,
+  };
 }
 
 /** Privacy off also drops what was kept but not yet harvested: it would otherwise be harvested after the choice. */
 export async function setPrivacy(db: Db, memberId: number, on: boolean): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('member').set({ privacy_on: on ? 1 : 0 }).where('id', '=', memberId).execute();
+    await trx
+      .updateTable('member')
+      .set({ privacy_on: on ? 1 : 0 })
+      .where('id', '=', memberId)
+      .execute();
     if (on) return;
     await trx.deleteFrom('harvest_thread').where('asker_member_id', '=', memberId).where('harvested_at', 'is', null).execute();
     await trx.deleteFrom('harvest_message').where('member_id', '=', memberId).where('harvested', '=', 0).execute();

@@ -49,24 +49,28 @@ export async function buildDigest(
     .select(['t.id', 't.permalink', 't.asked_at', 't.harvested_at', 'q.text as question', 'a.text as answer', 'a.permalink as answer_link'])
     .where('t.community_id', '=', community.id);
   const answered = await threads.where('t.harvested_at', '>', window.from).where('t.harvested_at', '<=', window.to).orderBy('t.harvested_at', 'desc').execute();
-  const open = await threads.where('t.harvested_at', 'is', null).where('t.asked_at', '>', now - openQuestionAgeMs).orderBy('t.asked_at', 'desc').execute();
+  const open = await threads
+    .where('t.harvested_at', 'is', null)
+    .where('t.asked_at', '>', now - openQuestionAgeMs)
+    .orderBy('t.asked_at', 'desc')
+    .execute();
 
   const sections: Section[] = [];
   if (practices.length) {
-    const lines = practices.slice(0, listed).map((p): RichText => [
-      `• ${shorten(p.text, 140)} — `,
-      authorSpan(p),
-      `, ${formatDate(p.created_at, zone)}`,
-      ...(p.permalink ? [' ', link(p.permalink, 'source')] : []),
-    ]);
+    const lines = practices
+      .slice(0, listed)
+      .map((p): RichText => [
+        `• ${shorten(p.text, 140)} — `,
+        authorSpan(p),
+        `, ${formatDate(p.created_at, zone)}`,
+        ...(p.permalink ? [' ', link(p.permalink, 'source')] : []),
+      ]);
     sections.push({ title: `Practices shared (${practices.length})`, body: joinLines(lines, practices.length) });
   }
   if (answered.length) {
-    const lines = answered.slice(0, listed).map((t): RichText => [
-      '• ',
-      questionLink(t.question, t.answer_link ?? t.permalink),
-      ...(t.answer ? [`\n   ✅ ${shorten(t.answer, 140)}`] : []),
-    ]);
+    const lines = answered
+      .slice(0, listed)
+      .map((t): RichText => ['• ', questionLink(t.question, t.answer_link ?? t.permalink), ...(t.answer ? [`\n   ✅ ${shorten(t.answer, 140)}`] : [])]);
     sections.push({ title: `Questions answered (${answered.length})`, body: joinLines(lines, answered.length) });
   }
   if (open.length) {
@@ -155,7 +159,11 @@ export async function postWeeklyDigests(
 }
 
 export async function setWeeklyDigest(services: Services, communityId: number, on: boolean): Promise<void> {
-  await services.db.updateTable('community').set({ digest_on: on ? 1 : 0, updated_at: services.clock.now() }).where('id', '=', communityId).execute();
+  await services.db
+    .updateTable('community')
+    .set({ digest_on: on ? 1 : 0, updated_at: services.clock.now() })
+    .where('id', '=', communityId)
+    .execute();
 }
 
 /** The scheduler's weekly digest job: communities with a rhythm get theirs through the outbox, once a week. */

@@ -64,15 +64,17 @@ export async function buildExport(services: Services, community: Community): Pro
     ? await db
         .selectFrom('harvest_message')
         .selectAll()
-        .where('thread_id', 'in', threads.map((t) => t.id))
+        .where(
+          'thread_id',
+          'in',
+          threads.map((t) => t.id),
+        )
         .orderBy('posted_at')
         .orderBy('id')
         .execute()
     : [];
   const memberIds = [...new Set([...practices.map((p) => p.member_id), ...threads.map((t) => t.asker_member_id), ...messages.map((m) => m.member_id)])];
-  const members = new Map(
-    (memberIds.length ? await db.selectFrom('member').selectAll().where('id', 'in', memberIds).execute() : []).map((m) => [m.id, m]),
-  );
+  const members = new Map((memberIds.length ? await db.selectFrom('member').selectAll().where('id', 'in', memberIds).execute() : []).map((m) => [m.id, m]));
 
   const out: string[] = [`# ${escapeInline(community.name)} (${community.slug})`, '', `Exported from Weaver on ${formatDate(now, zone)}.`, ''];
   out.push('## Domain', '', community.domain ? escapeBlock(community.domain, '') : '_Not described yet._', '');

@@ -36,14 +36,22 @@ export async function gatherStats(services: Services, community: Community): Pro
   });
 
   const count = (n: { n: number | string | bigint } | undefined) => Number(n?.n ?? 0);
-  const practiceTotal = await db.selectFrom('practice').select((eb) => eb.fn.countAll<number>().as('n')).where('community_id', '=', community.id).executeTakeFirst();
+  const practiceTotal = await db
+    .selectFrom('practice')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('community_id', '=', community.id)
+    .executeTakeFirst();
   const practiceRecent = await db
     .selectFrom('practice')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('community_id', '=', community.id)
     .where('created_at', '>', now - 30 * 86_400_000)
     .executeTakeFirst();
-  const threads = await db.selectFrom('harvest_thread').select(['asked_at', 'first_reply_at', 'harvested_at']).where('community_id', '=', community.id).execute();
+  const threads = await db
+    .selectFrom('harvest_thread')
+    .select(['asked_at', 'first_reply_at', 'harvested_at'])
+    .where('community_id', '=', community.id)
+    .execute();
   const waits = threads.filter((t) => t.first_reply_at !== null).map((t) => Math.max(0, t.first_reply_at! - t.asked_at));
 
   return {
@@ -66,11 +74,7 @@ export function median(values: readonly number[]): number | undefined {
 const weekNames = ['this week', 'last week', '2 weeks before', '3 weeks before'];
 
 /** The stats as fields; features that own prompts and RSVPs add theirs through statsFieldProviders. */
-export async function statsFields(
-  services: Services,
-  community: Community,
-  providers: readonly StatsFieldProvider[] = statsFieldProviders,
-): Promise<Field[]> {
+export async function statsFields(services: Services, community: Community, providers: readonly StatsFieldProvider[] = statsFieldProviders): Promise<Field[]> {
   const stats = await gatherStats(services, community);
   const net = stats.trend.reduce((sum, w) => sum + w.joined - w.left, 0);
   const fields: Field[] = [

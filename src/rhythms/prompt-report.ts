@@ -21,5 +21,10 @@ export async function promptResponseFields({ db }: Services, community: Communit
   const answered = posts.filter((post) => Number(post.replies) > 0).length;
   const replies = posts.reduce((sum, post) => sum + Number(post.replies), 0);
   const rate = Math.round((answered / posts.length) * 100);
-  return [{ label: 'Prompt response rate', value: [`${rate}% (${answered} of ${posts.length} prompts answered in the last 4 weeks, ${replies} ${replies === 1 ? 'reply' : 'replies'})`] }];
+  return [
+    {
+      label: 'Prompt response rate',
+      value: [`${rate}% (${answered} of ${posts.length} prompts answered in the last 4 weeks, ${replies} ${replies === 1 ? 'reply' : 'replies'})`],
+    },
+  ];
 }

@@ -63,11 +63,16 @@ export async function takeNextPrompt(db: Db, communityId: number, now: number): 
 }
 
 export function promptReply(community: Community, prompt: Prompt): Reply {
-  return answer(rich`💬 ${bold(`Share a practice · ${community.name}`)}
-${prompt.text}`, {
-    visibility: 'channel',
-    sections: [{ body: rich`Reply in this thread: each reply is added to the community’s repertoire. Or use ${code(`/cop share ${community.slug} <text>`)}.` }],
-  });
+  return answer(
+    rich`💬 ${bold(`Share a practice · ${community.name}`)}
+${prompt.text}`,
+    {
+      visibility: 'channel',
+      sections: [
+        { body: rich`Reply in this thread: each reply is added to the community’s repertoire. Or use ${code(`/cop share ${community.slug} <text>`)}.` },
+      ],
+    },
+  );
 }
 
 export function channelKey(channel: ChannelRef): string {
@@ -89,11 +94,21 @@ export async function enqueuePrompt(
   for (const home of await homeChannels(db, community.id)) {
     const channel = channelRefOf(home);
     const key = `prompt:${occurrence.key}:${channelKey(channel)}`;
-    const queued = await enqueue(db, { key, target: { channel }, reply: promptReply(community, prompt), notBefore: occurrence.at, expiresAt: occurrence.expiresAt }, now);
+    const queued = await enqueue(
+      db,
+      { key, target: { channel }, reply: promptReply(community, prompt), notBefore: occurrence.at, expiresAt: occurrence.expiresAt },
+      now,
+    );
     if (queued.created) {
       await db
         .insertInto('prompt_post')
-        .values({ community_id: community.id, prompt_id: prompt.id, rhythm_id: occurrence.rhythmId ?? null, occurrence_at: occurrence.at, outbox_id: queued.id })
+        .values({
+          community_id: community.id,
+          prompt_id: prompt.id,
+          rhythm_id: occurrence.rhythmId ?? null,
+          occurrence_at: occurrence.at,
+          outbox_id: queued.id,
+        })
         .execute();
     }
     keys.push(key);

@@ -87,9 +87,14 @@ export async function materializeDueRhythms(services: Services, now: number): Pr
       occurrence = following;
       following = nextOccurrence(rule, rhythm.timezone, occurrence);
     }
-    if (missed.length) log.warn({ rhythm: rhythm.id, skipped: missed.length, first: new Date(missed[0]!).toISOString() }, 'skipped prompt occurrences missed while down');
+    if (missed.length)
+      log.warn({ rhythm: rhythm.id, skipped: missed.length, first: new Date(missed[0]!).toISOString() }, 'skipped prompt occurrences missed while down');
     const postable = now - occurrence <= grace;
-    if (!postable) log.warn({ rhythm: rhythm.id, occurrence: new Date(occurrence).toISOString(), lateMs: now - occurrence }, 'skipped a prompt older than the downtime grace');
+    if (!postable)
+      log.warn(
+        { rhythm: rhythm.id, occurrence: new Date(occurrence).toISOString(), lateMs: now - occurrence },
+        'skipped a prompt older than the downtime grace',
+      );
     const posted = await db.transaction().execute(async (trx) => {
       // Advancing only from the value we read means a second scheduler that got here first wins, and we post nothing.
       const advanced = await trx
@@ -105,7 +110,13 @@ export async function materializeDueRhythms(services: Services, now: number): Pr
       if (community.status === 'dormant' || community.status === 'closed') return [];
       if ((await homeChannels(trx, community.id)).length === 0) return [];
       const prompt = await takeNextPrompt(trx, community.id, now);
-      return enqueuePrompt(trx, community, prompt, { key: `${rhythm.id}:${occurrence}`, rhythmId: rhythm.id, at: occurrence, expiresAt: promptExpiryOf(services.settings, occurrence) }, now);
+      return enqueuePrompt(
+        trx,
+        community,
+        prompt,
+        { key: `${rhythm.id}:${occurrence}`, rhythmId: rhythm.id, at: occurrence, expiresAt: promptExpiryOf(services.settings, occurrence) },
+        now,
+      );
     });
     if (postable && posted.length === 0) log.info({ rhythm: rhythm.id }, 'prompt due but the community has no home channel');
     keys.push(...posted);
@@ -114,6 +125,9 @@ export async function materializeDueRhythms(services: Services, now: number): Pr
 }
 
 export async function nextRhythmDueAt(db: Db): Promise<number | undefined> {
-  const row = await db.selectFrom('rhythm').select((eb) => eb.fn.min('next_run_at').as('due')).executeTakeFirst();
+  const row = await db
+    .selectFrom('rhythm')
+    .select((eb) => eb.fn.min('next_run_at').as('due'))
+    .executeTakeFirst();
   return row?.due ?? undefined;
 }

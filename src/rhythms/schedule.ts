@@ -27,7 +27,14 @@ export function parseSchedule(text: string): ParsedSchedule {
   const [kindWord = '', ...rest] = trimmed.split(/\s+/);
   const kind = kindWord.toLowerCase();
   if (kind === 'off' && rest.length === 0) return { ok: true, off: true };
-  if (kind === 'cron') return parseCron(trimmed.slice(kindWord.length).trim().replace(/^["“”„]|["“”]$/g, '').trim());
+  if (kind === 'cron')
+    return parseCron(
+      trimmed
+        .slice(kindWord.length)
+        .trim()
+        .replace(/^["“”„]|["“”]$/g, '')
+        .trim(),
+    );
   if (kind === 'weekly' || kind === 'fortnightly') {
     if (rest.length !== 2) return { ok: false, problem: `A ${kind} schedule is “${kind} <mon..sun> <HH:MM>”, e.g. ${kind} mon 09:00.` };
     const wall = parseWallClock(rest[0]!, rest[1]!);
@@ -35,7 +42,8 @@ export function parseSchedule(text: string): ParsedSchedule {
   }
   if (kind === 'monthly') {
     const ordinal = ordinals.find((o) => o === rest[0]?.toLowerCase());
-    if (rest.length !== 3 || !ordinal) return { ok: false, problem: 'A monthly schedule is “monthly <1st|2nd|3rd|4th|last> <mon..sun> <HH:MM>”, e.g. monthly last fri 17:30.' };
+    if (rest.length !== 3 || !ordinal)
+      return { ok: false, problem: 'A monthly schedule is “monthly <1st|2nd|3rd|4th|last> <mon..sun> <HH:MM>”, e.g. monthly last fri 17:30.' };
     const wall = parseWallClock(rest[1]!, rest[2]!);
     return 'problem' in wall ? { ok: false, problem: wall.problem } : { ok: true, rule: { kind, ordinal, ...wall } };
   }
@@ -61,7 +69,11 @@ const minimumCronGapMs = 60 * 60 * 1000;
 
 function parseCron(expression: string): ParsedSchedule {
   const fields = expression.split(/\s+/).filter(Boolean);
-  if (fields.length !== 5) return { ok: false, problem: `A cron schedule has 5 fields (minute hour day month weekday), e.g. cron "0 9 * * 1"; “${expression.slice(0, 40)}” has ${fields.length}.` };
+  if (fields.length !== 5)
+    return {
+      ok: false,
+      problem: `A cron schedule has 5 fields (minute hour day month weekday), e.g. cron "0 9 * * 1"; “${expression.slice(0, 40)}” has ${fields.length}.`,
+    };
   let cron: Cron;
   try {
     cron = new Cron(fields.join(' '), { timezone: 'UTC', paused: true });

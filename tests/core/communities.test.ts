@@ -41,18 +41,36 @@ describe('set', () => {
   it('lets coordinators and admins change each field, and no one else', async () => {
     expect((await world.run('ann', 'set outreach status launched')).text).toBe('Only coordinators of outreach and admins can use /cop set.');
     await world.run('admin', 'coordinator outreach ann');
-    for (const line of ['set outreach name STEM Outreach', 'set outreach domain Reaching new audiences', 'set outreach sponsor Prof. Ada Lovelace', 'set outreach status Launched', 'set outreach timezone America/New_York']) {
+    for (const line of [
+      'set outreach name STEM Outreach',
+      'set outreach domain Reaching new audiences',
+      'set outreach sponsor Prof. Ada Lovelace',
+      'set outreach status Launched',
+      'set outreach timezone America/New_York',
+    ]) {
       expect((await world.run('ann', line)).refusal).toBeUndefined();
     }
     const row = await world.db.selectFrom('community').selectAll().executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ name: 'STEM Outreach', domain: 'Reaching new audiences', sponsor: 'Prof. Ada Lovelace', status: 'launched', timezone: 'America/New_York' });
+    expect(row).toMatchObject({
+      name: 'STEM Outreach',
+      domain: 'Reaching new audiences',
+      sponsor: 'Prof. Ada Lovelace',
+      status: 'launched',
+      timezone: 'America/New_York',
+    });
   });
 
   it.each([
     ['set outreach status asleep', '“asleep” is not one of potential, preparing, launched, dormant, closed. Usage: /cop set <community> status <value>'],
     ['set outreach timezone Mars/Base', '“Mars/Base” is not an IANA time zone such as Europe/London. Usage: /cop set <community> timezone <value>'],
-    ['set outreach colour blue', '“colour” is not one of name, domain, sponsor, status, timezone. Usage: /cop set <community> <field:name|domain|sponsor|status|timezone> <value>'],
-    ['set nowhere name X', 'There is no community “nowhere”; /cop list shows them all. Usage: /cop set <community> <field:name|domain|sponsor|status|timezone> <value>'],
+    [
+      'set outreach colour blue',
+      '“colour” is not one of name, domain, sponsor, status, timezone. Usage: /cop set <community> <field:name|domain|sponsor|status|timezone> <value>',
+    ],
+    [
+      'set nowhere name X',
+      'There is no community “nowhere”; /cop list shows them all. Usage: /cop set <community> <field:name|domain|sponsor|status|timezone> <value>',
+    ],
   ])('refuses %j in one sentence with the usage', async (line, text) => {
     expect((await world.run('admin', line)).text).toBe(text);
   });

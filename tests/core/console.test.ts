@@ -35,7 +35,9 @@ async function typeInConsole(lines: readonly string[]): Promise<string> {
 
 describe('the console', () => {
   it('answers a piped session line by line and exits 0, as `npm start` does with no tokens', async () => {
-    const { code, stdout } = await runNpmStart('create outreach "STEM Outreach"\nlink outreach\njoin outreach core\nmine\n', { DATABASE_PATH: tempDatabasePath() });
+    const { code, stdout } = await runNpmStart('create outreach "STEM Outreach"\nlink outreach\njoin outreach core\nmine\n', {
+      DATABASE_PATH: tempDatabasePath(),
+    });
     expect(code).toBe(0);
     expect(stdout.trim().split('\n')).toEqual([
       'Created STEM Outreach (outreach), status potential. Next: /cop link outreach in its home channel, /cop coordinator outreach @someone, and /cop set outreach domain <text>.',
@@ -57,7 +59,16 @@ describe('the console', () => {
   });
 
   it('acts as another person, switches channel, and clicks buttons by number', async () => {
-    const text = await typeInConsole(['/cop create outreach Outreach', ':in outreach-chat', 'link outreach', ':as ann', 'info outreach', ':press 2', 'create other Other', 'mine']);
+    const text = await typeInConsole([
+      '/cop create outreach Outreach',
+      ':in outreach-chat',
+      'link outreach',
+      ':as ann',
+      'info outreach',
+      ':press 2',
+      'create other Other',
+      'mine',
+    ]);
     expect(text).toContain('#outreach-chat is now the home channel of Outreach');
     expect(text).toContain('[1] Join  [2] Join as core');
     expect(text).toContain('Welcome to Outreach! You joined as a core member.');

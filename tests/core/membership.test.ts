@@ -15,7 +15,9 @@ async function history() {
 
 describe('join', () => {
   it('joins as wider by default, and as core when asked', async () => {
-    expect((await world.run('ann', 'join outreach')).text).toBe('Welcome to STEM Outreach! You joined as a wider member. See who is here with /cop members outreach.');
+    expect((await world.run('ann', 'join outreach')).text).toBe(
+      'Welcome to STEM Outreach! You joined as a wider member. See who is here with /cop members outreach.',
+    );
     expect((await world.run('bob', 'join outreach core')).text).toContain('You joined as a core member');
     expect((await world.run('ann', 'mine')).text).toBe('You are in 1 community:\n\n  STEM Outreach (outreach): wider member');
   });
@@ -77,9 +79,7 @@ describe('leave, mine and members', () => {
     await world.run('ann', 'join outreach core');
     await world.run('bob', 'join outreach');
     await world.run('carol', 'join outreach');
-    expect((await world.run('dan', 'members outreach')).text).toBe(
-      'STEM Outreach has 3 members.\n\nCore members (1)\n@ann\n\nWider members (2)\n@bob, @carol',
-    );
+    expect((await world.run('dan', 'members outreach')).text).toBe('STEM Outreach has 3 members.\n\nCore members (1)\n@ann\n\nWider members (2)\n@bob, @carol');
   });
 
   it('keeps identities apart per platform workspace', async () => {

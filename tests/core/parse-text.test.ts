@@ -22,12 +22,21 @@ describe('the command text parser', () => {
     ['join outreach tier:core', { community: 'outreach', tier: 'core' }],
     ['join outreach Tier:core', { community: 'outreach', tier: 'core' }],
     ['set outreach domain Reaching new audiences', { community: 'outreach', field: 'domain', value: 'Reaching new audiences' }],
-    ['set outreach sponsor Prof. Ada: Dean of 09:00 https://x.org', { community: 'outreach', field: 'sponsor', value: 'Prof. Ada: Dean of 09:00 https://x.org' }],
+    [
+      'set outreach sponsor Prof. Ada: Dean of 09:00 https://x.org',
+      { community: 'outreach', field: 'sponsor', value: 'Prof. Ada: Dean of 09:00 https://x.org' },
+    ],
     ['coordinator outreach <@U123ABC|ann> action:remove', { community: 'outreach', user: '<@U123ABC|ann>', action: 'remove' }],
     ['share outreach We ran a taster day.\nIt  worked.', { community: 'outreach', text: 'We ran a taster day.\nIt  worked.' }],
     ['share outreach Use a 12" ruler', { community: 'outreach', text: 'Use a 12" ruler' }],
-    ['event create outreach Lunch and learn 2026-12-10 12:30 where:"Room 4"', { community: 'outreach', title: 'Lunch and learn', date: '2026-12-10', time: '12:30', where: 'Room 4' }],
-    ['event create outreach "Lunch and learn" 2026-12-10 12:30 90', { community: 'outreach', title: 'Lunch and learn', date: '2026-12-10', time: '12:30', duration: '90' }],
+    [
+      'event create outreach Lunch and learn 2026-12-10 12:30 where:"Room 4"',
+      { community: 'outreach', title: 'Lunch and learn', date: '2026-12-10', time: '12:30', where: 'Room 4' },
+    ],
+    [
+      'event create outreach "Lunch and learn" 2026-12-10 12:30 90',
+      { community: 'outreach', title: 'Lunch and learn', date: '2026-12-10', time: '12:30', duration: '90' },
+    ],
     ['help', {}],
     ['help join', { command: 'join' }],
   ])('binds %j', (line, expected) => {

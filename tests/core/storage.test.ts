@@ -13,7 +13,9 @@ describe('storage', () => {
   it('migrates an empty database to the latest schema, and a second run changes nothing', async () => {
     const path = tempDatabasePath();
     const db = await openMigratedDatabase(path);
-    expect(await tableNames(db)).toEqual(expect.arrayContaining(['community', 'coordinator', 'home_channel', 'member', 'membership', 'membership_change', 'practice']));
+    expect(await tableNames(db)).toEqual(
+      expect.arrayContaining(['community', 'coordinator', 'home_channel', 'member', 'membership', 'membership_change', 'practice']),
+    );
     const again = await migrateToLatest(db);
     expect(again.results).toEqual([]);
     await db.destroy();

@@ -16,7 +16,9 @@ afterAll(async () => {
 });
 
 const text = (data: { content: string; embeds?: any[] }) =>
-  [data.content, ...(data.embeds ?? []).flatMap((e) => [e.title, e.description, ...(e.fields ?? []).flatMap((f: any) => [f.name, f.value])])].filter(Boolean).join('\n');
+  [data.content, ...(data.embeds ?? []).flatMap((e) => [e.title, e.description, ...(e.fields ?? []).flatMap((f: any) => [f.name, f.value])])]
+    .filter(Boolean)
+    .join('\n');
 
 // Each test builds on the one before, as people on a server would: the file runs in order.
 describe('/cop on Discord, through the fake gateway', () => {
@@ -102,7 +104,15 @@ describe('/cop on Discord, through the fake gateway', () => {
 
   it('link: refuses a thread, pointing to the channel itself', async () => {
     const threadId = snowflakes.next();
-    discord.fake.gateway.dispatch('THREAD_CREATE', { id: threadId, type: 11, guild_id: ids.guild, parent_id: ids.homeChannel, name: 'A question', owner_id: ids.ann, newly_created: true });
+    discord.fake.gateway.dispatch('THREAD_CREATE', {
+      id: threadId,
+      type: 11,
+      guild_id: ids.guild,
+      parent_id: ids.homeChannel,
+      name: 'A question',
+      owner_id: ids.ann,
+      newly_created: true,
+    });
     const { data } = await discord.cop(people.ann, ['link'], { community: 'outreach' }, { channelId: threadId, channelName: 'A question' });
     expect(data.content).toContain('Run /cop link in the channel itself, not in a thread');
   });
@@ -196,7 +206,11 @@ describe('/cop on Discord, through the fake gateway', () => {
 
   it('list: a long answer is split over the reply and ephemeral follow-ups, never rejected', async () => {
     for (let i = 0; i < 14; i++) {
-      await createCommunity(discord.weaver.services.db, { slug: `circle-${i}`, name: `Circle ${i}`, domain: 'Learning together '.repeat(20) }, discord.clock.now());
+      await createCommunity(
+        discord.weaver.services.db,
+        { slug: `circle-${i}`, name: `Circle ${i}`, domain: 'Learning together '.repeat(20) },
+        discord.clock.now(),
+      );
     }
     const { interaction, data } = await discord.cop(people.ann, ['list']);
     expect(data.embeds!.length).toBeLessThanOrEqual(10);

@@ -20,7 +20,9 @@ const home = ids.homeChannel;
 type Message = Awaited<ReturnType<DiscordSession['say']>>;
 
 const textOf = (data: { content?: string; embeds?: { title?: string; description?: string; fields?: { name: string; value: string }[] }[] }) =>
-  [data.content, ...(data.embeds ?? []).flatMap((e) => [e.title, e.description, ...(e.fields ?? []).flatMap((f) => [f.name, f.value])])].filter(Boolean).join('\n');
+  [data.content, ...(data.embeds ?? []).flatMap((e) => [e.title, e.description, ...(e.fields ?? []).flatMap((f) => [f.name, f.value])])]
+    .filter(Boolean)
+    .join('\n');
 
 const startThread = (on: Message, by: Person) => discord.startThread(on, by);
 
@@ -44,7 +46,14 @@ const botPostsIn = (channelId: string): RecordedCall[] =>
   discord.fake.calls.filter((call) => call.method === 'POST' && call.path === `/channels/${channelId}/messages` && call.status === 200);
 
 async function count(table: 'harvest_thread' | 'harvest_message' | 'harvest_pending_mark'): Promise<number> {
-  return Number((await db().selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return Number(
+    (
+      await db()
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 }
 
 let question: Message;
@@ -101,7 +110,9 @@ describe('harvesting on Discord, through a real discord.js client', () => {
   });
 
   it('the same MESSAGE_CREATE replayed after a RESUME changes nothing', async () => {
-    const later = await discord.say(people.carol, `Also: a group chat for the regulars, <@${ids.bob}> runs it (see <#${home}>).`, question.id, { mentions: [userPayload(people.bob)] });
+    const later = await discord.say(people.carol, `Also: a group chat for the regulars, <@${ids.bob}> runs it (see <#${home}>).`, question.id, {
+      mentions: [userPayload(people.bob)],
+    });
     // Discord sends a mention as the user's id; it is stored as people read it.
     expect((await db().selectFrom('harvest_message').select('text').where('message_id', '=', later.id).executeTakeFirstOrThrow()).text).toBe(
       'Also: a group chat for the regulars, @Bob runs it (see #outreach).',
@@ -128,7 +139,15 @@ describe('harvesting on Discord, through a real discord.js client', () => {
   });
 
   it('a ✅ taken back and given again marks that reply again', async () => {
-    discord.fake.gateway.dispatch('MESSAGE_REACTION_REMOVE', { user_id: ids.ann, channel_id: question.id, message_id: bobReply.id, guild_id: guild, emoji: { id: null, name: '✅' }, type: 0, burst: false });
+    discord.fake.gateway.dispatch('MESSAGE_REACTION_REMOVE', {
+      user_id: ids.ann,
+      channel_id: question.id,
+      message_id: bobReply.id,
+      guild_id: guild,
+      emoji: { id: null, name: '✅' },
+      type: 0,
+      burst: false,
+    });
     await react(people.ann, bobReply);
     expect((await db().selectFrom('harvest_thread').select('answer_message_id').executeTakeFirstOrThrow()).answer_message_id).toBe(bobReply.id);
     await discord.interact(harvestAnswer(people.ann, carolReply, home));
@@ -166,25 +185,44 @@ describe('harvesting on Discord, through a real discord.js client', () => {
   it('a ✅ on a message not yet seen (uncached, out of order) counts once the message arrives', async () => {
     const q = await discord.say(people.dave, 'Which risk assessment template do you use for school visits?');
     await startThread(q, people.bob);
-    const reply = { ...messagePayload(people.bob, 'The county council one, it covers transport too.', { channel_id: q.id }), member: memberPayload(people.bob) };
+    const reply = {
+      ...messagePayload(people.bob, 'The county council one, it covers transport too.', { channel_id: q.id }),
+      member: memberPayload(people.bob),
+    };
     await react(people.dave, reply);
     expect(await count('harvest_pending_mark')).toBe(1);
     discord.fake.channels.get(q.id)!.messages.push(reply);
     discord.fake.gateway.dispatch('MESSAGE_CREATE', reply);
     await discord.settle();
-    expect((await db().selectFrom('harvest_thread').select('answer_message_id').where('root_message_id', '=', q.id).executeTakeFirstOrThrow()).answer_message_id).toBe(reply.id);
+    expect(
+      (await db().selectFrom('harvest_thread').select('answer_message_id').where('root_message_id', '=', q.id).executeTakeFirstOrThrow()).answer_message_id,
+    ).toBe(reply.id);
   });
 
   it('an inline reply (message_reference) to a question is a reply in its thread', async () => {
     const q = await discord.say(people.ann, 'Has anyone borrowed microscopes from the university?');
     const reference = { type: 0, message_id: q.id, channel_id: home, guild_id: guild };
-    const reply = await discord.say(people.bob, 'Yes, ask for the outreach officer; they lend ten at a time.', home, { type: 19, message_reference: reference, referenced_message: q });
+    const reply = await discord.say(people.bob, 'Yes, ask for the outreach officer; they lend ten at a time.', home, {
+      type: 19,
+      message_reference: reference,
+      referenced_message: q,
+    });
     const thread = await db().selectFrom('harvest_thread').selectAll().where('root_message_id', '=', q.id).executeTakeFirstOrThrow();
-    expect(await db().selectFrom('harvest_message').select(['thread_id', 'role']).where('message_id', '=', reply.id).executeTakeFirst()).toEqual({ thread_id: thread.id, role: 'reply' });
+    expect(await db().selectFrom('harvest_message').select(['thread_id', 'role']).where('message_id', '=', reply.id).executeTakeFirst()).toEqual({
+      thread_id: thread.id,
+      role: 'reply',
+    });
     // A reply to that reply is still in the conversation the question started.
     const onReply = { type: 0, message_id: reply.id, channel_id: home, guild_id: guild };
-    const second = await discord.say(people.carol, 'And they deliver, if you ask a week ahead.', home, { type: 19, message_reference: onReply, referenced_message: reply });
-    expect(await db().selectFrom('harvest_message').select(['thread_id', 'role']).where('message_id', '=', second.id).executeTakeFirst()).toEqual({ thread_id: thread.id, role: 'reply' });
+    const second = await discord.say(people.carol, 'And they deliver, if you ask a week ahead.', home, {
+      type: 19,
+      message_reference: onReply,
+      referenced_message: reply,
+    });
+    expect(await db().selectFrom('harvest_message').select(['thread_id', 'role']).where('message_id', '=', second.id).executeTakeFirst()).toEqual({
+      thread_id: thread.id,
+      role: 'reply',
+    });
     // The hint opens a thread on the question, where the rest of the conversation can go.
     expect(botPostsIn(q.id)).toHaveLength(1);
   });
@@ -206,14 +244,22 @@ describe('harvesting on Discord, through a real discord.js client', () => {
     const thread = await db().selectFrom('harvest_thread').selectAll().where('source', '=', 'ask').executeTakeFirstOrThrow();
     // The hint opened a thread on the question; Discord sends the bot's own post back, which is no new question.
     expect(discord.fake.channels.get(thread.root_message_id)?.type).toBe(11);
-    discord.fake.gateway.dispatch('MESSAGE_CREATE', discord.fake.channels.get(home)!.messages.find((m) => m.id === thread.root_message_id));
+    discord.fake.gateway.dispatch(
+      'MESSAGE_CREATE',
+      discord.fake.channels.get(home)!.messages.find((m) => m.id === thread.root_message_id),
+    );
     const reply = await discord.say(people.bob, 'Yes, on Saturday mornings in the library.', thread.root_message_id);
     expect(await db().selectFrom('harvest_thread').select('id').where('source', '=', 'ask').execute()).toHaveLength(1);
-    expect(await db().selectFrom('harvest_message').select(['thread_id', 'role']).where('message_id', '=', reply.id).executeTakeFirst()).toEqual({ thread_id: thread.id, role: 'reply' });
+    expect(await db().selectFrom('harvest_message').select(['thread_id', 'role']).where('message_id', '=', reply.id).executeTakeFirst()).toEqual({
+      thread_id: thread.id,
+      role: 'reply',
+    });
     expect(botPostsIn(thread.root_message_id).map((call) => call.body.content)).toEqual([expect.stringContaining('react ✅')]);
     // A coordinator may mark the answer too.
     await react(people.bob, reply);
-    expect((await db().selectFrom('harvest_thread').select('answer_message_id').where('id', '=', thread.id).executeTakeFirstOrThrow()).answer_message_id).toBe(reply.id);
+    expect((await db().selectFrom('harvest_thread').select('answer_message_id').where('id', '=', thread.id).executeTakeFirstOrThrow()).answer_message_id).toBe(
+      reply.id,
+    );
   });
 
   it('/cop export arrives as a Markdown attachment with the harvested Q&A', async () => {
@@ -234,7 +280,9 @@ describe('harvesting on Discord, through a real discord.js client', () => {
     expect(data.content).toContain('1 membership');
     const button = data.components?.[0]?.components?.[0] as { custom_id: string };
     expect(button.custom_id).toBe('cop:me forget confirm:yes');
-    const click = await discord.interact(buttonClick(people.ann, button.custom_id, { ...messagePayload({ id: botUser.id, username: 'Weaver', bot: true }, data.content), flags: 64 }));
+    const click = await discord.interact(
+      buttonClick(people.ann, button.custom_id, { ...messagePayload({ id: botUser.id, username: 'Weaver', bot: true }, data.content), flags: 64 }),
+    );
     expect(click.body.data.content).toContain('everything Weaver stored about you is deleted');
     expect(await db().selectFrom('member').select('id').where('id', '=', ann.id).executeTakeFirst()).toBeUndefined();
     for (const table of ['membership', 'membership_change', 'practice', 'coordinator', 'rsvp'] as const) {

@@ -17,7 +17,9 @@ const db = () => discord.weaver.services.db;
 const home = ids.homeChannel;
 
 const textOf = (data: { content?: string; embeds?: { title?: string; description?: string; fields?: { name: string; value: string }[] }[] }) =>
-  [data.content, ...(data.embeds ?? []).flatMap((e) => [e.title, e.description, ...(e.fields ?? []).flatMap((f) => [f.name, f.value])])].filter(Boolean).join('\n');
+  [data.content, ...(data.embeds ?? []).flatMap((e) => [e.title, e.description, ...(e.fields ?? []).flatMap((f) => [f.name, f.value])])]
+    .filter(Boolean)
+    .join('\n');
 
 type Posted = Record<string, unknown> & { id: string; content: string; components?: { components: { custom_id: string; label: string }[] }[] };
 
@@ -48,7 +50,9 @@ describe('prompts on Discord, through a real discord.js client', () => {
     expect(data.content).toContain('Replies in its thread become practices');
     prompt = postedInHome('What is a method you tried recently?');
     expect(prompt.content).toMatch(/\?/);
-    expect(discord.fake.calls.some((call: RecordedCall) => call.method === 'POST' && call.path === `/channels/${home}/messages` && call.status === 200)).toBe(true);
+    expect(discord.fake.calls.some((call: RecordedCall) => call.method === 'POST' && call.path === `/channels/${home}/messages` && call.status === 200)).toBe(
+      true,
+    );
   });
 
   it('the bot’s own prompt, which ends in “?”, is never taken for a member’s question', async () => {
@@ -73,15 +77,29 @@ describe('prompts on Discord, through a real discord.js client', () => {
 
   it('an inline reply to the prompt (message_reference) is a practice too', async () => {
     const reference = { type: 0, message_id: prompt.id, channel_id: home, guild_id: ids.guild };
-    const reply = await discord.say(people.bob, 'A shared drive of lesson plans, sorted by age group.', home, { type: 19, message_reference: reference, referenced_message: prompt });
-    expect((await practices()).at(-1)).toEqual({ user_id: ids.bob, text: reply.content, source: 'prompt-reply', permalink: `https://discord.com/channels/${ids.guild}/${home}/${reply.id}` });
+    const reply = await discord.say(people.bob, 'A shared drive of lesson plans, sorted by age group.', home, {
+      type: 19,
+      message_reference: reference,
+      referenced_message: prompt,
+    });
+    expect((await practices()).at(-1)).toEqual({
+      user_id: ids.bob,
+      text: reply.content,
+      source: 'prompt-reply',
+      permalink: `https://discord.com/channels/${ids.guild}/${home}/${reply.id}`,
+    });
     expect(textOf((await discord.cop(people.ann, ['search'], { query: 'lesson plans' })).data)).toContain('age group');
   });
 });
 
 describe('events on Discord', () => {
   it('event create posts the event with RSVP buttons; a click on Yes records the RSVP and edits the post', async () => {
-    const { data } = await discord.cop(people.bob, ['event', 'create'], { community: 'outreach', title: 'Taster day debrief', date: '2026-12-03', time: '14:00' });
+    const { data } = await discord.cop(people.bob, ['event', 'create'], {
+      community: 'outreach',
+      title: 'Taster day debrief',
+      date: '2026-12-03',
+      time: '14:00',
+    });
     expect(data.content).toContain('Created event #1');
     const post = postedInHome('Taster day debrief');
     const buttons = post.components!.flatMap((row) => row.components);

@@ -21,7 +21,19 @@ describe('Discord failures as the core sees them', () => {
   });
 
   it('a rate limit longer than we wait is temporary and says when to retry', () => {
-    const limited = new RateLimitError({ global: false, method: 'POST', url: 'u', route: '/channels/:id/messages', majorParameter: '1', hash: 'h', limit: 5, timeToReset: 30_000, retryAfter: 30_000, sublimitTimeout: 0, scope: 'user' });
+    const limited = new RateLimitError({
+      global: false,
+      method: 'POST',
+      url: 'u',
+      route: '/channels/:id/messages',
+      majorParameter: '1',
+      hash: 'h',
+      limit: 5,
+      timeToReset: 30_000,
+      retryAfter: 30_000,
+      sublimitTimeout: 0,
+      scope: 'user',
+    });
     const delivery = toDeliveryError(limited, 'posting') as DeliveryError;
     expect(delivery.permanent).toBe(false);
     expect(delivery.retryAfterMs).toBe(30_000);
@@ -33,8 +45,17 @@ describe('Discord failures as the core sees them', () => {
   });
 
   it('masks interaction and webhook tokens in what it logs', () => {
-    const error = apiError(400, 40060, 'Interaction has already been acknowledged.', 'https://discord.com/api/v10/interactions/123/aW50ZXJhY3Rpb24.secret/callback?with_response=false');
-    expect(loggableError(error)).toMatchObject({ code: 40060, status: 400, url: 'https://discord.com/api/v10/interactions/123/[token]/callback?with_response=false' });
+    const error = apiError(
+      400,
+      40060,
+      'Interaction has already been acknowledged.',
+      'https://discord.com/api/v10/interactions/123/aW50ZXJhY3Rpb24.secret/callback?with_response=false',
+    );
+    expect(loggableError(error)).toMatchObject({
+      code: 40060,
+      status: 400,
+      url: 'https://discord.com/api/v10/interactions/123/[token]/callback?with_response=false',
+    });
     const webhook = apiError(404, 10015, 'Unknown Webhook', 'https://discord.com/api/v10/webhooks/1180000000000000001/tok.en/messages/@original');
     expect(JSON.stringify(loggableError(webhook))).not.toContain('tok.en');
   });

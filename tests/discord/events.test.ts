@@ -65,7 +65,10 @@ const home = { platform: 'discord', workspaceId: ids.guild, channelId: ids.homeC
 describe('conversation events from the gateway', () => {
   it('hands a member’s message to the core, and never the bot’s own', async () => {
     const next = nextHeard();
-    fake.gateway.dispatch('MESSAGE_CREATE', { ...messagePayload({ id: botUser.id, username: 'Weaver', bot: true }, 'What did you try this week?'), member: undefined });
+    fake.gateway.dispatch('MESSAGE_CREATE', {
+      ...messagePayload({ id: botUser.id, username: 'Weaver', bot: true }, 'What did you try this week?'),
+      member: undefined,
+    });
     const message = messagePayload(people.ann, 'How do we reach schools?');
     fake.gateway.dispatch('MESSAGE_CREATE', { ...message, member: memberPayload(people.ann) });
     expect(await next).toEqual({
@@ -101,7 +104,10 @@ describe('conversation events from the gateway', () => {
     fake.gateway.dispatch('MESSAGE_CREATE', reply);
     fake.gateway.dispatch('MESSAGE_CREATE', reply);
     fake.gateway.dispatch('MESSAGE_CREATE', after);
-    expect(await first).toMatchObject({ kind: 'message', message: { channel: home, threadId: starter, messageId: reply.id, text: 'Ask the science teachers first.' } });
+    expect(await first).toMatchObject({
+      kind: 'message',
+      message: { channel: home, threadId: starter, messageId: reply.id, text: 'Ask the science teachers first.' },
+    });
     expect(await second).toMatchObject({ kind: 'message', message: { messageId: after.id } });
   });
 
@@ -117,13 +123,29 @@ describe('conversation events from the gateway', () => {
 
   it('hands a ✅ on an uncached message to the core as white_check_mark, ignores other emoji, and DMs the listener’s answer', async () => {
     const target = snowflakes.next();
-    const reaction = (name: string) => ({ user_id: ids.ann, channel_id: ids.homeChannel, message_id: target, guild_id: ids.guild, member: memberPayload(people.ann), emoji: { id: null, name }, type: 0, burst: false });
+    const reaction = (name: string) => ({
+      user_id: ids.ann,
+      channel_id: ids.homeChannel,
+      message_id: target,
+      guild_id: ids.guild,
+      member: memberPayload(people.ann),
+      emoji: { id: null, name },
+      type: 0,
+      burst: false,
+    });
     answerWith = (event) => (event.kind === 'reaction' ? answer('Harvested: the answer is now searchable.') : undefined);
     const next = nextHeard();
     const dm = fake.waitForCall((c) => c.method === 'POST' && c.path === '/users/@me/channels', fake.calls.length);
     fake.gateway.dispatch('MESSAGE_REACTION_ADD', reaction('👍'));
     fake.gateway.dispatch('MESSAGE_REACTION_ADD', reaction('✅'));
-    expect(await next).toEqual({ kind: 'reaction', channel: home, messageId: target, user: { platform: 'discord', workspaceId: ids.guild, userId: ids.ann }, emoji: 'white_check_mark', at: world.clock.now() });
+    expect(await next).toEqual({
+      kind: 'reaction',
+      channel: home,
+      messageId: target,
+      user: { platform: 'discord', workspaceId: ids.guild, userId: ids.ann },
+      emoji: 'white_check_mark',
+      at: world.clock.now(),
+    });
     expect((await dm).body).toEqual({ recipient_id: ids.ann });
     answerWith = undefined;
   });
@@ -134,7 +156,13 @@ describe('conversation events from the gateway', () => {
     const interaction = harvestAnswer(people.ann, message);
     const next = nextHeard();
     fake.interact(interaction);
-    expect(await next).toEqual({ kind: 'mark-answer', channel: home, messageId: message.id, user: { platform: 'discord', workspaceId: ids.guild, userId: ids.ann }, at: world.clock.now() });
+    expect(await next).toEqual({
+      kind: 'mark-answer',
+      channel: home,
+      messageId: message.id,
+      user: { platform: 'discord', workspaceId: ids.guild, userId: ids.ann },
+      at: world.clock.now(),
+    });
     const callback = await fake.waitForCall((c) => c.path.endsWith(`/${interaction.token}/callback`));
     expect(callback.body).toMatchObject({ type: 4, data: { content: 'Marked as the answer. Thank you!', flags: 64 } });
     answerWith = undefined;
@@ -182,7 +210,11 @@ describe('interactions whose work takes longer than the budget', () => {
     const edit = await fake.waitForCall((c) => c.method === 'PATCH' && c.path === `/webhooks/${ids.application}/${interaction.token}/messages/@original`);
     const button = edit.body.components[0].components[0];
     expect(button.custom_id.length).toBeLessThanOrEqual(100);
-    const click = buttonClick(people.bob, button.custom_id, messagePayload({ id: botUser.id, username: 'Weaver', bot: true }, 'Try again?', { components: edit.body.components }));
+    const click = buttonClick(
+      people.bob,
+      button.custom_id,
+      messagePayload({ id: botUser.id, username: 'Weaver', bot: true }, 'Try again?', { components: edit.body.components }),
+    );
     fake.interact(click);
     await fake.waitForCall((c) => c.path.endsWith(`/${click.token}/callback`));
     expect(heldText).toBe('x'.repeat(150));

@@ -1,4 +1,9 @@
-import { ApplicationCommandOptionType, ApplicationCommandType, type APIApplicationCommandOption, type RESTPostAPIApplicationCommandsJSONBody } from 'discord.js';
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  type APIApplicationCommandOption,
+  type RESTPostAPIApplicationCommandsJSONBody,
+} from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { choice, community, integer, optional, text, user, withDefault } from '../../src/commands/args.js';
 import { commands } from '../../src/commands/index.js';
@@ -32,7 +37,10 @@ function checkAgainstDiscordLimits(body: RESTPostAPIApplicationCommandsJSONBody)
       checkName(option.name, here);
       checkDescription(option.description, here);
       if (option.type === ApplicationCommandOptionType.Subcommand || option.type === ApplicationCommandOptionType.SubcommandGroup) {
-        if (option.type === ApplicationCommandOptionType.SubcommandGroup && (option.options ?? []).some((sub) => sub.type !== ApplicationCommandOptionType.Subcommand)) {
+        if (
+          option.type === ApplicationCommandOptionType.SubcommandGroup &&
+          (option.options ?? []).some((sub) => sub.type !== ApplicationCommandOptionType.Subcommand)
+        ) {
           problems.push(`${where(here)}: a group holds only subcommands`);
         }
         checkOptions(option.options ?? [], here);

@@ -1,7 +1,15 @@
 import { ButtonStyle } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { answer, bold, channelMention, code, link, mention, time, type Span } from '../../src/kernel/reply.js';
-import { buttonCustomId, limits, parseButtonCustomId, renderDiscordMessages, renderMarkdown, splitText, storedButtonCommands } from '../../adapters/discord/render.js';
+import {
+  buttonCustomId,
+  limits,
+  parseButtonCustomId,
+  renderDiscordMessages,
+  renderMarkdown,
+  splitText,
+  storedButtonCommands,
+} from '../../adapters/discord/render.js';
 
 const ann = { platform: 'discord' as const, workspaceId: '281234567890123456', userId: '80351110224678912' };
 const home = { platform: 'discord' as const, workspaceId: '281234567890123456', channelId: '381234567890123456' };
@@ -9,7 +17,11 @@ const home = { platform: 'discord' as const, workspaceId: '281234567890123456', 
 describe('rendering rich text as Discord markdown', () => {
   it.each<[string, Span[], string]>([
     ['escapes markdown typed by people', ['**not bold** _x_ ~~y~~ `z` || spoiler'], '\\*\\*not bold\\*\\* \\_x\\_ \\~\\~y\\~\\~ \\`z\\` \\|\\| spoiler'],
-    ['escapes headings, lists and quotes at the start of a line', ['# title\n- item\n> quote\n1. one\n  2-3'], '\\# title\n\\- item\n\\> quote\n\\1. one\n  2-3'],
+    [
+      'escapes headings, lists and quotes at the start of a line',
+      ['# title\n- item\n> quote\n1. one\n  2-3'],
+      '\\# title\n\\- item\n\\> quote\n\\1. one\n  2-3',
+    ],
     ['bolds', [bold('Outreach')], '**Outreach**'],
     ['escapes inside bold', [bold('a*b')], '**a\\*b**'],
     ['puts code in backticks', [code('/cop join outreach')], '`/cop join outreach`'],
@@ -21,7 +33,11 @@ describe('rendering rich text as Discord markdown', () => {
     ['mentions Discord users and channels', [mention(ann, 'ann'), ' in ', channelMention(home, 'outreach')], '<@80351110224678912> in <#381234567890123456>'],
     [
       'names people and channels of other platforms as text',
-      [mention({ platform: 'slack', workspaceId: 'T1', userId: 'U1' }, 'bob'), ' ', channelMention({ platform: 'slack', workspaceId: 'T1', channelId: 'C1' }, 'general')],
+      [
+        mention({ platform: 'slack', workspaceId: 'T1', userId: 'U1' }, 'bob'),
+        ' ',
+        channelMention({ platform: 'slack', workspaceId: 'T1', channelId: 'C1' }, 'general'),
+      ],
       '@bob #general',
     ],
   ])('%s', (_name, spans, expected) => {
@@ -73,16 +89,26 @@ describe('rendering replies as Discord messages', () => {
     expect(embeds.flatMap((e) => e.fields ?? [])).toHaveLength(80);
     for (const message of messages) {
       expect(message.embeds.length).toBeLessThanOrEqual(limits.embedsPerMessage);
-      const size = message.embeds.reduce((n, e) => n + (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.fields ?? []).reduce((m, f) => m + f.name.length + f.value.length, 0), 0);
+      const size = message.embeds.reduce(
+        (n, e) => n + (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.fields ?? []).reduce((m, f) => m + f.name.length + f.value.length, 0),
+        0,
+      );
       expect(size).toBeLessThanOrEqual(limits.embedTotal);
       for (const embed of message.embeds) expect((embed.fields ?? []).length).toBeLessThanOrEqual(limits.fieldsPerEmbed);
     }
   });
 
   it('splits a field value over 1024 characters into continued fields, and a description over 4096 into continued embeds', () => {
-    const messages = renderDiscordMessages(answer('x', { sections: [{ title: 'Long', body: ['d'.repeat(5000)], fields: [{ label: 'Members', value: ['m '.repeat(1500)] }] }] }));
+    const messages = renderDiscordMessages(
+      answer('x', { sections: [{ title: 'Long', body: ['d'.repeat(5000)], fields: [{ label: 'Members', value: ['m '.repeat(1500)] }] }] }),
+    );
     const embeds = messages.flatMap((m) => m.embeds);
-    expect(embeds.map((e) => e.description?.length ?? 0).filter(Boolean).every((n) => n <= limits.description)).toBe(true);
+    expect(
+      embeds
+        .map((e) => e.description?.length ?? 0)
+        .filter(Boolean)
+        .every((n) => n <= limits.description),
+    ).toBe(true);
     const fields = embeds.flatMap((e) => e.fields ?? []);
     expect(fields.length).toBe(3);
     expect(fields[0]!.name).toBe('Members');
@@ -111,7 +137,16 @@ describe('button custom ids', () => {
     const id = buttonCustomId(long);
     expect(id.length).toBeLessThanOrEqual(100);
     expect(parseButtonCustomId(id)).toEqual({ kind: 'stored', key: id });
-    expect(storedButtonCommands(answer('x', { buttons: [{ label: 'Go', command: long }, { label: 'Short', command: 'mine' }] }))).toEqual(new Map([[id, long]]));
+    expect(
+      storedButtonCommands(
+        answer('x', {
+          buttons: [
+            { label: 'Go', command: long },
+            { label: 'Short', command: 'mine' },
+          ],
+        }),
+      ),
+    ).toEqual(new Map([[id, long]]));
     expect(parseButtonCustomId('something-else')).toBeUndefined();
   });
 });

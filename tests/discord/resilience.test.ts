@@ -65,7 +65,10 @@ describe('posting through the Discord port', () => {
   });
 
   it('sends a direct message by opening the DM channel first', async () => {
-    const posted = await port.sendDirectMessage({ platform: 'discord', workspaceId: ids.guild, userId: ids.ann }, answer('Reminder: the meetup starts in an hour.'));
+    const posted = await port.sendDirectMessage(
+      { platform: 'discord', workspaceId: ids.guild, userId: ids.ann },
+      answer('Reminder: the meetup starts in an hour.'),
+    );
     const [open, send] = discord.fake.calls.slice(-2);
     expect(open).toMatchObject({ method: 'POST', path: '/users/@me/channels', body: { recipient_id: ids.ann } });
     expect(send!.path).toMatch(/^\/channels\/\d+\/messages$/);
@@ -82,7 +85,12 @@ describe('posting through the Discord port', () => {
   });
 
   it('fails permanently for a member who does not accept direct messages', async () => {
-    discord.fake.failNext({ method: 'POST', path: /^\/channels\/\d+\/messages$/, status: 403, body: { message: 'Cannot send messages to this user', code: 50007 } });
+    discord.fake.failNext({
+      method: 'POST',
+      path: /^\/channels\/\d+\/messages$/,
+      status: 403,
+      body: { message: 'Cannot send messages to this user', code: 50007 },
+    });
     const error = await rejection(port.sendDirectMessage({ platform: 'discord', workspaceId: ids.guild, userId: ids.bob }, answer('hi')));
     expect(error.permanent).toBe(true);
     expect(error.message).toContain('code 50007');
@@ -93,7 +101,14 @@ describe('rate limits (429)', () => {
   const rateLimited = (seconds: number) => ({
     status: 429,
     body: { message: 'You are being rate limited.', retry_after: seconds, global: false },
-    headers: { 'retry-after': String(seconds), 'x-ratelimit-limit': '5', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-after': String(seconds), 'x-ratelimit-bucket': 'fake-bucket', 'x-ratelimit-scope': 'user' },
+    headers: {
+      'retry-after': String(seconds),
+      'x-ratelimit-limit': '5',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset-after': String(seconds),
+      'x-ratelimit-bucket': 'fake-bucket',
+      'x-ratelimit-scope': 'user',
+    },
   });
 
   it('waits out a short 429 and retries, so that the message is delivered', async () => {

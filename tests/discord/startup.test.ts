@@ -37,7 +37,13 @@ describe('starting on Discord', () => {
 
   it('stops with one clear sentence when the Message Content intent is not enabled for the bot', async () => {
     const fake = await FakeDiscord.start({ allowedPrivilegedIntents: 0 });
-    const loaded = loadConfig({ DATABASE_PATH: tempDatabasePath(), PORT: '0', DISCORD_TOKEN: fake.token, DISCORD_APPLICATION_ID: ids.application, DISCORD_API_URL: fake.apiUrl });
+    const loaded = loadConfig({
+      DATABASE_PATH: tempDatabasePath(),
+      PORT: '0',
+      DISCORD_TOKEN: fake.token,
+      DISCORD_APPLICATION_ID: ids.application,
+      DISCORD_API_URL: fake.apiUrl,
+    });
     if (!loaded.ok) throw new Error(loaded.errors.join('; '));
     await expect(startWeaver(loaded.config, { log: silentLog })).rejects.toThrow(
       'Discord refused the Message Content intent: turn it on in the Developer Portal (Bot, Privileged Gateway Intents).',
@@ -47,7 +53,13 @@ describe('starting on Discord', () => {
 
   it('stops with one clear sentence when Discord refuses the token', async () => {
     const fake = await FakeDiscord.start();
-    const loaded = loadConfig({ DATABASE_PATH: tempDatabasePath(), PORT: '0', DISCORD_TOKEN: 'not-the-token', DISCORD_APPLICATION_ID: ids.application, DISCORD_API_URL: fake.apiUrl });
+    const loaded = loadConfig({
+      DATABASE_PATH: tempDatabasePath(),
+      PORT: '0',
+      DISCORD_TOKEN: 'not-the-token',
+      DISCORD_APPLICATION_ID: ids.application,
+      DISCORD_API_URL: fake.apiUrl,
+    });
     if (!loaded.ok) throw new Error(loaded.errors.join('; '));
     await expect(startWeaver(loaded.config, { log: silentLog })).rejects.toThrow(
       'Discord refused DISCORD_TOKEN: copy the bot token again from the Developer Portal (Bot, Reset Token).',
@@ -59,7 +71,13 @@ describe('starting on Discord', () => {
     const fake = await FakeDiscord.start();
     const apiUrl = fake.apiUrl;
     await fake.close();
-    const loaded = loadConfig({ DATABASE_PATH: tempDatabasePath(), PORT: '0', DISCORD_TOKEN: 'fake-bot-token', DISCORD_APPLICATION_ID: ids.application, DISCORD_API_URL: apiUrl });
+    const loaded = loadConfig({
+      DATABASE_PATH: tempDatabasePath(),
+      PORT: '0',
+      DISCORD_TOKEN: 'fake-bot-token',
+      DISCORD_APPLICATION_ID: ids.application,
+      DISCORD_API_URL: apiUrl,
+    });
     if (!loaded.ok) throw new Error(loaded.errors.join('; '));
     await expect(startWeaver(loaded.config, { log: silentLog })).rejects.toThrow(/^Weaver cannot reach Discord at DISCORD_API_URL/);
   });
@@ -70,7 +88,14 @@ describe('npm run register', () => {
     const databasePath = tempDatabasePath();
     const session = await startWeaverOnFakeDiscord({ DATABASE_PATH: databasePath });
     await session.weaver.stop();
-    const env = { ...process.env, DATABASE_PATH: databasePath, DISCORD_TOKEN: session.fake.token, DISCORD_APPLICATION_ID: ids.application, DISCORD_API_URL: session.fake.apiUrl, DISCORD_GUILD_ID: ids.guild };
+    const env = {
+      ...process.env,
+      DATABASE_PATH: databasePath,
+      DISCORD_TOKEN: session.fake.token,
+      DISCORD_APPLICATION_ID: ids.application,
+      DISCORD_API_URL: session.fake.apiUrl,
+      DISCORD_GUILD_ID: ids.guild,
+    };
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/app/register-discord-cli.ts'], { env });
     expect(stdout).toBe(`Registered 2 commands in server ${ids.guild} (shown at once).\n`);
     expect(commandPuts(session.fake)).toHaveLength(2);

@@ -63,7 +63,15 @@ export class FakeDiscord {
       allowedPrivilegedIntents,
       resumeUrl: `${baseUrl.replace('http', 'ws')}/gateway-resume`,
       ready: () => ({ user: botUser, guilds: [{ id: ids.guild, unavailable: true }], application: { id: ids.application, flags: 0 }, private_channels: [] }),
-      afterReady: () => [{ t: 'GUILD_CREATE', d: { ...createGuildPayload(), channels: [...this.channels.values()].filter((c) => c.type !== 1 && c.type !== 11).map(({ messages: _m, botDenied: _b, ...c }) => c) } }],
+      afterReady: () => [
+        {
+          t: 'GUILD_CREATE',
+          d: {
+            ...createGuildPayload(),
+            channels: [...this.channels.values()].filter((c) => c.type !== 1 && c.type !== 11).map(({ messages: _m, botDenied: _b, ...c }) => c),
+          },
+        },
+      ],
     });
   }
 
@@ -145,12 +153,21 @@ export class FakeDiscord {
     if (!byToken && !authorized) return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
     switch (true) {
       case key === 'GET /gateway/bot':
-        return ok({ url: `${this.baseUrl.replace('http', 'ws')}/gateway`, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } });
+        return ok({
+          url: `${this.baseUrl.replace('http', 'ws')}/gateway`,
+          shards: 1,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+        });
       case key === 'GET /users/@me':
         return ok(botUser);
       case key === 'PUT /applications/:id/commands' || key === 'PUT /applications/:id/guilds/:id/commands': {
         const scope = parts[3] ?? 'global';
-        const commands = (body as unknown[]).map((command) => ({ id: snowflakes.next(), application_id: ids.application, version: snowflakes.next(), ...(command as object) }));
+        const commands = (body as unknown[]).map((command) => ({
+          id: snowflakes.next(),
+          application_id: ids.application,
+          version: snowflakes.next(),
+          ...(command as object),
+        }));
         this.registered.set(scope, commands);
         return ok(commands);
       }
@@ -186,7 +203,14 @@ export class FakeDiscord {
       case key === 'POST /users/@me/channels': {
         const recipient = String((body as { recipient_id?: string }).recipient_id);
         const id = `9${recipient.slice(1)}`;
-        if (!this.channels.has(id)) this.channels.set(id, { id, type: 1, name: null, recipients: [{ id: recipient, username: 'member', discriminator: '0', avatar: null, global_name: null }], messages: [] });
+        if (!this.channels.has(id))
+          this.channels.set(id, {
+            id,
+            type: 1,
+            name: null,
+            recipients: [{ id: recipient, username: 'member', discriminator: '0', avatar: null, global_name: null }],
+            messages: [],
+          });
         const { messages: _messages, ...dm } = this.channels.get(id)!;
         return ok(dm);
       }

@@ -23,7 +23,12 @@ function base(person: Person, type: number, where: Where) {
       guild_id: ids.guild,
       name: where.channelName ?? 'outreach',
       permissions: '2248473465835073',
-      ...(where.parentId ? { parent_id: where.parentId, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: '2026-11-23T10:00:00.000Z', locked: false } } : {}),
+      ...(where.parentId
+        ? {
+            parent_id: where.parentId,
+            thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: '2026-11-23T10:00:00.000Z', locked: false },
+          }
+        : {}),
     },
     member: memberPayload(person),
     app_permissions: '2248473465835073',
@@ -54,11 +59,21 @@ function resolvedUsers(options: Record<string, OptionValue>) {
 }
 
 /** `/cop <path…>` with typed options: a subcommand, or a group and a subcommand. */
-export function slashCommand(person: Person, path: readonly string[], options: Record<string, OptionValue> = {}, where: Where = {}, type = 2, focused?: string) {
+export function slashCommand(
+  person: Person,
+  path: readonly string[],
+  options: Record<string, OptionValue> = {},
+  where: Where = {},
+  type = 2,
+  focused?: string,
+) {
   const leaf = { type: 1, name: path[path.length - 1]!, options: optionsPayload(options, focused) };
   const top = path.length === 2 ? { type: 2, name: path[0]!, options: [leaf] } : leaf;
   const resolved = resolvedUsers(options);
-  return { ...base(person, type, where), data: { id: ids.application.replace(/1$/, '9'), name: 'cop', type: 1, options: [top], ...(resolved ? { resolved } : {}) } };
+  return {
+    ...base(person, type, where),
+    data: { id: ids.application.replace(/1$/, '9'), name: 'cop', type: 1, options: [top], ...(resolved ? { resolved } : {}) },
+  };
 }
 
 /** The autocomplete request Discord sends while `focused` is being typed. */

@@ -38,7 +38,12 @@ export async function startWeaverOnFakeDiscord(env: Record<string, string> = {})
   }
 
   /** Types `/cop <path>` with options as `person`; settles with the callback (the answer, or the deferral). */
-  async function cop(person: Person, path: readonly string[], options: Record<string, OptionValue> = {}, where: { channelId?: string; channelName?: string } = {}) {
+  async function cop(
+    person: Person,
+    path: readonly string[],
+    options: Record<string, OptionValue> = {},
+    where: { channelId?: string; channelName?: string } = {},
+  ) {
     const interaction = slashCommand(person, path, options, where);
     const callback = await interact(interaction);
     return { interaction, callback, data: callback.body?.data as { content: string; flags?: number; embeds?: any[]; components?: any[] } };

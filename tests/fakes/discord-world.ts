@@ -38,7 +38,15 @@ export const bits = {
 };
 
 export const memberPermissions =
-  bits.viewChannel | bits.sendMessages | bits.embedLinks | bits.attachFiles | bits.readMessageHistory | bits.addReactions | bits.useApplicationCommands | bits.sendMessagesInThreads | bits.createPublicThreads;
+  bits.viewChannel |
+  bits.sendMessages |
+  bits.embedLinks |
+  bits.attachFiles |
+  bits.readMessageHistory |
+  bits.addReactions |
+  bits.useApplicationCommands |
+  bits.sendMessagesInThreads |
+  bits.createPublicThreads;
 export const managerPermissions = memberPermissions | bits.manageGuild;
 
 export const botUser = { id: ids.bot, username: 'Weaver', discriminator: '0', global_name: null, avatar: null, bot: true, flags: 0 };
@@ -81,7 +89,19 @@ export function memberPayload(person: Person) {
 }
 
 function textChannel(id: string, name: string, position: number, overwrites: unknown[] = []) {
-  return { id, type: 0, guild_id: ids.guild, name, position, parent_id: null, topic: null, nsfw: false, rate_limit_per_user: 0, last_message_id: null, permission_overwrites: overwrites };
+  return {
+    id,
+    type: 0,
+    guild_id: ids.guild,
+    name,
+    position,
+    parent_id: null,
+    topic: null,
+    nsfw: false,
+    rate_limit_per_user: 0,
+    last_message_id: null,
+    permission_overwrites: overwrites,
+  };
 }
 
 export function createGuildPayload() {
@@ -114,20 +134,63 @@ export function createGuildPayload() {
     emojis: [],
     stickers: [],
     roles: [
-      { id: ids.guild, name: '@everyone', permissions: String(memberPermissions), position: 0, color: 0, hoist: false, managed: false, mentionable: false, flags: 0, icon: null, unicode_emoji: null },
-      { id: ids.botRole, name: 'Weaver', permissions: String(memberPermissions), position: 1, color: 0, hoist: false, managed: true, mentionable: false, flags: 0, icon: null, unicode_emoji: null, tags: { bot_id: ids.bot } },
+      {
+        id: ids.guild,
+        name: '@everyone',
+        permissions: String(memberPermissions),
+        position: 0,
+        color: 0,
+        hoist: false,
+        managed: false,
+        mentionable: false,
+        flags: 0,
+        icon: null,
+        unicode_emoji: null,
+      },
+      {
+        id: ids.botRole,
+        name: 'Weaver',
+        permissions: String(memberPermissions),
+        position: 1,
+        color: 0,
+        hoist: false,
+        managed: true,
+        mentionable: false,
+        flags: 0,
+        icon: null,
+        unicode_emoji: null,
+        tags: { bot_id: ids.bot },
+      },
     ],
     joined_at: '2026-01-05T09:00:00.000000+00:00',
     large: false,
     unavailable: false,
     member_count: 4,
     voice_states: [],
-    members: [{ user: { ...userPayload({ id: ids.bot, username: 'Weaver', manager: false }), bot: true }, nick: null, roles: [ids.botRole], joined_at: '2026-01-05T09:00:00.000000+00:00', deaf: false, mute: false, flags: 0 }],
+    members: [
+      {
+        user: { ...userPayload({ id: ids.bot, username: 'Weaver', manager: false }), bot: true },
+        nick: null,
+        roles: [ids.botRole],
+        joined_at: '2026-01-05T09:00:00.000000+00:00',
+        deaf: false,
+        mute: false,
+        flags: 0,
+      },
+    ],
     channels: [
       textChannel(ids.homeChannel, 'outreach', 0),
       textChannel(ids.generalChannel, 'general', 1),
-      { ...textChannel(ids.staffChannel, 'staff', 2, [{ id: ids.guild, ...hidden }, { id: ids.botRole, ...hidden }]), botDenied: true },
-      textChannel(ids.announcementsChannel, 'announcements', 3, [{ id: ids.botRole, type: 0, allow: '0', deny: String(bits.embedLinks | bits.createPublicThreads) }]),
+      {
+        ...textChannel(ids.staffChannel, 'staff', 2, [
+          { id: ids.guild, ...hidden },
+          { id: ids.botRole, ...hidden },
+        ]),
+        botDenied: true,
+      },
+      textChannel(ids.announcementsChannel, 'announcements', 3, [
+        { id: ids.botRole, type: 0, allow: '0', deny: String(bits.embedLinks | bits.createPublicThreads) },
+      ]),
     ],
     threads: [],
     presences: [],

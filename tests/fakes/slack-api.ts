@@ -47,7 +47,11 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
   const notify = () => [...waiters].forEach((wake) => wake());
   const nextTs = () => `1763892000.${String(++tsCounter).padStart(6, '0')}`;
 
-  async function handleApi(method: string, token: string | undefined, params: Record<string, unknown>): Promise<[number, Record<string, unknown>, Record<string, string>?]> {
+  async function handleApi(
+    method: string,
+    token: string | undefined,
+    params: Record<string, unknown>,
+  ): Promise<[number, Record<string, unknown>, Record<string, string>?]> {
     const gate = gates.get(method);
     if (gate) {
       gate.reached();
@@ -81,7 +85,12 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
         const target = postTarget(channelId);
         if ('error' in target) return { ok: false, error: target.error };
         const ts = nextTs();
-        return { ok: true, channel: target.id, ts, message: { type: 'message', user: fakeBot.userId, bot_id: fakeBot.botId, text: params.text, ts, thread_ts: params.thread_ts } };
+        return {
+          ok: true,
+          channel: target.id,
+          ts,
+          message: { type: 'message', user: fakeBot.userId, bot_id: fakeBot.botId, text: params.text, ts, thread_ts: params.thread_ts },
+        };
       }
       case 'chat.postEphemeral': {
         const target = postTarget(channelId);
@@ -234,7 +243,9 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
     waitForCall: (method: string, match: (call: ApiCall) => boolean = () => true) => waitFor(() => calls.find((call) => call.method === method && match(call))),
     /** Like waitForCall, once the fake has answered the call: `answer.ts` is the posted message's ts. */
     waitForAnswered: (method: string, match: (call: ApiCall) => boolean = () => true) =>
-      waitFor(() => calls.find((call): call is ApiCall & { answer: Record<string, unknown> } => call.method === method && call.answer !== undefined && match(call))),
+      waitFor(() =>
+        calls.find((call): call is ApiCall & { answer: Record<string, unknown> } => call.method === method && call.answer !== undefined && match(call)),
+      ),
     waitForResponse: (id: string) => waitFor(() => responses.find((post) => post.id === id)),
     waitFor,
     /** The next `times` calls of `method` (or posts to response_url `respond` / `respond:<id>`) fail this way. */
@@ -263,7 +274,9 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
       async send(type: string, payload: object) {
         const socket = await waitFor(() => openSocket);
         const envelopeId = `env-${++envelopeCounter}`;
-        socket.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
+        socket.send(
+          JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }),
+        );
         return waitFor(() => acks.find((ack) => ack.envelope_id === envelopeId));
       },
     },
@@ -276,7 +289,17 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
 }
 
 function describeChannel(channel: FakeChannel) {
-  return { id: channel.id, name: channel.name, is_channel: true, is_group: false, is_im: false, is_mpim: false, is_private: Boolean(channel.is_private), is_member: Boolean(channel.is_member), is_archived: Boolean(channel.is_archived) };
+  return {
+    id: channel.id,
+    name: channel.name,
+    is_channel: true,
+    is_group: false,
+    is_im: false,
+    is_mpim: false,
+    is_private: Boolean(channel.is_private),
+    is_member: Boolean(channel.is_member),
+    is_archived: Boolean(channel.is_archived),
+  };
 }
 
 function parseParams(raw: Buffer, contentType: string | undefined): Record<string, unknown> {

@@ -142,6 +142,7 @@ export function eventEnvelope(event: Record<string, unknown>, eventId: string, t
 }
 
 export function sendEvent(requestUrl: string, envelope: object, options: SendOptions & { retryNum?: number } = {}): Promise<Response> {
-  const retry: Record<string, string> = options.retryNum === undefined ? {} : { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' };
+  const retry: Record<string, string> =
+    options.retryNum === undefined ? {} : { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' };
   return postSigned(requestUrl, JSON.stringify(envelope), 'application/json', { ...options, headers: { ...retry, ...options.headers } });
 }

@@ -183,7 +183,15 @@ describe('harvesting on Discord with the “Harvest answer” action', () => {
 
   it('harvests on a ✅ reaction, and follows edits and deletions', async () => {
     await askOnDiscord();
-    const reaction = { kind: 'reaction', channel: discordHome, messageId: replyId, threadId: rootId, user: discordUser(asker), emoji: 'white_check_mark', at: w.clock.now() } as const;
+    const reaction = {
+      kind: 'reaction',
+      channel: discordHome,
+      messageId: replyId,
+      threadId: rootId,
+      user: discordUser(asker),
+      emoji: 'white_check_mark',
+      at: w.clock.now(),
+    } as const;
     await w.send(reaction);
     await w.send(reaction);
     expect((await search('blinking')).hits).toHaveLength(1);
@@ -199,7 +207,13 @@ describe('harvesting on Discord with the “Harvest answer” action', () => {
     expect((await action(helper, replyId))[0]!.refusal).toBe('NotAllowed');
     expect((await action(asker, rootId))[0]!.refusal).toBe('IsQuestion');
     expect((await action(asker, '1187654321098769999'))[0]!.refusal).toBe('NotAReply');
-    const elsewhere = await w.send({ kind: 'mark-answer', channel: { ...discordHome, channelId: '1999999999999999999' }, messageId: replyId, user: discordUser(asker), at: 0 });
+    const elsewhere = await w.send({
+      kind: 'mark-answer',
+      channel: { ...discordHome, channelId: '1999999999999999999' },
+      messageId: replyId,
+      user: discordUser(asker),
+      at: 0,
+    });
     expect(elsewhere[0]!.refusal).toBe('NotHomeChannel');
     expect((await threads())[0]!.harvested_at).toBeNull();
   });

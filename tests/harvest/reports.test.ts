@@ -149,7 +149,16 @@ describe('export', () => {
     let text = '';
     output.on('data', (chunk: Buffer) => (text += chunk.toString()));
     input.end('export outreach\n');
-    await runConsole({ services: w.services, commands, listeners: inboundListeners, input, output, interactive: false, exportDirectory: directory, messageIds: createConsoleMessageIds() });
+    await runConsole({
+      services: w.services,
+      commands,
+      listeners: inboundListeners,
+      input,
+      output,
+      interactive: false,
+      exportDirectory: directory,
+      messageIds: createConsoleMessageIds(),
+    });
     const path = join(directory, 'outreach-2026-11-23.md');
     expect(text).toContain(`Saved to ${path}`);
     expect(readFileSync(path, 'utf8')).toContain('# STEM Outreach (outreach)');

@@ -21,7 +21,10 @@ export function createRecordingPort(platform: Platform): PlatformPort & { posts:
   const nextId = () => (platform === 'slack' ? `1732400000.${String(++sequence).padStart(6, '0')}` : `13100000000000000${String(++sequence).padStart(2, '0')}`);
   const receipt = (channelId: string, messageId: string): PostedMessage => ({
     messageId,
-    permalink: platform === 'slack' ? `https://acme.slack.com/archives/${channelId}/p${messageId.replace('.', '')}` : `https://discord.com/channels/g/${channelId}/${messageId}`,
+    permalink:
+      platform === 'slack'
+        ? `https://acme.slack.com/archives/${channelId}/p${messageId.replace('.', '')}`
+        : `https://discord.com/channels/g/${channelId}/${messageId}`,
   });
   return {
     platform,

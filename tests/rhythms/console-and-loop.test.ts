@@ -22,7 +22,14 @@ describe('the console', () => {
         done();
       },
     });
-    const lines = ['create outreach Outreach', 'link outreach', 'event create outreach Debrief 2026-12-03 14:00', 'rsvp 1', 'prompt now outreach', 'reminders off'];
+    const lines = [
+      'create outreach Outreach',
+      'link outreach',
+      'event create outreach Debrief 2026-12-03 14:00',
+      'rsvp 1',
+      'prompt now outreach',
+      'reminders off',
+    ];
     const weaver = await startWeaver(loaded.config, {
       clock: manualClock('2026-11-23T10:00:00Z'),
       log: silentLog,

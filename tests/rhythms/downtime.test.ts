@@ -84,7 +84,13 @@ describe('after downtime', () => {
     await world.tickAt(monday + 3 * hour);
     await world.tickAt(monday + 4 * hour);
     await world.tickAt(monday + 6 * hour);
-    const rows = await world.db.selectFrom('outbox').select(['key', 'status', 'last_error']).where('key', 'not like', 'event:%').where('key', 'not like', 'digest:%').orderBy('id').execute();
+    const rows = await world.db
+      .selectFrom('outbox')
+      .select(['key', 'status', 'last_error'])
+      .where('key', 'not like', 'event:%')
+      .where('key', 'not like', 'digest:%')
+      .orderBy('id')
+      .execute();
     expect(rows.map((row) => [row.key.split(':')[0], row.status, row.last_error?.split(':')[0]])).toEqual([
       ['prompt', 'failed', 'expired unsent'],
       ['reminder', 'failed', 'expired unsent'],

@@ -130,7 +130,9 @@ describe('event cancel', () => {
     await w.run('dan', 'rsvp 1 no');
     expect((await w.run('bob', 'event cancel 1')).text).toContain('Only coordinators of outreach and admins can use /cop event cancel.');
     const cancelled = await w.run('ann', 'event cancel #1');
-    expect(cancelled.text).toContain('Cancelled event #1, Taster day debrief. 2 people who said yes or maybe were told by direct message; the notice was posted in #outreach-home.');
+    expect(cancelled.text).toContain(
+      'Cancelled event #1, Taster day debrief. 2 people who said yes or maybe were told by direct message; the notice was posted in #outreach-home.',
+    );
     expect(w.fake.posts.at(-1)!.text).toContain('is cancelled');
     expect(w.fake.dms.map((dm) => dm.userId).sort()).toEqual(['bob', 'cat']);
     expect(w.fake.updates.at(-1)!.text).toContain('Cancelled: Taster day debrief');

@@ -24,7 +24,16 @@ async function setUpFanOut(w: TestWorld, count: number) {
   await w.run('admin', 'rhythm outreach weekly mon 09:00');
   await w.db
     .insertInto('home_channel')
-    .values(Array.from({ length: count }, (_, i) => ({ community_id: 1, platform: 'slack', workspace_id: `T${i}`, channel_id: `C${i}`, channel_name: null, linked_at: 0 })))
+    .values(
+      Array.from({ length: count }, (_, i) => ({
+        community_id: 1,
+        platform: 'slack',
+        workspace_id: `T${i}`,
+        channel_id: `C${i}`,
+        channel_name: null,
+        linked_at: 0,
+      })),
+    )
     .execute();
 }
 
@@ -53,7 +62,11 @@ describe('the outbox', () => {
     const served = [...first.fake.posts, ...second.fake.posts].map((post) => post.channelId).sort();
     expect(served).toEqual(Array.from({ length: 30 }, (_, i) => `C${i}`).sort());
     expect(second.fake.posts.map((post) => post.channelId)).toContain('C12');
-    const statuses = await second.db.selectFrom('outbox').select(({ fn }) => ['status', fn.countAll<number>().as('n')]).groupBy('status').execute();
+    const statuses = await second.db
+      .selectFrom('outbox')
+      .select(({ fn }) => ['status', fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute();
     expect(statuses).toEqual([{ status: 'sent', n: 30 }]);
   });
 
@@ -138,7 +151,12 @@ describe('the outbox', () => {
 
   it('makes a second enqueue of the same key a no-op', async () => {
     const w = await openProcess(tempDatabasePath(), '2026-11-23T10:00:00Z');
-    const item = { key: 'digest:1:2026-W48:slack:T1:C1', target: { channel: { platform: 'slack', workspaceId: 'T1', channelId: 'C1' } }, reply: { visibility: 'channel', body: ['Digest'], sections: [], buttons: [] }, notBefore: 0 } as const;
+    const item = {
+      key: 'digest:1:2026-W48:slack:T1:C1',
+      target: { channel: { platform: 'slack', workspaceId: 'T1', channelId: 'C1' } },
+      reply: { visibility: 'channel', body: ['Digest'], sections: [], buttons: [] },
+      notBefore: 0,
+    } as const;
     const first = await enqueue(w.db, item, 0);
     const second = await enqueue(w.db, item, 1);
     expect(first.created).toBe(true);

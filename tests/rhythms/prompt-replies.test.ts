@@ -16,12 +16,26 @@ const home: ChannelRef = { platform: 'console', workspaceId: 'local', channelId:
 function reply(w: World, from: string, text: string, threadId: string | undefined, messageId: string): InboundEvent {
   return {
     kind: 'message',
-    message: { channel: home, messageId, threadId, author: { ...home, userId: from }, authorName: from, text, at: w.clock.now(), permalink: `https://chat.example/${messageId}` },
+    message: {
+      channel: home,
+      messageId,
+      threadId,
+      author: { ...home, userId: from },
+      authorName: from,
+      text,
+      at: w.clock.now(),
+      permalink: `https://chat.example/${messageId}`,
+    },
   };
 }
 
 async function practices(w: World) {
-  return w.db.selectFrom('practice').innerJoin('member', 'member.id', 'practice.member_id').select(['practice.text', 'practice.source', 'practice.prompt_post_id', 'member.user_id', 'practice.permalink']).orderBy('practice.id').execute();
+  return w.db
+    .selectFrom('practice')
+    .innerJoin('member', 'member.id', 'practice.member_id')
+    .select(['practice.text', 'practice.source', 'practice.prompt_post_id', 'member.user_id', 'practice.permalink'])
+    .orderBy('practice.id')
+    .execute();
 }
 
 describe('replies in a prompt thread', () => {
@@ -35,8 +49,20 @@ describe('replies in a prompt thread', () => {
     await handleInbound(world.services, inboundListeners, reply(world, 'bob', 'We paired pupils with students; it worked.', prompt.messageId, 'r1'));
     const post = await world.db.selectFrom('prompt_post').select('id').executeTakeFirstOrThrow();
     expect(await practices(world)).toEqual([
-      { text: 'We paired pupils with students; it worked.', source: 'prompt-reply', prompt_post_id: post.id, user_id: 'bob', permalink: 'https://chat.example/r1' },
-      { text: 'A checklist for taster days saved us hours.', source: 'prompt-reply', prompt_post_id: post.id, user_id: 'cat', permalink: 'https://chat.example/r2' },
+      {
+        text: 'We paired pupils with students; it worked.',
+        source: 'prompt-reply',
+        prompt_post_id: post.id,
+        user_id: 'bob',
+        permalink: 'https://chat.example/r1',
+      },
+      {
+        text: 'A checklist for taster days saved us hours.',
+        source: 'prompt-reply',
+        prompt_post_id: post.id,
+        user_id: 'cat',
+        permalink: 'https://chat.example/r2',
+      },
     ]);
   });
 
@@ -46,7 +72,10 @@ describe('replies in a prompt thread', () => {
     const prompt = world.fake.posts[0]!;
     await handleInbound(world.services, inboundListeners, reply(world, 'bob', 'Hello all', undefined, 'x1'));
     await handleInbound(world.services, inboundListeners, reply(world, 'bob', 'Other thread', 'some-other-message', 'x2'));
-    await world.db.insertInto('member').values({ platform: 'console', workspace_id: 'local', user_id: 'dan', display_name: 'dan', privacy_on: 0, created_at: 0 }).execute();
+    await world.db
+      .insertInto('member')
+      .values({ platform: 'console', workspace_id: 'local', user_id: 'dan', display_name: 'dan', privacy_on: 0, created_at: 0 })
+      .execute();
     await handleInbound(world.services, inboundListeners, reply(world, 'dan', 'Private thought', prompt.messageId, 'x3'));
     expect(await practices(world)).toEqual([]);
   });
@@ -68,7 +97,13 @@ describe('replies in a prompt thread', () => {
     const prompt = world.fake.posts[0]!;
     await handleInbound(world.services, inboundListeners, reply(world, 'bob', 'Shared while open', prompt.messageId, 'r2'));
     await world.run('bob', 'me privacy off');
-    await handleInbound(world.services, inboundListeners, { kind: 'edited', channel: home, messageId: 'r2', text: 'Said after privacy off', at: world.clock.now() });
+    await handleInbound(world.services, inboundListeners, {
+      kind: 'edited',
+      channel: home,
+      messageId: 'r2',
+      text: 'Said after privacy off',
+      at: world.clock.now(),
+    });
     expect((await practices(world)).map((p) => p.text)).toEqual(['Shared while open']);
   });
 

@@ -88,7 +88,12 @@ describe('the prompt bank', () => {
       world.clock.advance(1000);
       const now = await world.run('ann', 'prompt now outreach');
       expect(now.text).toContain('posted in #outreach-home');
-      seen.push(world.fake.posts.at(-1)!.reply.body.map((span) => (typeof span === 'string' ? span : '')).join(''));
+      seen.push(
+        world.fake.posts
+          .at(-1)!
+          .reply.body.map((span) => (typeof span === 'string' ? span : ''))
+          .join(''),
+      );
     }
     expect(new Set(seen).size).toBe(size);
     expect(seen[0]).toContain('Which question from a pupil surprised you most?');

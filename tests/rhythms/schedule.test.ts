@@ -82,7 +82,10 @@ describe('nextOccurrence across daylight-saving changes', () => {
       '2027-03-29T09:00+01:00',
       '2027-04-12T09:00+01:00',
     ]);
-    expect(occurrences(rule('fortnightly mon 09:00', '2027-03-22'), 'Europe/London', '2027-03-10T00:00:00Z', 2)).toEqual(['2027-03-22T09:00+00:00', '2027-04-05T09:00+01:00']);
+    expect(occurrences(rule('fortnightly mon 09:00', '2027-03-22'), 'Europe/London', '2027-03-10T00:00:00Z', 2)).toEqual([
+      '2027-03-22T09:00+00:00',
+      '2027-04-05T09:00+01:00',
+    ]);
   });
 
   it('fires a monthly rhythm on the nth or last weekday, across the change', () => {
@@ -91,7 +94,10 @@ describe('nextOccurrence across daylight-saving changes', () => {
       '2027-03-26T17:30+00:00',
       '2027-04-30T17:30+01:00',
     ]);
-    expect(occurrences(rule('monthly 1st mon 09:00'), 'America/New_York', '2027-02-02T00:00:00Z', 2)).toEqual(['2027-03-01T09:00-05:00', '2027-04-05T09:00-04:00']);
+    expect(occurrences(rule('monthly 1st mon 09:00'), 'America/New_York', '2027-02-02T00:00:00Z', 2)).toEqual([
+      '2027-03-01T09:00-05:00',
+      '2027-04-05T09:00-04:00',
+    ]);
     expect(occurrences(rule('monthly 2nd sun 09:00'), 'America/New_York', '2027-03-01T00:00:00Z', 1)).toEqual(['2027-03-14T09:00-04:00']);
   });
 

@@ -30,7 +30,9 @@ const scopeOfMethod: Record<string, string> = {
 
 describe('the Slack app manifest', () => {
   test('declares /cop with escaping of users and channels, on the one request URL', () => {
-    expect(manifest.features.slash_commands).toEqual([expect.objectContaining({ command: '/cop', should_escape: true, url: expect.stringMatching(new RegExp(`${eventsPath}$`)) })]);
+    expect(manifest.features.slash_commands).toEqual([
+      expect.objectContaining({ command: '/cop', should_escape: true, url: expect.stringMatching(new RegExp(`${eventsPath}$`)) }),
+    ]);
     expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: manifest.features.slash_commands[0]!.url });
     expect(manifest.settings.event_subscriptions.request_url).toBe(manifest.features.slash_commands[0]!.url);
   });

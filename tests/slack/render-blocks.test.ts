@@ -45,7 +45,13 @@ describe('a reply as Block Kit', () => {
       {
         type: 'actions',
         elements: [
-          { type: 'button', action_id: 'cop_button_0', text: { type: 'plain_text', text: 'Join', emoji: true }, value: 'join outreach tier:wider', style: 'primary' },
+          {
+            type: 'button',
+            action_id: 'cop_button_0',
+            text: { type: 'plain_text', text: 'Join', emoji: true },
+            value: 'join outreach tier:wider',
+            style: 'primary',
+          },
           { type: 'button', action_id: 'cop_button_1', text: { type: 'plain_text', text: 'Join as core', emoji: true }, value: 'join outreach tier:core' },
         ],
       },

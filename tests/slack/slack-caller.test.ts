@@ -7,7 +7,13 @@ import { silentLog } from '../support/harness.js';
 
 let fake: FakeSlack;
 beforeAll(async () => {
-  fake = await startFakeSlack({ users: [{ id: 'U0ADA', name: 'ada', is_admin: true }, { id: 'U0OLU', name: 'olu', is_owner: true }, { id: 'U0ANN', name: 'ann' }] });
+  fake = await startFakeSlack({
+    users: [
+      { id: 'U0ADA', name: 'ada', is_admin: true },
+      { id: 'U0OLU', name: 'olu', is_owner: true },
+      { id: 'U0ANN', name: 'ann' },
+    ],
+  });
 });
 afterAll(async () => fake?.close());
 

@@ -21,7 +21,9 @@ describe('/cop on Slack, through the real Bolt app', () => {
 
   test('create is refused to a member and allowed to workspace admins, owners and WEAVER_ADMINS', async () => {
     expect(textOf(await world.ask(people.ann, 'create outreach "STEM Outreach"'))).toBe('Only Weaver admins can use /cop create.');
-    expect(textOf(await world.ask(people.admin, 'create outreach “STEM Outreach” domain:"Reaching new audiences"'))).toContain('Created STEM Outreach (outreach), status potential.');
+    expect(textOf(await world.ask(people.admin, 'create outreach “STEM Outreach” domain:"Reaching new audiences"'))).toContain(
+      'Created STEM Outreach (outreach), status potential.',
+    );
     expect(textOf(await world.ask(people.owner, 'create gardening Gardening'))).toContain('Created Gardening (gardening)');
     expect(textOf(await world.ask(people.weaverAdmin, 'create cooking Cooking'))).toContain('Created Cooking (cooking)');
   });
@@ -61,7 +63,9 @@ describe('/cop on Slack, through the real Bolt app', () => {
     expect(textOf(added)).toBe('@bob is now a coordinator of STEM Outreach.');
     expect(JSON.stringify(added.body.blocks)).toContain('<@U0BOB>');
     // Slack sends what was typed with &, < and > as entities.
-    expect(textOf(await world.ask(people.bob, 'set outreach domain Reaching &lt;new&gt; &amp; wider audiences'))).toContain('domain is now “Reaching <new> & wider audiences”');
+    expect(textOf(await world.ask(people.bob, 'set outreach domain Reaching &lt;new&gt; &amp; wider audiences'))).toContain(
+      'domain is now “Reaching <new> & wider audiences”',
+    );
     const info = await world.ask(people.bob, 'info outreach');
     expect(JSON.stringify(info.body.blocks)).toContain('Reaching &lt;new&gt; &amp; wider audiences');
   });
@@ -101,7 +105,10 @@ describe('/cop on Slack, through the real Bolt app', () => {
   });
 
   test('share records a practice in the community’s repertoire', async () => {
-    const answer = await world.ask(people.bob, 'share outreach We ran a taster day with &lt;b&gt;local&lt;/b&gt; schools, see <https://example.org/taster|example.org/taster>');
+    const answer = await world.ask(
+      people.bob,
+      'share outreach We ran a taster day with &lt;b&gt;local&lt;/b&gt; schools, see <https://example.org/taster|example.org/taster>',
+    );
     expect(answer.body.response_type).toBe('ephemeral');
     const stored = await world.weaver.services.db.selectFrom('practice').select('text').execute();
     expect(stored.map((row) => row.text)).toEqual(['We ran a taster day with <b>local</b> schools, see https://example.org/taster']);

@@ -51,7 +51,13 @@ async function stopAdapter(): Promise<void> {
 beforeAll(async () => {
   fake = await startFakeSlack({ users: [{ id: 'U0ANN', name: 'ann' }], channels: [{ id: general, name: 'general', is_member: true }] });
   db = await openMigratedDatabase(tempDatabasePath());
-  services = { db, clock: manualClock('2026-11-23T10:00:00Z'), log: silentLog, platforms: new Map(), settings: { admins: [], coreLimit: 1, defaultTimezone: 'UTC', harvestReminderDelayMs: 86_400_000 } };
+  services = {
+    db,
+    clock: manualClock('2026-11-23T10:00:00Z'),
+    log: silentLog,
+    platforms: new Map(),
+    settings: { admins: [], coreLimit: 1, defaultTimezone: 'UTC', harvestReminderDelayMs: 86_400_000 },
+  };
   await startAdapter();
 });
 afterAll(async () => {
@@ -116,19 +122,43 @@ describe('Slack events reach the core as inbound events', () => {
       previous_message: { type: 'message', user: 'U0ANN', text: 'Try the library', ts: '1763892000.000200' },
     });
     expect(await deliver(edit)).toEqual([
-      { kind: 'edited', channel: { platform: 'slack', workspaceId: 'T0WEAVER', channelId: general }, messageId: '1763892000.000200', text: 'Try the town library', at: 1763892100000 },
+      {
+        kind: 'edited',
+        channel: { platform: 'slack', workspaceId: 'T0WEAVER', channelId: general },
+        messageId: '1763892000.000200',
+        text: 'Try the town library',
+        at: 1763892100000,
+      },
     ]);
     const deletion = message({ subtype: 'message_deleted', hidden: true, ts: '1763892200.000001', deleted_ts: '1763892000.000200' });
-    expect(await deliver(deletion)).toEqual([{ kind: 'deleted', channel: { platform: 'slack', workspaceId: 'T0WEAVER', channelId: general }, messageId: '1763892000.000200' }]);
+    expect(await deliver(deletion)).toEqual([
+      { kind: 'deleted', channel: { platform: 'slack', workspaceId: 'T0WEAVER', channelId: general }, messageId: '1763892000.000200' },
+    ]);
     // A thread's parent deleted while it has replies: Slack sends a tombstone edit, never message_deleted.
     const tombstone = message({
       subtype: 'message_changed',
       hidden: true,
       ts: '1763892250.000001',
-      message: { type: 'message', subtype: 'tombstone', text: 'This message was deleted.', ts: '1763892000.000100', thread_ts: '1763892000.000100', reply_count: 2 },
+      message: {
+        type: 'message',
+        subtype: 'tombstone',
+        text: 'This message was deleted.',
+        ts: '1763892000.000100',
+        thread_ts: '1763892000.000100',
+        reply_count: 2,
+      },
     });
-    expect(await deliver(tombstone)).toEqual([{ kind: 'deleted', channel: { platform: 'slack', workspaceId: 'T0WEAVER', channelId: general }, messageId: '1763892000.000100' }]);
-    const reaction = { type: 'reaction_added', user: 'U0ANN', reaction: 'white_check_mark', item_user: 'U0BOB', item: { type: 'message', channel: general, ts: '1763892000.000300' }, event_ts: '1763892300.000100' };
+    expect(await deliver(tombstone)).toEqual([
+      { kind: 'deleted', channel: { platform: 'slack', workspaceId: 'T0WEAVER', channelId: general }, messageId: '1763892000.000100' },
+    ]);
+    const reaction = {
+      type: 'reaction_added',
+      user: 'U0ANN',
+      reaction: 'white_check_mark',
+      item_user: 'U0BOB',
+      item: { type: 'message', channel: general, ts: '1763892000.000300' },
+      event_ts: '1763892300.000100',
+    };
     expect(await deliver(reaction)).toEqual([
       {
         kind: 'reaction',
@@ -145,7 +175,11 @@ describe('Slack events reach the core as inbound events', () => {
     expect(await deliver(message({ user: fakeBot.userId, bot_id: fakeBot.botId, text: 'What did you try this week?', ts: '1763892400.000001' }))).toEqual([]);
     expect(await deliver(message({ subtype: 'bot_message', bot_id: 'B0OTHER', text: 'Build passed?', ts: '1763892400.000002' }))).toEqual([]);
     expect(await deliver(message({ subtype: 'channel_join', user: 'U0ANN', text: '<@U0ANN> has joined the channel', ts: '1763892400.000003' }))).toEqual([]);
-    const botEdit = message({ subtype: 'message_changed', ts: '1763892400.000004', message: { type: 'message', user: fakeBot.userId, bot_id: fakeBot.botId, text: 'edited?', ts: '1763892400.000001' } });
+    const botEdit = message({
+      subtype: 'message_changed',
+      ts: '1763892400.000004',
+      message: { type: 'message', user: fakeBot.userId, bot_id: fakeBot.botId, text: 'edited?', ts: '1763892400.000001' },
+    });
     expect(await deliver(botEdit)).toEqual([]);
   });
 
@@ -167,7 +201,10 @@ describe('Slack events reach the core as inbound events', () => {
   test('the Harvest answer shortcut becomes a mark-answer event, and its answer is shown to the one who used it', async () => {
     const responseUrl = fake.newResponseUrl();
     const who = { userId: 'U0ANN', channelId: general, responseUrl: responseUrl.url };
-    const response = await sendInteraction(requestUrl, messageShortcutPayload(who, { ts: '1763892000.000200', user: 'U0BOB', text: 'Try the library', thread_ts: '1763892000.000100' }));
+    const response = await sendInteraction(
+      requestUrl,
+      messageShortcutPayload(who, { ts: '1763892000.000200', user: 'U0BOB', text: 'Try the library', thread_ts: '1763892000.000100' }),
+    );
     expect(response.status).toBe(200);
     const posted = await fake.waitForResponse(responseUrl.id);
     expect(posted.body).toMatchObject({ response_type: 'ephemeral', text: 'Harvested: the answer is stored.' });

@@ -34,7 +34,19 @@ function said(user: { id: string }, text: string, ts: string, threadTs?: string)
 /** Slack sends the bot's own posts back as message events, with its bot_id and the ts chat.postMessage answered. */
 function echoOf(call: ApiCall): Record<string, unknown> {
   const ts = String(call.answer?.ts);
-  return { type: 'message', channel: home.id, channel_type: 'channel', user: fakeBot.userId, bot_id: fakeBot.botId, app_id: 'A0WEAVER', team: fakeTeam.id, text: call.params.text, ts, event_ts: ts, ...(call.params.thread_ts ? { thread_ts: call.params.thread_ts } : {}) };
+  return {
+    type: 'message',
+    channel: home.id,
+    channel_type: 'channel',
+    user: fakeBot.userId,
+    bot_id: fakeBot.botId,
+    app_id: 'A0WEAVER',
+    team: fakeTeam.id,
+    text: call.params.text,
+    ts,
+    event_ts: ts,
+    ...(call.params.thread_ts ? { thread_ts: call.params.thread_ts } : {}),
+  };
 }
 
 function reaction(user: { id: string }, ts: string, at: string, name = 'white_check_mark'): Record<string, unknown> {
@@ -47,7 +59,14 @@ function botPostsIn(threadTs: string): ApiCall[] {
 }
 
 async function count(table: 'harvest_thread' | 'harvest_message' | 'harvest_pending_mark' | 'member' | 'membership' | 'practice'): Promise<number> {
-  return Number((await db().selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  return Number(
+    (
+      await db()
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 }
 
 const question = { ts: '1763893000.000100', text: 'How do you keep volunteers coming back after their first event?' };
@@ -107,7 +126,9 @@ describe('harvesting on Slack, through the real Bolt app', () => {
     const text = textOf(found);
     expect(text).toContain('thank-you postcard');
     expect(text).toContain(`https://weaver-test.slack.com/archives/${home.id}/p1763893060000200?thread_ts=${question.ts}&cid=${home.id}`);
-    expect(JSON.stringify(found.body.blocks)).toContain(`<https://weaver-test.slack.com/archives/${home.id}/p1763893060000200?thread_ts=${question.ts}&amp;cid=${home.id}|`);
+    expect(JSON.stringify(found.body.blocks)).toContain(
+      `<https://weaver-test.slack.com/archives/${home.id}/p1763893060000200?thread_ts=${question.ts}&amp;cid=${home.id}|`,
+    );
   });
 
   test('the same event redelivered with X-Slack-Retry-Num changes nothing', async () => {
@@ -122,7 +143,9 @@ describe('harvesting on Slack, through the real Bolt app', () => {
     await world.event(said(people.carol, later.text, later.ts, question.ts), { eventId, retryNum: 1 });
     // The same ✅ sent again (Slack sends a new event when a reaction is removed and added back).
     await world.event(reaction(people.ann, bobReply.ts, '1763893260.000100'));
-    expect({ threads: await count('harvest_thread'), messages: await count('harvest_message'), posts: world.fake.callsTo('chat.postMessage').length }).toEqual(before);
+    expect({ threads: await count('harvest_thread'), messages: await count('harvest_message'), posts: world.fake.callsTo('chat.postMessage').length }).toEqual(
+      before,
+    );
   });
 
   test('Harvest answer by the asker marks another reply instead', async () => {
@@ -151,7 +174,15 @@ describe('harvesting on Slack, through the real Bolt app', () => {
       channel_type: 'channel',
       ts: '1763893400.000001',
       event_ts: '1763893400.000001',
-      message: { type: 'message', user: people.bob.id, team: fakeTeam.id, text: edited, ts: bobReply.ts, thread_ts: question.ts, edited: { user: people.bob.id, ts: '1763893400.000000' } },
+      message: {
+        type: 'message',
+        user: people.bob.id,
+        team: fakeTeam.id,
+        text: edited,
+        ts: bobReply.ts,
+        thread_ts: question.ts,
+        edited: { user: people.bob.id, ts: '1763893400.000000' },
+      },
       previous_message: { type: 'message', user: people.bob.id, text: bobReply.text, ts: bobReply.ts, thread_ts: question.ts },
     });
     const stored = await db().selectFrom('harvest_message').select('text').where('message_id', '=', bobReply.ts).executeTakeFirstOrThrow();
@@ -189,7 +220,11 @@ describe('harvesting on Slack, through the real Bolt app', () => {
 
   test('a reply also sent to the channel (thread_broadcast) is a reply like any other', async () => {
     const q = '1763894000.000100';
-    const broadcast = { ...said(people.carol, 'We also use the council template for museum trips.', '1763894100.000300', q), subtype: 'thread_broadcast', root: { ts: q, user: people.dave.id, text: 'Which…?' } };
+    const broadcast = {
+      ...said(people.carol, 'We also use the council template for museum trips.', '1763894100.000300', q),
+      subtype: 'thread_broadcast',
+      root: { ts: q, user: people.dave.id, text: 'Which…?' },
+    };
     await world.event(broadcast);
     const stored = await db().selectFrom('harvest_message').select(['role', 'harvested']).where('message_id', '=', '1763894100.000300').executeTakeFirst();
     expect(stored).toEqual({ role: 'reply', harvested: 1 });
@@ -222,10 +257,19 @@ describe('harvesting on Slack, through the real Bolt app', () => {
         is_locked: false,
         subscribed: false,
       },
-      previous_message: { type: 'message', user: people.dave.id, text: 'Which risk assessment template do you use for school visits?', ts: q, thread_ts: q, reply_count: 2 },
+      previous_message: {
+        type: 'message',
+        user: people.dave.id,
+        text: 'Which risk assessment template do you use for school visits?',
+        ts: q,
+        thread_ts: q,
+        reply_count: 2,
+      },
     });
     expect(await db().selectFrom('harvest_thread').select('id').where('root_message_id', '=', q).executeTakeFirst()).toBeUndefined();
-    expect(await db().selectFrom('harvest_message').select('id').where('message_id', 'in', [q, '1763894060.000200', '1763894100.000300']).execute()).toEqual([]);
+    expect(await db().selectFrom('harvest_message').select('id').where('message_id', 'in', [q, '1763894060.000200', '1763894100.000300']).execute()).toEqual(
+      [],
+    );
     expect(textOf(await world.ask(people.bob, 'search risk assessment template'))).toContain('Nothing found');
   });
 
@@ -256,7 +300,9 @@ describe('harvesting on Slack, through the real Bolt app', () => {
     expect(botPostsIn(thread.root_message_id).map((call) => textOf(call))).toEqual([expect.stringContaining('react ✅')]);
     // A coordinator may mark the answer too.
     await world.event(reaction(people.bob, '1763895000.000100', '1763895010.000100'));
-    expect((await db().selectFrom('harvest_thread').select('answer_message_id').where('id', '=', thread.id).executeTakeFirstOrThrow()).answer_message_id).toBe('1763895000.000100');
+    expect((await db().selectFrom('harvest_thread').select('answer_message_id').where('id', '=', thread.id).executeTakeFirstOrThrow()).answer_message_id).toBe(
+      '1763895000.000100',
+    );
   });
 
   test('two replies delivered at the same moment still bring exactly one hint', async () => {
@@ -277,7 +323,9 @@ describe('harvesting on Slack, through the real Bolt app', () => {
     const requested = world.fake.callsTo('files.getUploadURLExternal').at(-1)!;
     expect(String(requested.params.filename)).toMatch(/^outreach-\d{4}-\d{2}-\d{2}\.md$/);
     const file = world.fake.uploads.at(-1)!;
-    expect(Buffer.byteLength(file.content.slice(file.content.indexOf('# STEM Outreach')).replace(/\r\n-+formdata[\s\S]*$/, ''))).toBe(Number(requested.params.length));
+    expect(Buffer.byteLength(file.content.slice(file.content.indexOf('# STEM Outreach')).replace(/\r\n-+formdata[\s\S]*$/, ''))).toBe(
+      Number(requested.params.length),
+    );
     expect(file.content).toContain('#### How do you keep volunteers coming back after their first event?');
     // Ann never typed a command: her name comes from users.info, not her user id.
     expect(file.content).toContain('_Asked by ann on 23 Nov 2025_');

@@ -32,7 +32,12 @@ afterAll(async () => fake?.close());
 
 // What Bolt's respond() does: POST the message as JSON to the response_url.
 function respondTo(url: string): RespondFn {
-  return (message) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(typeof message === 'string' ? { text: message } : message) });
+  return (message) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(typeof message === 'string' ? { text: message } : message),
+    });
 }
 
 async function failureOf(action: () => Promise<unknown>): Promise<DeliveryError> {
@@ -101,8 +106,14 @@ describe('the Slack PlatformPort', () => {
   test('a network failure may be retried', async () => {
     const unreachable = await startFakeSlack();
     await unreachable.close();
-    const offline = createSlackPort(new webApi.WebClient(fakeBot.token, { slackApiUrl: unreachable.apiUrl, retryConfig: { retries: 0 } }), workspace, silentLog);
-    expect(await failureOf(() => offline.sendDirectMessage({ platform: 'slack', workspaceId: fakeTeam.id, userId: 'U0ANN' }, answer('x')))).toMatchObject({ permanent: false });
+    const offline = createSlackPort(
+      new webApi.WebClient(fakeBot.token, { slackApiUrl: unreachable.apiUrl, retryConfig: { retries: 0 } }),
+      workspace,
+      silentLog,
+    );
+    expect(await failureOf(() => offline.sendDirectMessage({ platform: 'slack', workspaceId: fakeTeam.id, userId: 'U0ANN' }, answer('x')))).toMatchObject({
+      permanent: false,
+    });
   });
 });
 
@@ -110,13 +121,18 @@ describe('attachments', () => {
   test('a personal reply’s file is uploaded to the person’s direct messages (files.uploadV2) and the answer says so', async () => {
     const responseUrl = fake.newResponseUrl();
     const respond = respondTo(responseUrl.url);
-    const reply = answer('Here is the repertoire of outreach.', { attachment: { filename: 'outreach.md', content: '# Outreach\n\nTaster days', mimeType: 'text/markdown' } });
+    const reply = answer('Here is the repertoire of outreach.', {
+      attachment: { filename: 'outreach.md', content: '# Outreach\n\nTaster days', mimeType: 'text/markdown' },
+    });
     await deliverReply({ client, log: silentLog, userId: 'U0ANN', channelId: 'C0HOME', respond }, reply);
 
     expect(fake.callsTo('conversations.open').at(-1)?.params.users).toBe('U0ANN');
     expect(fake.callsTo('files.getUploadURLExternal').at(-1)?.params).toMatchObject({ filename: 'outreach.md', length: '23' });
     expect(fake.uploads.at(-1)?.content).toContain('# Outreach\n\nTaster days');
-    expect(fake.callsTo('files.completeUploadExternal').at(-1)?.params).toMatchObject({ channel_id: 'DU0ANN', files: [{ id: expect.any(String), title: 'outreach.md' }] });
+    expect(fake.callsTo('files.completeUploadExternal').at(-1)?.params).toMatchObject({
+      channel_id: 'DU0ANN',
+      files: [{ id: expect.any(String), title: 'outreach.md' }],
+    });
     const posted = await fake.waitForResponse(responseUrl.id);
     expect(posted.body.text).toBe('Here is the repertoire of outreach. outreach.md is in your direct messages with Weaver.\n\n(attached: outreach.md)');
   });
@@ -125,7 +141,10 @@ describe('attachments', () => {
     fake.fail('files.getUploadURLExternal', { error: 'missing_scope' });
     const responseUrl = fake.newResponseUrl();
     const respond = respondTo(responseUrl.url);
-    await deliverReply({ client, log: silentLog, userId: 'U0ANN', channelId: 'C0HOME', respond }, answer('Export ready.', { attachment: { filename: 'x.md', content: 'x', mimeType: 'text/markdown' } }));
+    await deliverReply(
+      { client, log: silentLog, userId: 'U0ANN', channelId: 'C0HOME', respond },
+      answer('Export ready.', { attachment: { filename: 'x.md', content: 'x', mimeType: 'text/markdown' } }),
+    );
     expect((await fake.waitForResponse(responseUrl.id)).body.text).toContain('I could not attach x.md: Weaver’s Slack app lacks a permission it needs');
   });
 });

@@ -17,13 +17,35 @@ const home = rooms.general;
 const db = () => world.weaver.services.db;
 
 function said(user: { id: string }, text: string, ts: string, threadTs?: string): Record<string, unknown> {
-  return { type: 'message', channel: home.id, channel_type: 'channel', user: user.id, team: fakeTeam.id, text, ts, event_ts: ts, ...(threadTs ? { thread_ts: threadTs } : {}) };
+  return {
+    type: 'message',
+    channel: home.id,
+    channel_type: 'channel',
+    user: user.id,
+    team: fakeTeam.id,
+    text,
+    ts,
+    event_ts: ts,
+    ...(threadTs ? { thread_ts: threadTs } : {}),
+  };
 }
 
 /** Slack's echo of a message the bot posted: the same text and ts, with the bot's ids. */
 function echoOf(call: ApiCall & { answer: Record<string, unknown> }): Record<string, unknown> {
   const ts = String(call.answer.ts);
-  return { type: 'message', channel: home.id, channel_type: 'channel', user: fakeBot.userId, bot_id: fakeBot.botId, app_id: 'A0WEAVER', team: fakeTeam.id, text: call.params.text, blocks: call.params.blocks, ts, event_ts: ts };
+  return {
+    type: 'message',
+    channel: home.id,
+    channel_type: 'channel',
+    user: fakeBot.userId,
+    bot_id: fakeBot.botId,
+    app_id: 'A0WEAVER',
+    team: fakeTeam.id,
+    text: call.params.text,
+    blocks: call.params.blocks,
+    ts,
+    event_ts: ts,
+  };
 }
 
 function buttonsIn(call: ApiCall): { action_id: string; value: string; text: string }[] {
@@ -101,10 +123,26 @@ describe('prompts on Slack, through the real Bolt app', () => {
       channel_type: 'channel',
       ts: '1795428400.000001',
       event_ts: '1795428400.000001',
-      message: { type: 'message', user: people.dave.id, text: 'A shared drive of lesson plans, sorted by age group.', ts: '1795428300.000100', thread_ts: promptTs, edited: { user: people.dave.id, ts: '1795428400.000000' } },
+      message: {
+        type: 'message',
+        user: people.dave.id,
+        text: 'A shared drive of lesson plans, sorted by age group.',
+        ts: '1795428300.000100',
+        thread_ts: promptTs,
+        edited: { user: people.dave.id, ts: '1795428400.000000' },
+      },
     });
     expect(textOf(await world.ask(people.ann, 'search age group'))).toContain('sorted by age group');
-    await world.event({ type: 'message', subtype: 'message_deleted', hidden: true, channel: home.id, channel_type: 'channel', ts: '1795428500.000001', event_ts: '1795428500.000001', deleted_ts: '1795428300.000100' });
+    await world.event({
+      type: 'message',
+      subtype: 'message_deleted',
+      hidden: true,
+      channel: home.id,
+      channel_type: 'channel',
+      ts: '1795428500.000001',
+      event_ts: '1795428500.000001',
+      deleted_ts: '1795428300.000100',
+    });
     expect(await db().selectFrom('practice').select('id').execute()).toHaveLength(2);
   });
 });
@@ -137,7 +175,10 @@ describe('events on Slack', () => {
     expect(textOf(asked)).toContain('It cannot be undone');
     expect(await db().selectFrom('rsvp').select('member_id').execute()).toEqual([]);
     await world.idle();
-    const update = world.fake.callsTo('chat.update').slice(updates).find((call) => call.params.ts === post.answer.ts);
+    const update = world.fake
+      .callsTo('chat.update')
+      .slice(updates)
+      .find((call) => call.params.ts === post.answer.ts);
     expect(update && buttonsIn(update).map((b) => b.text)).toEqual(['Yes (0)', 'Maybe (0)', 'No (0)']);
   });
 });

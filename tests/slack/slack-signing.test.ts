@@ -29,7 +29,13 @@ describe('requests that are not from Slack', () => {
   test.each(forgeries)('a slash command with %s gets 401 and changes nothing', async (_name, options) => {
     const before = await snapshot();
     const responseUrl = world.fake.newResponseUrl();
-    const fields = { text: 'create forged Forged', userId: people.admin.id, userName: people.admin.name, channelId: rooms.general.id, responseUrl: responseUrl.url };
+    const fields = {
+      text: 'create forged Forged',
+      userId: people.admin.id,
+      userName: people.admin.name,
+      channelId: rooms.general.id,
+      responseUrl: responseUrl.url,
+    };
     const response = await sendSlashCommand(world.requestUrl, fields, options());
     expect(response.status).toBe(401);
     expect(await snapshot()).toEqual(before);

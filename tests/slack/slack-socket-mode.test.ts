@@ -10,7 +10,13 @@ let weaver: RunningWeaver;
 
 beforeAll(async () => {
   fake = await startFakeSlack({ users: [{ id: 'U0ANN', name: 'ann' }], channels: [{ id: 'C0GENERAL', name: 'general', is_member: true }] });
-  const loaded = loadConfig({ DATABASE_PATH: tempDatabasePath(), PORT: '0', SLACK_BOT_TOKEN: fakeBot.token, SLACK_APP_TOKEN: fakeBot.appToken, SLACK_API_URL: fake.apiUrl });
+  const loaded = loadConfig({
+    DATABASE_PATH: tempDatabasePath(),
+    PORT: '0',
+    SLACK_BOT_TOKEN: fakeBot.token,
+    SLACK_APP_TOKEN: fakeBot.appToken,
+    SLACK_API_URL: fake.apiUrl,
+  });
   if (!loaded.ok) throw new Error(loaded.errors.join('; '));
   weaver = await startWeaver(loaded.config, { log: silentLog });
 });
@@ -57,7 +63,13 @@ test('a button click envelope runs the button’s command as the clicker', async
 });
 
 test('an app-level token Slack refuses stops the start with a clear message', async () => {
-  const loaded = loadConfig({ DATABASE_PATH: tempDatabasePath(), PORT: '0', SLACK_BOT_TOKEN: fakeBot.token, SLACK_APP_TOKEN: 'xapp-1-A0WEAVER-1-revoked', SLACK_API_URL: fake.apiUrl });
+  const loaded = loadConfig({
+    DATABASE_PATH: tempDatabasePath(),
+    PORT: '0',
+    SLACK_BOT_TOKEN: fakeBot.token,
+    SLACK_APP_TOKEN: 'xapp-1-A0WEAVER-1-revoked',
+    SLACK_API_URL: fake.apiUrl,
+  });
   if (!loaded.ok) throw new Error(loaded.errors.join('; '));
   await expect(startWeaver(loaded.config, { log: silentLog })).rejects.toThrow(
     "Slack refused SLACK_APP_TOKEN (apps.connections.open: invalid_auth); create an App-Level Token (xapp-…) with connections:write on the app's Basic Information page.",

@@ -28,15 +28,29 @@ describe('starting Slack', () => {
   test('a Web API that cannot be reached stops the start naming SLACK_API_URL', async () => {
     const closed = await startFakeSlack();
     await closed.close();
-    const loaded = loadConfig({ DATABASE_PATH: tempDatabasePath(), PORT: '0', SLACK_API_URL: closed.apiUrl, SLACK_BOT_TOKEN: 'xoxb-fake-token', SLACK_SIGNING_SECRET: testSigningSecret });
+    const loaded = loadConfig({
+      DATABASE_PATH: tempDatabasePath(),
+      PORT: '0',
+      SLACK_API_URL: closed.apiUrl,
+      SLACK_BOT_TOKEN: 'xoxb-fake-token',
+      SLACK_SIGNING_SECRET: testSigningSecret,
+    });
     if (!loaded.ok) throw new Error(loaded.errors.join('; '));
-    await expect(startWeaver(loaded.config, { log: silentLog })).rejects.toThrow(/Cannot reach Slack's Web API at http:\/\/127\.0\.0\.1:\d+\/api\/ .*check SLACK_API_URL/);
+    await expect(startWeaver(loaded.config, { log: silentLog })).rejects.toThrow(
+      /Cannot reach Slack's Web API at http:\/\/127\.0\.0\.1:\d+\/api\/ .*check SLACK_API_URL/,
+    );
   });
 
   test('settings: Slack over HTTP needs the signing secret; Socket Mode needs an xapp- token', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toMatchObject({ ok: false, errors: [expect.stringContaining('SLACK_SIGNING_SECRET is required')] });
-    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-2' })).toMatchObject({ ok: false, errors: [expect.stringContaining('SLACK_APP_TOKEN must be an app-level token')] });
-    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-A-1-x' })).toMatchObject({ ok: true, config: { slack: { appToken: 'xapp-1-A-1-x' } } });
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-2' })).toMatchObject({
+      ok: false,
+      errors: [expect.stringContaining('SLACK_APP_TOKEN must be an app-level token')],
+    });
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1-A-1-x' })).toMatchObject({
+      ok: true,
+      config: { slack: { appToken: 'xapp-1-A-1-x' } },
+    });
     expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: 'http://127.0.0.1:9/api' })).toMatchObject({ ok: false });
   });
 });

@@ -89,7 +89,11 @@ export async function startSlackWorld(options: { clock?: Clock } = {}) {
     return { ack, answer: () => fake.waitForResponse(responseUrl.id) };
   }
 
-  async function harvest(user: { id: string; name: string }, message: { ts: string; user: string; text: string; thread_ts?: string }, channel: { id: string; name: string } = rooms.general) {
+  async function harvest(
+    user: { id: string; name: string },
+    message: { ts: string; user: string; text: string; thread_ts?: string },
+    channel: { id: string; name: string } = rooms.general,
+  ) {
     const responseUrl = fake.newResponseUrl();
     const who = { userId: user.id, userName: user.name, channelId: channel.id, channelName: channel.name, responseUrl: responseUrl.url };
     const ack = await sendInteraction(requestUrl, messageShortcutPayload(who, message));
