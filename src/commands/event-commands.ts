@@ -68,9 +68,11 @@ export const eventCreate = defineCommand({
 });
 
 export const events = defineCommand({
-  path: ['events'],
-  summary: 'Lists upcoming events, soonest first, with their ids',
-  examples: ['/cop events', '/cop events community:outreach'],
+  // Under `event` so that /cop fits Discord's 25 subcommands and groups; `events` stays the short form on Slack and the console.
+  path: ['event', 'list'],
+  aliases: [['events']],
+  summary: 'Lists upcoming events, soonest first, with their ids (also /cop events)',
+  examples: ['/cop events', '/cop event list community:outreach'],
   access: 'everyone',
   args: { community: optional(community(), '[community:<community>]') },
   async run(ctx, { community: c }) {
@@ -115,9 +117,10 @@ export const eventCancel = defineCommand({
 });
 
 export const rsvp = defineCommand({
-  path: ['rsvp'],
-  summary: 'Answers an event: yes (default), maybe or no',
-  examples: ['/cop rsvp 12', '/cop rsvp 12 answer:maybe'],
+  path: ['event', 'rsvp'],
+  aliases: [['rsvp']],
+  summary: 'Answers an event: yes (default), maybe or no (also /cop rsvp)',
+  examples: ['/cop rsvp 12', '/cop event rsvp 12 answer:maybe'],
   access: 'everyone',
   args: { event: eventArg(), answer: withDefault(choice(rsvpAnswers, 'yes (default), maybe or no'), 'yes', '[answer:yes|maybe|no]') },
   async run(ctx, { event, answer: reply }) {
