@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { rateLimited } from './fake-port.js';
+import { rateLimited } from '../support/recording-port.js';
 import { createRhythmWorld } from './world.js';
 
 type World = Awaited<ReturnType<typeof createRhythmWorld>>;

@@ -3,7 +3,7 @@ import { enqueue, deliverDue } from '../../src/delivery/outbox.js';
 import { materializeDueRhythms } from '../../src/rhythms/rhythms.js';
 import { createScheduler } from '../../src/scheduler/scheduler.js';
 import { createTestWorld, tempDatabasePath, type TestWorld } from '../support/harness.js';
-import { channelGone, createFakePort, rateLimited, serverError } from './fake-port.js';
+import { channelGone, createFakePort, rateLimited, serverError } from '../support/recording-port.js';
 
 const opened: TestWorld[] = [];
 afterEach(async () => {

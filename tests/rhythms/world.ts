@@ -1,6 +1,6 @@
 import { createScheduler } from '../../src/scheduler/scheduler.js';
 import { createTestWorld } from '../support/harness.js';
-import { createFakePort } from './fake-port.js';
+import { createFakePort } from '../support/recording-port.js';
 
 /** A world with one community, `outreach` (coordinator ann, home channel #outreach-home), on a recording platform. */
 export async function createRhythmWorld(options: { now?: string; graceMinutes?: number } = {}) {
