@@ -20,7 +20,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('installed_at', 'integer', (c) => c.notNull())
     .addColumn('updated_at', 'integer', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('slack_installation_team').on('slack_installation').column('team_id').execute();
+  await db.schema.createIndex('slack_installation_by_team').on('slack_installation').column('team_id').execute();
 
   // Workspaces of an org-wide install, learnt from the requests they send, so posts there find the org's token.
   await db.schema
