@@ -116,4 +116,10 @@ describe('Slack in many workspaces', () => {
     expect(eventChannels.get(rooms.northCop.id)).toBe(teams.north.id);
     expect(eventChannels.get(rooms.southCop.id)).toBe(teams.south.id);
   });
+
+  test('a workspace that never installed Weaver is not served', async () => {
+    const responseId = await world.run(people.wren, 'help', rooms.westCop);
+    expect(world.fake.responsesTo(responseId)).toEqual([]);
+    expect(await db().selectFrom('member').select('user_id').where('user_id', '=', people.wren.id).execute()).toEqual([]);
+  });
 });

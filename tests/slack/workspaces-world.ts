@@ -104,9 +104,10 @@ export async function startWorkspacesWorld(options: { clock?: Clock; rotation?: 
   }
 
   /** `/cop <text>` whose answer goes to the channel (link, prompt now): settles once Weaver is done with it. */
-  async function run(person: Person, text: string, room: Room, options: { teamId?: string } = {}): Promise<void> {
-    await cop(person, text, room, options);
+  async function run(person: Person, text: string, room: Room, options: { teamId?: string } = {}): Promise<string> {
+    const sent = await cop(person, text, room, options);
     await weaver.waitUntilIdle();
+    return sent.responseId;
   }
 
   async function cop(person: Person, text: string, room: Room, options: { teamId?: string }) {
