@@ -53,7 +53,11 @@ export async function startFakeSlack(
   const teams = new Map([defaultTeam, ...(options.teams ?? [])].map((team) => [team.id, team]));
   // Which workspace each bot token speaks for; tokens issued by installs and refreshes join it.
   const tokenTeams = new Map<string, string>([...validTokens].map((token) => [token, defaultTeam.id]));
-  for (const team of options.teams ?? []) if (team.token) (validTokens.add(team.token), tokenTeams.set(team.token, team.id));
+  for (const team of options.teams ?? []) {
+    if (!team.token) continue;
+    validTokens.add(team.token);
+    tokenTeams.set(team.token, team.id);
+  }
   const oauthCodes = new Map<string, string>();
   const refreshTokens = new Map<string, { team: string; used: boolean }>();
   let installCounter = 0;
