@@ -97,6 +97,7 @@ export function createInstallationStore(deps: InstallationStoreDeps): WeaverInst
       const key = query.isEnterpriseInstall && query.enterpriseId ? `E:${query.enterpriseId}` : query.teamId ? `T:${query.teamId}` : undefined;
       if (!key) return false;
       const result = await db.deleteFrom('slack_installation').where('install_key', '=', key).executeTakeFirst();
+      if (key.startsWith('E:')) await db.deleteFrom('slack_installation_team').where('enterprise_id', '=', query.enterpriseId!).execute();
       return Number(result.numDeletedRows) > 0;
     },
   };
