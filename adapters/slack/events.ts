@@ -38,7 +38,9 @@ async function receiveEvent(
 ): Promise<void> {
   const { services } = deps;
   try {
-    const { workspace } = await deps.directory.access(typeof body.team_id === 'string' ? body.team_id : '');
+    // Who the bot is there, read without its token: a failing token refresh must not lose a member's message.
+    const workspace = await deps.directory.describe(typeof body.team_id === 'string' ? body.team_id : '');
+    if (!workspace) return;
     const teamId = typeof body.team_id === 'string' ? body.team_id : workspace.teamId;
     const found = toInboundEvent(event, teamId, workspace, services.clock.now());
     if (!found) return;

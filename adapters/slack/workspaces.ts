@@ -16,10 +16,14 @@ export type WorkspaceAccess = Readonly<{ client: webApi.WebClient; workspace: Sl
  * refreshed before it expires. `access` throws a DeliveryError: permanent where Weaver is not installed, temporary
  * when a refresh failed (the workspace's posts wait and retry).
  */
-export type SlackDirectory = Readonly<{ access(teamId: string): Promise<WorkspaceAccess> }>;
+export type SlackDirectory = Readonly<{
+  access(teamId: string): Promise<WorkspaceAccess>;
+  /** Who Weaver is in a workspace (its bot, the workspace URL), without touching its token; undefined when not installed. */
+  describe(teamId: string): Promise<SlackWorkspace | undefined>;
+}>;
 
 export function singleWorkspace(client: webApi.WebClient, workspace: SlackWorkspace): SlackDirectory {
-  return { access: () => Promise.resolve({ client, workspace }) };
+  return { access: () => Promise.resolve({ client, workspace }), describe: () => Promise.resolve(workspace) };
 }
 
 // Refreshed this long before expiry, so that a post or a request never goes out with a token about to lapse.
@@ -86,6 +90,11 @@ export function installedWorkspaces(deps: InstalledWorkspacesDeps): SlackDirecto
   }
 
   return {
+    async describe(teamId) {
+      const found = await store.findForTeam(teamId);
+      const bot = found?.installation.bot;
+      return found && bot ? { teamId, url: found.row.team_url ?? '', botUserId: bot.userId, botId: bot.id } : undefined;
+    },
     async access(teamId) {
       let found;
       try {
