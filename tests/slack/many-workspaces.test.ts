@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { manualClock } from '../../src/kernel/clock.js';
+import { answer } from '../../src/kernel/reply.js';
+import { deliverDue, enqueue } from '../../src/delivery/outbox.js';
 import { textOf } from './slack-world.js';
 import { people, rooms, startWorkspacesWorld, teams, type InstallVisit, type WorkspacesWorld } from './workspaces-world.js';
 
@@ -115,6 +117,32 @@ describe('Slack in many workspaces', () => {
     const eventChannels = new Map(eventPosts.map((call) => [String(call.params.channel), world.fake.teamOfToken(call.token)]));
     expect(eventChannels.get(rooms.northCop.id)).toBe(teams.north.id);
     expect(eventChannels.get(rooms.southCop.id)).toBe(teams.south.id);
+  });
+
+  test('direct messages (reminders, introductions) go with the token of the person’s own workspace', async () => {
+    const { services } = world.weaver;
+    for (const person of [people.nate, people.sam]) {
+      const user = { platform: 'slack' as const, workspaceId: person.team, userId: person.id };
+      await enqueue(
+        services.db,
+        { key: `test:dm:${person.id}`, target: { user }, reply: answer('Taster day starts in an hour'), notBefore: clock.now() },
+        clock.now(),
+      );
+    }
+    await deliverDue(services, { owner: 'test-scheduler' });
+    const dms = world.fake.callsTo('chat.postMessage').filter((call) => textOf(call).includes('Taster day starts in an hour'));
+    expect(dms.map((call) => [call.params.channel, world.fake.teamOfToken(call.token)])).toEqual([
+      [people.nate.id, teams.north.id],
+      [people.sam.id, teams.south.id],
+    ]);
+  });
+
+  test('an export is uploaded with the token of the workspace it was asked in', async () => {
+    const before = world.fake.callsTo('files.getUploadURLExternal').length;
+    await world.run(people.sara, 'export swcop', rooms.southCop);
+    const uploads = world.fake.callsTo('files.getUploadURLExternal').slice(before);
+    expect(uploads.length).toBeGreaterThan(0);
+    expect(uploads.map((call) => world.fake.teamOfToken(call.token))).toEqual(uploads.map(() => teams.south.id));
   });
 
   test('a workspace that never installed Weaver is not served', async () => {
