@@ -10,7 +10,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('text', 'text', (c) => c.notNull())
     .addColumn('target', 'integer', (c) => c.notNull().check(sql`target >= 1`))
     .addColumn('measure', 'text', (c) => c.notNull().check(sql`measure in ('manual', 'members', 'core', 'practices', 'answers', 'events')`))
-    // The day as typed (YYYY-MM-DD), and the instant that day ends in the community's zone.
+    // The day as typed (YYYY-MM-DD), and the instant that day is over (the next midnight in the community's zone).
     .addColumn('due_date', 'text')
     .addColumn('due_at', 'integer')
     .addColumn('status', 'text', (c) =>

@@ -69,7 +69,12 @@ export const goalAdd = defineCommand({
     const c = args.community;
     const now = ctx.clock.now();
     const member = await ctx.callerMember();
-    const due = args.by && DateTime.fromObject(args.by, { zone: zoneOfCommunity(c, ctx.settings) }).endOf('day');
+    // The due day is over at the next midnight in the community's zone.
+    const due =
+      args.by &&
+      DateTime.fromObject(args.by, { zone: zoneOfCommunity(c, ctx.settings) })
+        .plus({ days: 1 })
+        .startOf('day');
     const dueDate = args.by && `${args.by.year}-${String(args.by.month).padStart(2, '0')}-${String(args.by.day).padStart(2, '0')}`;
     const goal = await addGoal(
       ctx.db,

@@ -71,7 +71,7 @@ export function standingOf(goal: Goal, count: number, now: number): Standing {
   if (goal.status !== 'open') return goal.status;
   if (count >= goal.target) return 'reached';
   if (goal.due_at === null) return 'no due date';
-  if (now > goal.due_at) return 'overdue';
+  if (now >= goal.due_at) return 'overdue';
   const span = goal.due_at - goal.created_at;
   const elapsed = span <= 0 ? 1 : (now - goal.created_at) / span;
   return count / goal.target < elapsed ? 'behind' : 'on track';

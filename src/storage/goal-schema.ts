@@ -17,7 +17,7 @@ export interface GoalTable {
   measure: GoalMeasure;
   /** The due day as typed, YYYY-MM-DD. */
   due_date: string | null;
-  /** When the due day ends, in the community's zone. */
+  /** When the due day is over: the next midnight in the community's zone. */
   due_at: number | null;
   status: Generated<GoalStatus>;
   created_by: number | null;
