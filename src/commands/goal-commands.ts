@@ -46,7 +46,7 @@ function celebrationNote(keys: readonly string[], delivered: Parameters<typeof d
 
 export const goalAdd = defineCommand({
   path: ['goal', 'add'],
-  summary: 'Sets a goal for a community, counted by hand or measured from what happens',
+  summary: 'Sets a community goal, counted by hand or measured from the data',
   details: `Target defaults to 1, measure to manual. Measures: ${goalMeasures.map((m) => `${m} (${measureMeaning[m]})`).join('; ')}. The due date may already be past: the goal then shows as overdue.`,
   examples: [
     '/cop goal add outreach "Run our yearly seminar" by:2027-06-30',
@@ -56,14 +56,10 @@ export const goalAdd = defineCommand({
   access: 'coordinator',
   args: {
     community: community(),
-    text: text('what the community sets out to achieve', { max: 300, label: 'The goal' }),
-    target: withDefault(integer('how many make the goal (default 1)', { min: 1, max: maxTarget, label: 'The target' }), 1, '[target:<n>]'),
+    text: text('what the goal is', { max: 300, label: 'The goal' }),
+    target: withDefault(integer('how many (default 1)', { min: 1, max: maxTarget, label: 'The target' }), 1, '[target:<n>]'),
     by: optional(dateArg('the due date, YYYY-MM-DD'), '[by:<YYYY-MM-DD>]'),
-    measure: withDefault(
-      choice(goalMeasures, 'manual (default), members, core, practices, answers or events'),
-      'manual',
-      `[measure:${goalMeasures.join('|')}]`,
-    ),
+    measure: withDefault(choice(goalMeasures, 'what counts (default manual)'), 'manual', `[measure:${goalMeasures.join('|')}]`),
   },
   async run(ctx, args) {
     const c = args.community;
@@ -101,7 +97,7 @@ export const goalAdd = defineCommand({
 
 export const goalList = defineCommand({
   path: ['goal', 'list'],
-  summary: 'Lists a community’s goals: progress, due date, on track or not, latest notes',
+  summary: 'Lists a community’s goals with their progress and latest notes',
   examples: ['/cop goal list outreach'],
   access: 'everyone',
   args: { community: community() },
@@ -130,13 +126,13 @@ export const goalList = defineCommand({
 
 export const goalLog = defineCommand({
   path: ['goal', 'log'],
-  summary: 'Records progress towards a goal counted by hand (members and coordinators)',
+  summary: 'Records progress on a goal counted by hand (members and coordinators)',
   details: 'Count defaults to 1; count:0 adds a note without counting. Goals measured from the data count by themselves.',
   examples: ['/cop goal log 3 Blog post on outreach evaluation: https://blog.example/outreach', '/cop goal log 4 Two newsletter pieces count:2'],
   access: 'everyone',
   args: {
     goal: goalArg(),
-    note: text('what was done, with a link if there is one', { max: 1000, label: 'The note' }),
+    note: text('what was done', { max: 1000, label: 'The note' }),
     count: withDefault(integer('how much it counts (default 1)', { min: 0, max: maxTarget, label: 'The count' }), 1, '[count:<n>]'),
   },
   async run(ctx, { goal, note, count }) {
