@@ -1,4 +1,5 @@
-import { channelRefOf, findCommunityById, homeChannels } from '../communities/communities.js';
+import { findCommunityById, homeChannels } from '../communities/communities.js';
+import { channelRefOf } from '../storage/columns.js';
 import { enqueue } from '../delivery/outbox.js';
 import { answer, bold, rich } from '../kernel/reply.js';
 import { channelKey } from '../rhythms/prompts.js';
