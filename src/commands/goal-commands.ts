@@ -15,6 +15,8 @@ import { describeChannelDelivery } from './delivery-text.js';
 import { dateArg } from './event-args.js';
 
 const maxTarget = 1_000_000;
+const listedOpen = 20;
+const listedClosed = 5;
 
 /** A goal by its id, typed `3` or `#3`; handlers receive the goal row. */
 function goalArg(description = 'the goal’s id, e.g. 3'): ArgSpec<Goal> {
@@ -105,8 +107,12 @@ export const goalList = defineCommand({
     const now = ctx.clock.now();
     const views = await viewGoals(ctx.db, c.id, now);
     if (views.length === 0) return answer(rich`${c.slug} has no goals yet. Coordinators set one with ${code(`/cop goal add ${c.slug} <text>`)}.`);
+    // Every open goal is listed (up to a platform message's worth), then the most recently closed ones.
+    const open = views.filter((v) => v.goal.status === 'open');
+    const closed = views.filter((v) => v.goal.status !== 'open');
+    const shown = [...open.slice(0, listedOpen), ...closed.slice(0, listedClosed)];
     const sections: Section[] = [];
-    for (const view of views) {
+    for (const view of shown) {
       const notes = await listGoalNotes(ctx.db, [view.goal.id], { limit: 3 });
       const lines: RichText[] = [];
       const measured = measureNote(view.goal);
@@ -117,10 +123,11 @@ export const goalList = defineCommand({
         body: lines.length ? lines.flatMap((line, i) => (i === 0 ? [...line] : ['\n', ...line])) : undefined,
       });
     }
-    const open = views.filter((v) => v.goal.status === 'open').length;
-    return answer(rich`${bold(c.name)}: ${open} open ${open === 1 ? 'goal' : 'goals'}${views.length > open ? `, ${views.length - open} closed` : ''}.`, {
-      sections,
-    });
+    const more = views.length - shown.length;
+    return answer(
+      rich`${bold(c.name)}: ${open.length} open ${open.length === 1 ? 'goal' : 'goals'}${closed.length ? `, ${closed.length} closed` : ''}.${more ? ` The ${more} not shown are in /cop export ${c.slug}.` : ''}`,
+      { sections },
+    );
   },
 });
 

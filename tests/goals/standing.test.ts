@@ -67,3 +67,20 @@ describe('on track, behind and overdue, by the injected clock', () => {
     expect((await world.run('ann', `goal log ${first} Too late`)).refusal).toBe('GoalClosed');
   });
 });
+
+describe('a long list of goals', () => {
+  it('shows every open goal and the five most recently closed, and says where the rest are', async () => {
+    world = await createGoalWorld();
+    const ids: number[] = [];
+    for (let i = 1; i <= 8; i++) ids.push(await addGoal(world, `"Goal ${i}"`));
+    for (const id of ids.slice(0, 7)) {
+      world.clock.advance(60_000);
+      await expectOk(world, 'cora', `goal close ${id}`);
+    }
+    const list = (await expectOk(world, 'ann', 'goal list outreach')).text;
+    expect(list).toContain('1 open goal, 7 closed. The 2 not shown are in /cop export outreach.');
+    expect(list).toContain(`#${ids[7]} Goal 8`);
+    expect(list).toContain(`#${ids[6]} Goal 7`);
+    expect(list).not.toContain(`#${ids[1]} Goal 2`);
+  });
+});
