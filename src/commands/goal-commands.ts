@@ -1,11 +1,10 @@
-import { DateTime } from 'luxon';
 import { findCommunityById, isCoordinator, zoneOfCommunity } from '../communities/communities.js';
 import { findMembership } from '../communities/membership.js';
 import { deliverNow } from '../delivery/outbox.js';
 import { celebrateIfReached, checkGoal } from '../goals/celebrate.js';
 import { addGoal, closeGoal, findGoal, listGoalNotes, logGoalNote } from '../goals/goals.js';
 import { goalLine, goalStatus, measureNote, noteLine, viewGoal, viewGoals } from '../goals/goal-report.js';
-import { communitiesCountedFor, describeProgress, measureMeaning, progressNow } from '../goals/progress.js';
+import { communitiesCountedFor, describeProgress, dueOfDay, measureMeaning, progressNow } from '../goals/progress.js';
 import { answer, bold, code, refuse, rich, type RichText, type Section } from '../kernel/reply.js';
 import { goalMeasures, type Goal } from '../storage/goal-schema.js';
 import type { Community } from '../storage/schema.js';
@@ -67,13 +66,7 @@ export const goalAdd = defineCommand({
     const c = args.community;
     const now = ctx.clock.now();
     const member = await ctx.callerMember();
-    // The due day is over at the next midnight in the community's zone.
-    const due =
-      args.by &&
-      DateTime.fromObject(args.by, { zone: zoneOfCommunity(c, ctx.settings) })
-        .plus({ days: 1 })
-        .startOf('day');
-    const dueDate = args.by && `${args.by.year}-${String(args.by.month).padStart(2, '0')}-${String(args.by.day).padStart(2, '0')}`;
+    const due = args.by && dueOfDay(args.by, zoneOfCommunity(c, ctx.settings));
     const goal = await addGoal(
       ctx.db,
       {
@@ -81,7 +74,7 @@ export const goalAdd = defineCommand({
         text: args.text,
         target: args.target,
         measure: args.measure,
-        due: due && dueDate ? { date: dueDate, at: due.toMillis() } : undefined,
+        due,
         createdBy: member.id,
       },
       now,

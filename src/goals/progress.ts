@@ -2,6 +2,7 @@ import { memberCounts, memberCountsAt } from '../communities/membership.js';
 import { countPracticesShared } from '../communities/practices.js';
 import { countEventsHeld } from '../events/events.js';
 import { countAnswersHarvested } from '../harvest/store.js';
+import { DateTime } from 'luxon';
 import type { Db } from '../storage/database.js';
 import type { Goal, GoalMeasure } from '../storage/goal-schema.js';
 import { sumGoalNotes } from './goals.js';
@@ -80,4 +81,10 @@ export function standingOf(goal: Goal, count: number, now: number): Standing {
 /** `12 of 40 (30%)`: the percentage rounded down, so 100% always means reached. */
 export function describeProgress(count: number, target: number): string {
   return `${count} of ${target} (${Math.floor((count / target) * 100)}%)`;
+}
+
+/** A due day as typed (YYYY-MM-DD) and when it is over: the next midnight in the community's zone. */
+export function dueOfDay(day: Readonly<{ year: number; month: number; day: number }>, zone: string): { date: string; at: number } {
+  const start = DateTime.fromObject(day, { zone });
+  return { date: start.toFormat('yyyy-MM-dd'), at: start.plus({ days: 1 }).startOf('day').toMillis() };
 }
