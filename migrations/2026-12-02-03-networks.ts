@@ -20,9 +20,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('bridge_person_key', ['thread_id', 'member_id'])
     .execute();
   await db.schema.createIndex('bridge_person_by_member').on('bridge_person').column('member_id').execute();
+  // The bridge job reads questions still without a reply, by age.
+  await db.schema
+    .createIndex('harvest_thread_unreplied')
+    .on('harvest_thread')
+    .column('asked_at')
+    .where(sql<boolean>`first_reply_at is null and harvested_at is null`)
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('harvest_thread_unreplied').execute();
   await db.schema.dropTable('bridge_person').execute();
   await db.schema.dropTable('bridge').execute();
   await db.schema.dropIndex('community_by_network').execute();

@@ -231,7 +231,10 @@ async function setNetworkOf(ctx: CommandContext, c: Community, value: string) {
     case 'is-network':
       return refuse('BadInput', `${c.slug} is a network, and a network cannot be put in a network. ${usage}`);
     case 'not-a-network':
-      return refuse('BadInput', `${change.target.slug} is a community, not a network; an admin makes a network with /cop create <slug> <name> kind:network. ${usage}`);
+      return refuse(
+        'BadInput',
+        `${change.target.slug} is a community, not a network; an admin makes a network with /cop create <slug> <name> kind:network. ${usage}`,
+      );
     case 'unchanged':
       return answer(target ? rich`${bold(c.name)} is already in ${bold(target.name)}.` : rich`${bold(c.name)} is in no network.`);
     case 'left':

@@ -61,7 +61,8 @@ async function loadHitContext(db: Db, hits: readonly KnowledgeHit[]) {
 export const search = defineCommand({
   path: ['search'],
   summary: 'Finds harvested answers and shared practices, each with a link to its source',
-  details: 'Your words are matched as words (every word first, then any of them); marked answers and recent items come first. community: a network searches all its communities.',
+  details:
+    'Your words are matched as words (every word first, then any of them); marked answers and recent items come first. community: a network searches all its communities.',
   examples: ['/cop search volunteers retention', '/cop search "school visits" community:outreach'],
   access: 'everyone',
   args: {
@@ -114,7 +115,8 @@ export const search = defineCommand({
 export const who = defineCommand({
   path: ['who'],
   summary: 'Finds members who know about a topic, from their answers and practices',
-  details: 'Marked answers count most, then shared practices, then other replies. People with privacy off are never listed. community: a network covers all its communities.',
+  details:
+    'Marked answers count most, then shared practices, then other replies. People with privacy off are never listed. community: a network covers all its communities.',
   examples: ['/cop who volunteers', '/cop who "risk assessment" community:outreach'],
   access: 'everyone',
   args: {

@@ -33,7 +33,9 @@ export function networkListBody(
     members.map((c) => c.id),
     counts,
   );
-  const names = members.length ? `${members.length === 1 ? '1 community' : `${members.length} communities`}: ${members.map((c) => c.slug).join(', ')}` : 'no communities yet';
+  const names = members.length
+    ? `${members.length === 1 ? '1 community' : `${members.length} communities`}: ${members.map((c) => c.slug).join(', ')}`
+    : 'no communities yet';
   return rich`network · ${network.status}${network.domain ? ` · ${firstLine(network.domain)}` : ''}
 ${names} · ${tally.core} core · ${tally.wider} wider${homes.length ? ' · ' : ''}${homes}`;
 }

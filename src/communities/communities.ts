@@ -113,10 +113,7 @@ export async function isCoordinator(db: Db, communityId: number, memberId: numbe
     .selectFrom('coordinator')
     .select('member_id')
     .where((eb) =>
-      eb.or([
-        eb('community_id', '=', communityId),
-        eb('community_id', '=', eb.selectFrom('community').select('network_id').where('id', '=', communityId)),
-      ]),
+      eb.or([eb('community_id', '=', communityId), eb('community_id', '=', eb.selectFrom('community').select('network_id').where('id', '=', communityId))]),
     )
     .where('member_id', '=', memberId)
     .executeTakeFirst();

@@ -101,7 +101,12 @@ export async function findEvent(db: Db, id: number): Promise<WeaverEvent | undef
 }
 
 /** Events not yet over, soonest first; of one community, several (a network's), or all. */
-export async function listUpcomingEvents(db: Db, now: number, communityId?: number | readonly number[], limit = 25): Promise<(WeaverEvent & { community_slug: string })[]> {
+export async function listUpcomingEvents(
+  db: Db,
+  now: number,
+  communityId?: number | readonly number[],
+  limit = 25,
+): Promise<(WeaverEvent & { community_slug: string })[]> {
   let query = db
     .selectFrom('event')
     .innerJoin('community', 'community.id', 'event.community_id')

@@ -1,6 +1,7 @@
 import type { Services } from '../storage/services.js';
 import { rsvpFields, upcomingEventsSection } from '../events/event-report.js';
 import { promptResponseFields } from '../rhythms/prompt-report.js';
+import { bridgeStatsFields } from '../networks/bridges.js';
 import type { Field, Section } from '../kernel/reply.js';
 import type { Community } from '../storage/schema.js';
 
@@ -14,4 +15,8 @@ export type StatsFieldProvider = (services: Services, community: Community, now:
 
 // Parts of the digest and of /cop stats that other features own, in the order they are shown.
 export const digestSectionProviders: readonly DigestSectionProvider[] = [upcomingEventsSection];
-export const statsFieldProviders: readonly StatsFieldProvider[] = [promptResponseFields, rsvpFields];
+export const statsFieldProviders: readonly StatsFieldProvider[] = [
+  promptResponseFields,
+  rsvpFields,
+  (services, community) => bridgeStatsFields(services, [community.id]),
+];
