@@ -26,7 +26,8 @@ export function matchExpression(terms: readonly string[], mode: 'all' | 'any', c
   const words = `{text} : (${terms.map((term) => `"${term}"`).join(mode === 'all' ? ' AND ' : ' OR ')})`;
   if (communityId === undefined) return words;
   const ids = typeof communityId === 'number' ? [communityId] : communityId;
-  return `{fts_scope} : (${ids.map((id) => `"c${Math.trunc(id)}"`).join(' OR ') || '"none"'}) AND ${words}`;
+  const scopes = ids.map((id) => `"c${Math.trunc(id)}"`);
+  return `{fts_scope} : ${scopes.length === 1 ? scopes[0] : `(${scopes.join(' OR ') || '"none"'})`} AND ${words}`;
 }
 
 type Source = 'harvest' | 'practice';

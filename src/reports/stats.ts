@@ -4,6 +4,7 @@ import { memberCounts } from '../communities/membership.js';
 import type { Field } from '../kernel/reply.js';
 import { statsFieldProviders, type StatsFieldProvider } from './sections.js';
 import type { Community } from '../storage/schema.js';
+import { plural } from '../kernel/words.js';
 import { communitiesOfNetwork, isNetwork } from '../networks/networks.js';
 import { bridgeStatsFields } from '../networks/bridges.js';
 
@@ -101,7 +102,7 @@ async function networkStatsFields(services: Services, network: Community): Promi
   const lines = await Promise.all(
     communities.map(async (c) => {
       const one = await gatherStatsOf(services, [c.id]);
-      return `${c.slug}: ${one.core} core, ${one.wider} wider · ${one.practices.total} practices · ${one.questions.asked} asked, ${one.questions.answered} answered`;
+      return `${c.slug}: ${one.core} core, ${one.wider} wider · ${plural(one.practices.total, 'practice')} · ${one.questions.asked} asked, ${one.questions.answered} answered`;
     }),
   );
   fields.push({ label: `Communities (${communities.length})`, value: [lines.length ? lines.join('\n') : 'none yet'] });
