@@ -130,7 +130,7 @@ export function community(description = 'the community, by its slug', options: {
 }
 
 /** A community or a network, for commands that cover all of a network's communities. */
-export const communityOrNetwork = (description = 'the community or network, by its slug') => community(description, { networks: 'allow' });
+export const communityOrNetwork = (description = 'the community or network') => community(description, { networks: 'allow' });
 
 export function timezone(description: string): ArgSpec<string> {
   return {

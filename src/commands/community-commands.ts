@@ -26,7 +26,8 @@ import { describeRhythm } from './rhythm-commands.js';
 
 export const list = defineCommand({
   path: ['list'],
-  summary: 'Lists the communities, and networks with their communities, with members and home channels',
+  summary: 'Lists the communities, with their members and home channels',
+  details: 'Each network is listed with its communities.',
   examples: ['/cop list'],
   access: 'everyone',
   args: {},
@@ -59,7 +60,7 @@ ${tally.core} core · ${tally.wider} wider${homes.length ? ' · ' : ''}${channel
 
 export const info = defineCommand({
   path: ['info'],
-  summary: 'Shows a community (or network): domain, sponsor, status, coordinators, home channels, members',
+  summary: 'Shows a community: domain, sponsor, status, coordinators, home channels, members',
   details: 'Given a network, it shows its communities with their member counts and the next events across them.',
   examples: ['/cop info outreach'],
   access: 'everyone',
@@ -108,7 +109,7 @@ export const info = defineCommand({
 
 export const create = defineCommand({
   path: ['create'],
-  summary: 'Creates a community (or, with kind:network, a network of communities), with status potential',
+  summary: 'Creates a community, with status potential',
   details:
     'A network is a constellation of communities: it has a domain, sponsor, status, coordinators and home channels like a community; communities join it with /cop set <community> network <network>, and its coordinators may do for its communities what their own coordinators may.',
   examples: ['/cop create outreach "STEM Outreach" domain:"Reaching new audiences"', '/cop create uni-outreach "Outreach Network" kind:network'],
@@ -117,7 +118,7 @@ export const create = defineCommand({
     slug: slug('2 to 32 of a-z, 0-9 and -'),
     name: text('the community’s full name', { max: 80, label: 'The name' }),
     domain: optional(text('what the community cares about', { max: 1000, label: 'The domain' }), '[domain:<text>]'),
-    kind: withDefault(choice(communityKinds, 'community (default) or network'), 'community', '[kind:community|network]'),
+    kind: withDefault(choice(communityKinds, 'community or network'), 'community', '[kind:community|network]'),
   },
   async run(ctx, { slug: newSlug, name, domain, kind }) {
     const created = await createCommunity(ctx.db, { slug: newSlug, name, domain, kind }, ctx.clock.now());
@@ -145,7 +146,7 @@ const fields = [...(Object.keys(fieldValues) as EditableField[]), 'network'] as 
 
 export const set = defineCommand({
   path: ['set'],
-  summary: 'Changes a community’s name, domain, sponsor, status, time zone or network',
+  summary: 'Changes a community’s name, domain, sponsor, status or time zone',
   details: `Status is one of ${communityStatuses.join(', ')}; the time zone is an IANA name such as Europe/London. network puts the community in a network (a community is in at most one), and none takes it out; coordinators of a network may do for its communities what their own coordinators may.`,
   examples: ['/cop set outreach domain Reaching new audiences', '/cop set outreach status launched', '/cop set outreach network uni-outreach'],
   access: 'coordinator',
@@ -167,7 +168,7 @@ export const set = defineCommand({
 
 export const link = defineCommand({
   path: ['link'],
-  summary: 'Makes this channel the community’s (or network’s) home channel on this platform',
+  summary: 'Makes this channel the community’s home channel on this platform',
   details:
     'Prompts, events, reminders and digests are posted in the home channel. Each workspace or server has one home channel per community. A network’s home channel gets its own posts and its weekly digest, which covers its communities.',
   examples: ['/cop link outreach'],
@@ -198,7 +199,7 @@ export const link = defineCommand({
 
 export const coordinator = defineCommand({
   path: ['coordinator'],
-  summary: 'Adds or removes a coordinator of a community (or network)',
+  summary: 'Adds or removes a coordinator of a community',
   details: 'Coordinators of a network may do for each of its communities what that community’s own coordinators may.',
   examples: ['/cop coordinator outreach @ann', '/cop coordinator outreach @ann action:remove'],
   access: 'coordinator',

@@ -76,7 +76,7 @@ export const events = defineCommand({
   details: 'Given a network, it lists the events of all its communities.',
   examples: ['/cop events', '/cop event list community:outreach'],
   access: 'everyone',
-  args: { community: optional(communityOrNetwork('only this community, or all of a network’s'), '[community:<community>]') },
+  args: { community: optional(communityOrNetwork('only this community or network'), '[community:<community>]') },
   async run(ctx, { community: c }) {
     const upcoming = await listUpcomingEvents(ctx.db, ctx.clock.now(), c ? await scopeOf(ctx.db, c) : undefined);
     if (upcoming.length === 0) return answer(`No upcoming events${c ? ` in ${c.slug}` : ''}. Coordinators plan one with /cop event create.`);

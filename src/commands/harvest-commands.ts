@@ -67,7 +67,7 @@ export const search = defineCommand({
   access: 'everyone',
   args: {
     query: text('the words to look for', { max: 500, label: 'The query' }),
-    community: optional(communityOrNetwork('only this community, or all of a network’s'), '[community:<community>]'),
+    community: optional(communityOrNetwork('only this community or network'), '[community:<community>]'),
   },
   async run(ctx, { query, community: c }) {
     const outcome = await searchKnowledge(ctx.db, query, { communityId: c ? await scopeOf(ctx.db, c) : undefined, now: ctx.clock.now() });
@@ -121,7 +121,7 @@ export const who = defineCommand({
   access: 'everyone',
   args: {
     topic: text('the topic, in a few words', { max: 200, label: 'The topic' }),
-    community: optional(communityOrNetwork('only this community, or all of a network’s'), '[community:<community>]'),
+    community: optional(communityOrNetwork('only this community or network'), '[community:<community>]'),
   },
   async run(ctx, { topic, community: c }) {
     const scope = c ? await scopeOf(ctx.db, c) : undefined;
