@@ -1,5 +1,5 @@
 import { homeChannels, listCoordinators, statusMeaning } from '../communities/communities.js';
-import { userRefOf } from '../communities/members.js';
+import { userRefOf } from '../storage/columns.js';
 import { memberCounts, type TierCounts } from '../communities/membership.js';
 import { answer, bold, joinRich, mention, rich, type Reply, type RichText, type Section } from '../kernel/reply.js';
 import { communitiesOfNetwork, isNetwork } from '../networks/networks.js';

@@ -1,5 +1,5 @@
 import { findCommunityById } from '../communities/communities.js';
-import { userRefOf } from '../communities/members.js';
+import { userRefOf } from '../storage/columns.js';
 import { enqueue } from '../delivery/outbox.js';
 import { findWhoKnows } from '../harvest/who.js';
 import { shorten, threadChannel } from '../harvest/posts.js';

@@ -1,4 +1,6 @@
+import type { Platform } from '../kernel/identity.js';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { PlatformTables } from './platform-schema.js';
 import type { RhythmTables } from './rhythm-schema.js';
 import type { CommunityKind, NetworkTables } from './network-schema.js';
 
@@ -12,7 +14,7 @@ export type Tier = (typeof tiers)[number];
 
 export interface MemberTable {
   id: Generated<number>;
-  platform: string;
+  platform: Platform;
   workspace_id: string;
   user_id: string;
   display_name: string | null;
@@ -44,7 +46,7 @@ export interface CommunityTable {
 export interface HomeChannelTable {
   id: Generated<number>;
   community_id: number;
-  platform: string;
+  platform: Platform;
   workspace_id: string;
   channel_id: string;
   channel_name: string | null;
@@ -80,7 +82,7 @@ export interface PracticeTable {
   text: string;
   source: 'command' | 'prompt-reply';
   prompt_post_id: number | null;
-  platform: string | null;
+  platform: Platform | null;
   workspace_id: string | null;
   channel_id: string | null;
   message_id: string | null;
@@ -92,7 +94,7 @@ export interface PracticeTable {
 export interface HarvestThreadTable {
   id: Generated<number>;
   community_id: number;
-  platform: string;
+  platform: Platform;
   workspace_id: string;
   channel_id: string;
   root_message_id: string;
@@ -116,7 +118,7 @@ export interface HarvestMessageTable {
   id: Generated<number>;
   thread_id: number;
   community_id: number;
-  platform: string;
+  platform: Platform;
   workspace_id: string;
   channel_id: string;
   message_id: string;
@@ -130,7 +132,7 @@ export interface HarvestMessageTable {
 }
 
 export interface HarvestPendingMarkTable {
-  platform: string;
+  platform: Platform;
   workspace_id: string;
   channel_id: string;
   message_id: string;
@@ -138,7 +140,7 @@ export interface HarvestPendingMarkTable {
   at: number;
 }
 
-export interface Database extends RhythmTables, NetworkTables {
+export interface Database extends RhythmTables, PlatformTables, NetworkTables {
   member: MemberTable;
   community: CommunityTable;
   home_channel: HomeChannelTable;
