@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/app/config.js';
 import { startWeaver } from '../../src/app/start.js';
 import { commands } from '../../src/commands/index.js';
 import { startWeaverOnFakeDiscord, type DiscordSession } from '../fakes/discord-session.js';
-import { buttonClick, memberMessage, type OptionValue } from '../fakes/discord-payloads.js';
+import { buttonClick, memberMessage } from '../fakes/discord-payloads.js';
 import { ids, people as discordPeople } from '../fakes/discord-world.js';
 import {
   blockActionsPayload,
