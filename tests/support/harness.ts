@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,4 +92,21 @@ export async function createTestWorld(
   }
 
   return { db, clock, services, run, runAs, send, member, makeCoordinator, tickAt, close: () => db.destroy() };
+}
+
+/**
+ * Empties every table Weaver keeps (the migrations' bookkeeping and the bot's own state aside), so that a test on a
+ * long-running bot starts from nothing. Full-text indexes follow their tables through the tables' triggers.
+ */
+export async function emptyDatabase(db: Services['db']): Promise<void> {
+  const tables = await sql<{ name: string }>`
+    select name from sqlite_master
+    where type = 'table' and sql like 'CREATE TABLE "%' and name not like 'kysely_%' and name not in ('bot_state', 'scheduler_lease')`.execute(db);
+  await sql`pragma foreign_keys = off`.execute(db);
+  try {
+    for (const { name } of tables.rows) await sql`delete from ${sql.table(name)}`.execute(db);
+    await sql`delete from sqlite_sequence`.execute(db);
+  } finally {
+    await sql`pragma foreign_keys = on`.execute(db);
+  }
 }
