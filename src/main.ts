@@ -21,6 +21,9 @@ const weaver = await startWeaver(loaded.config, {
   process.stderr.write(`Weaver cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });
+// A platform SDK that rejects on a payload it cannot read (a malformed gateway event, say) must not end the bot:
+// the error is logged and Weaver keeps serving everyone else. Everything Weaver acknowledged is already stored.
+process.on('unhandledRejection', (error: unknown) => weaver.services.log.error({ err: error }, 'unhandled rejection, kept running'));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void weaver.stop().then(() => process.exit(0)));
 await weaver.finished;
 await weaver.stop();
