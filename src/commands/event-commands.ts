@@ -4,7 +4,7 @@ import { cancelEvent, countRsvps, createEvent, describeMinutes, listUpcomingEven
 import { deliverNow } from '../delivery/outbox.js';
 import { answer, bold, code, refuse, rich, time, type RichText } from '../kernel/reply.js';
 import type { Db } from '../storage/database.js';
-import { localToInstant } from '../rhythms/schedule.js';
+import { resolveEventStart } from '../events/date-phrases.js';
 import { choice, community, integer, optional, text, timezone, withDefault } from './args.js';
 import { defineCommand } from './define.js';
 import { describeChannelDelivery, noHomeChannelHint } from './delivery-text.js';
@@ -20,13 +20,15 @@ export const eventCreate = defineCommand({
   examples: [
     '/cop event create outreach "Taster day debrief" 2026-12-03 14:00 duration:90 where:https://meet.example/abc',
     '/cop event create outreach Lunch and learn 2026-12-10 12:30 reminders:2h',
+    '/cop event create outreach Show and tell next tue 2pm',
+    '/cop event create outreach Coffee chat tomorrow 15:00',
   ],
   access: 'coordinator',
   args: {
     community: community(),
     title: text('the event’s title', { max: 200, label: 'The title' }),
-    date: dateArg('the day, YYYY-MM-DD'),
-    time: clockTimeArg('the start, HH:MM on the 24-hour clock'),
+    date: dateArg('the day: YYYY-MM-DD, tomorrow, next tue, 10 Dec, friday'),
+    time: clockTimeArg('the start: HH:MM on the 24-hour clock, or 3pm'),
     duration: withDefault(integer('length in minutes (default 60)', { min: 5, max: 24 * 60, label: 'The duration' }), 60, '[duration:<minutes>]'),
     timezone: optional(timezone('an IANA time zone; the community’s by default'), '[timezone:<IANA zone>]'),
     where: optional(text('a place or a URL', { max: 300, label: 'The place' }), '[where:<place or URL>]'),
@@ -36,10 +38,11 @@ export const eventCreate = defineCommand({
     const c = args.community;
     const zone = args.timezone ?? zoneOfCommunity(c, ctx.settings);
     const now = ctx.clock.now();
-    const startsAt = localToInstant(args.date.year, args.date.month, args.date.day, args.time.hour, args.time.minute, zone);
     const usage =
       'Usage: /cop event create <community> <title> <date> <time> [duration:<minutes>] [timezone:<IANA zone>] [where:<place or URL>] [reminders:<lead times>]';
-    if (startsAt <= now) return refuse('BadInput', rich`${time(startsAt, zone)} has already passed; choose a time ahead. ${usage}`);
+    const start = resolveEventStart(args.date.phrase, args.time, zone, now);
+    if (!start.ok) return refuse('BadInput', `${start.problem} ${usage}`);
+    const startsAt = start.startsAt;
     if (startsAt - now > maxAheadMs) return refuse('BadInput', `An event can be planned up to two years ahead. ${usage}`);
     const member = await ctx.callerMember();
     const { event, keys } = await ctx.db.transaction().execute(async (trx) => {
