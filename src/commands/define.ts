@@ -45,7 +45,7 @@ export interface ArgSpec<T> {
    * After free text in the middle of the line, how many of these last words (counted from the end) this argument
    * takes; 1 when absent. A date may take `next tue` (2) or nothing (0).
    */
-  tailWords?(words: readonly string[]): number;
+  readonly tailWords?: (words: readonly string[]) => number;
   /** An optional argument given in order rather than as `name:value`, like help's `[command]`. */
   readonly positional?: boolean;
   /** The community a parsed value belongs to, for the coordinator check: a community itself, an event's community. */

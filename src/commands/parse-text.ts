@@ -111,7 +111,7 @@ export function bindArguments(command: AnyCommand, text: string, tokens: readonl
     // Free text takes the rest of the line when last, or in the middle all the words the arguments after it leave.
     const takesWords = spec.rest === true && (name === last || !taken.token.quoted);
     const after = ordered.slice(i + 1);
-    if (spec.rest === true && name !== last && after.some((later) => command.args[later]!.tailWords)) {
+    if (spec.rest === true && name !== last && after.some((later) => command.args[later]!.tailWords !== undefined)) {
       const words = positional.slice(used + 1).map(({ token }) => token.value);
       tail = takesWords ? planTail(command, after, words) : planHead(command, after, words);
     }
