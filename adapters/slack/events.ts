@@ -73,8 +73,8 @@ async function nameMentions(deps: EventDeps, teamId: string, text: string): Prom
 // A listener's answer is for the person who acted, seen by them alone, in the channel where they acted.
 async function answerActor(deps: EventDeps, event: InboundEvent, reply: Reply): Promise<void> {
   const actor = event.kind === 'message' ? event.message.author : event.kind === 'reaction' || event.kind === 'mark-answer' ? event.user : undefined;
+  if (!actor || event.kind === 'event-interest') return;
   const channel = event.kind === 'message' ? event.message.channel : event.channel;
-  if (!actor) return;
   const thread = event.kind === 'message' ? (event.message.threadId ?? event.message.messageId) : event.kind === 'reaction' ? event.threadId : undefined;
   try {
     await deps.client.chat.postEphemeral({ channel: channel.channelId, user: actor.userId, thread_ts: thread, ...renderBlocks(reply) });

@@ -5,6 +5,7 @@ import { deliverNow } from '../delivery/outbox.js';
 import { answer, bold, code, refuse, rich, time, type RichText } from '../kernel/reply.js';
 import type { Db } from '../storage/database.js';
 import { resolveEventStart } from '../events/date-phrases.js';
+import { syncEventMirrors } from '../events/event-mirrors.js';
 import { choice, community, integer, optional, text, timezone, withDefault } from './args.js';
 import { defineCommand } from './define.js';
 import { describeChannelDelivery, noHomeChannelHint } from './delivery-text.js';
@@ -63,6 +64,7 @@ export const eventCreate = defineCommand({
       return { event: created, keys: await enqueueEventPosts(trx, created, c, ctx.settings, now) };
     });
     const delivered = await deliverNow(ctx, keys);
+    await syncEventMirrors(ctx, event, c);
     const reminders = args.reminders.length ? `reminders ${args.reminders.map(describeMinutes).join(' and ')} before` : 'no reminders';
     return answer(rich`Created event #${event.id}: ${bold(event.title)} on ${time(event.starts_at, zone)} (${describeMinutes(args.duration)}), ${reminders}.`, {
       sections: [{ body: keys.length ? rich`The event post (with RSVP buttons): ${describeChannelDelivery(delivered)}.` : noHomeChannelHint(c, 'events') }],
@@ -110,6 +112,7 @@ export const eventCancel = defineCommand({
     if (event.ends_at <= now) return refuse('EventOver', `Event #${event.id} has already taken place.`);
     const keys = await ctx.db.transaction().execute(async (trx) => ((await cancelEvent(trx, event.id, now)) ? enqueueCancellation(trx, event, c, now) : []));
     await refreshEventPosts(ctx, { ...event, status: 'cancelled' }, c);
+    await syncEventMirrors(ctx, { ...event, status: 'cancelled' }, c);
     const delivered = await deliverNow(ctx, keys);
     const told = delivered.filter((row) => row.user_id !== null).length;
     const channels = describeChannelDelivery(delivered);

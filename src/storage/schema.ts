@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { RhythmTables } from './rhythm-schema.js';
+import type { EventMirrorTable } from './native-schema.js';
 
 // Times are milliseconds since the epoch (UTC); zones are stored beside them where wall-clock time matters.
 
@@ -145,6 +146,7 @@ export interface Database extends RhythmTables {
   harvest_thread: HarvestThreadTable;
   harvest_message: HarvestMessageTable;
   harvest_pending_mark: HarvestPendingMarkTable;
+  event_mirror: EventMirrorTable;
 }
 
 export type Member = Selectable<MemberTable>;
