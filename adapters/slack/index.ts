@@ -11,6 +11,8 @@ import { toBoltLogger } from './bolt-logger.js';
 import { createUserLookup } from './caller.js';
 import { registerEvents } from './events.js';
 import { registerInteractions } from './interactions.js';
+import { registerAppHome } from './app-home.js';
+import { registerModals } from './modals.js';
 import { slackErrorCode } from './slack-errors.js';
 import { createSlackPort, type SlackWorkspace } from './slack-port.js';
 import { createWorkTracker } from '../../src/kernel/work.js';
@@ -89,6 +91,8 @@ export async function startSlack(options: SlackOptions): Promise<SlackAdapter> {
     work,
   });
   registerEvents(app, { services, listeners: options.listeners, client, workspace, work, nameOf: users.nameOf });
+  registerModals(app, { services, commands: options.commands, client, isWorkspaceAdmin: users.isWorkspaceAdmin, work });
+  registerAppHome(app, { services, client, work });
 
   if (socketMode) await connectSocketMode(app);
   log.info({ team: workspace.teamId, mode: socketMode ? 'socket' : 'http' }, 'Slack is connected');

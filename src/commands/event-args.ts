@@ -29,6 +29,7 @@ export function dateArg(description: string): ArgSpec<DayPhrase> {
     kind: 'string',
     description,
     required: true,
+    input: 'date',
     // After a title in the middle, the day may be several words (`next tue`) or none (`3pm` alone is today).
     tailWords(words) {
       for (let count = Math.min(3, words.length); count > 0; count--) if (isDayPhrase(words.slice(-count).join(' '))) return count;
@@ -49,6 +50,7 @@ export function clockTimeArg(description: string): ArgSpec<TimeOfDay> {
     kind: 'string',
     description,
     required: true,
+    input: 'time',
     parse(raw) {
       const value = asText(raw);
       const time = parseTimeOfDay(value);
