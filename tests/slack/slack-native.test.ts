@@ -169,7 +169,10 @@ describe('the Home tab on Slack', () => {
       .flatMap((b) => b.elements ?? [])
       .find((e) => e.value.startsWith('rsvp') && e.value.endsWith(' maybe'))!;
     const before = world.fake.callsTo('views.publish').length;
-    const response = await sendInteraction(world.requestUrl, homeBlockActionsPayload({ userId: people.ann.id, userName: 'ann' }, maybe));
+    const response = await sendInteraction(
+      world.requestUrl,
+      homeBlockActionsPayload({ userId: people.ann.id, userName: 'ann' }, { action_id: maybe.action_id, value: maybe.value }),
+    );
     expect(response.status).toBe(200);
     await world.idle();
     expect(world.fake.callsTo('views.publish').length).toBe(before + 1);
@@ -177,7 +180,10 @@ describe('the Home tab on Slack', () => {
     expect(textOfHome(people.ann.id)).toContain('you said *maybe*');
 
     const join = homeOf(people.ann.id).find((b) => b.accessory?.value === 'join design')!.accessory!;
-    await sendInteraction(world.requestUrl, homeBlockActionsPayload({ userId: people.ann.id, userName: 'ann' }, { ...join, action_id: 'cop_button_home_x' }));
+    await sendInteraction(
+      world.requestUrl,
+      homeBlockActionsPayload({ userId: people.ann.id, userName: 'ann' }, { action_id: 'cop_button_home_x', value: join.value }),
+    );
     await world.idle();
     expect(textOfHome(people.ann.id)).toContain('*Service Design* (`design`) · wider');
   });
