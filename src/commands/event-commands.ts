@@ -17,7 +17,7 @@ export const eventCreate = defineCommand({
   path: ['event', 'create'],
   summary: 'Creates an event, posted with RSVP buttons and reminders',
   details:
-    'Quotes around the title are optional. Duration is in minutes (default 60); reminders are lead times in m, h or d (default 1d,1h; none for no reminders).',
+    'Quotes around the title are optional. The date may be YYYY-MM-DD or as people write it (tomorrow, next tue, 10 Dec, friday; left out, today) and the time HH:MM or 3pm; the answer states the date and time understood. Duration is in minutes (default 60); reminders are lead times in m, h or d (default 1d,1h; none for no reminders). On Slack, /cop event create alone opens a form.',
   examples: [
     '/cop event create outreach "Taster day debrief" 2026-12-03 14:00 duration:90 where:https://meet.example/abc',
     '/cop event create outreach Lunch and learn 2026-12-10 12:30 reminders:2h',
