@@ -1,4 +1,5 @@
-import { channelRefOf, findCommunityById, homeChannels } from '../communities/communities.js';
+import { findCommunityById, homeChannels } from '../communities/communities.js';
+import { channelRefOf } from '../storage/columns.js';
 import { ensureMember } from '../communities/members.js';
 import type { Platform } from '../kernel/identity.js';
 import type { MirroredEvent } from '../kernel/ports.js';

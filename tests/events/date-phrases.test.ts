@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseTimeOfDay, resolveEventStart } from '../../src/events/date-phrases.js';
-import { createRhythmWorld } from '../rhythms/world.js';
+import { createRhythmWorld } from '../support/fixtures.js';
 
 // Friday 27 March 2026, 10:00 in London; clocks go forward (GMT → BST) at 01:00 UTC on Sunday the 29th.
 const now = Date.parse('2026-03-27T10:00:00Z');
