@@ -7,26 +7,26 @@ import { buttonActionPrefix, escapeText, renderMrkdwn } from './render-blocks.js
 import { formatInZone } from '../../src/kernel/time.js';
 import { slackErrorCode } from './slack-errors.js';
 
-export type HomeDeps = Readonly<{ services: Services; client: webApi.WebClient; work: WorkTracker }>;
+export type HomeDeps = Readonly<{ services: Services; work: WorkTracker }>;
 
 /** The Home tab, published when a member opens it and after each of their clicks there. */
 export function registerAppHome(app: App, deps: HomeDeps): void {
-  app.event('app_home_opened', ({ event, body }) =>
+  app.event('app_home_opened', ({ event, body, client }) =>
     deps.work.track(
       (async () => {
         if (event.tab !== 'home') return;
         const teamId = (body as { team_id?: string }).team_id ?? '';
-        await publishHome(deps, teamId, event.user);
+        await publishHome(deps, client, teamId, event.user);
       })(),
     ),
   );
 }
 
 /** Publishes a member's Home tab; `notice` is the answer to what they just did there, shown at the top. */
-export async function publishHome(deps: HomeDeps, teamId: string, userId: string, notice?: Reply): Promise<void> {
+export async function publishHome(deps: Pick<HomeDeps, 'services'>, client: webApi.WebClient, teamId: string, userId: string, notice?: Reply): Promise<void> {
   try {
     const summary = await summarizeHome(deps.services, { platform: 'slack', workspaceId: teamId, userId });
-    await deps.client.views.publish({ user_id: userId, view: renderHome(summary, notice) });
+    await client.views.publish({ user_id: userId, view: renderHome(summary, notice) });
   } catch (error) {
     deps.services.log.warn({ err: error, slackError: slackErrorCode(error), user: userId }, 'could not publish the Home tab');
   }

@@ -40,7 +40,6 @@ export const modalCommands: readonly ModalCommand[] = [
 export type ModalDeps = Readonly<{
   services: Services;
   commands: CommandTable;
-  client: webApi.WebClient;
   isWorkspaceAdmin: AdminLookup;
   work: WorkTracker;
 }>;
@@ -51,7 +50,7 @@ type Metadata = Readonly<{ path: string; channelId?: string; channelName?: strin
  * When the line is a form command with no arguments (or only the community), opens its form with the trigger id of the
  * slash command and returns true; the command is then run when the form is submitted.
  */
-export async function openFormFor(deps: ModalDeps, actor: SlackActor, triggerId: string | undefined, line: string): Promise<boolean> {
+export async function openFormFor(deps: ModalDeps, client: webApi.WebClient, actor: SlackActor, triggerId: string | undefined, line: string): Promise<boolean> {
   if (!triggerId) return false;
   const tokens = tokenize(line.replace(/^\s*\/cop\b/i, '')).tokens.map((token) => token.value);
   const found = deps.commands.find(tokens);
@@ -64,7 +63,7 @@ export async function openFormFor(deps: ModalDeps, actor: SlackActor, triggerId:
   const initial: Record<string, string> = { ...form.initial?.(deps.services, community), ...(community ? { community: community.slug } : {}) };
   const metadata: Metadata = { path: form.path.join(' '), channelId: actor.channelId, channelName: actor.channelName };
   try {
-    await deps.client.views.open({ trigger_id: triggerId, view: buildForm(found.command, form, communities, initial, metadata) });
+    await client.views.open({ trigger_id: triggerId, view: buildForm(found.command, form, communities, initial, metadata) });
   } catch (error) {
     deps.services.log.warn({ slackError: slackErrorCode(error), user: actor.userId }, 'views.open failed; answering the command as typed');
     return false;
@@ -130,7 +129,7 @@ export function readForm(view: ViewOutput): Record<string, RawArg> {
 
 /** Submitting a form runs its command through the same handler as typing it; what is wrong is shown in the form's fields. */
 export function registerModals(app: App, deps: ModalDeps): void {
-  app.view<SlackViewAction>(modalCallbackId, ({ ack, body, view }) =>
+  app.view<SlackViewAction>(modalCallbackId, ({ ack, body, view, client }) =>
     deps.work.track(
       (async () => {
         const metadata = JSON.parse(view.private_metadata || '{}') as Metadata;
@@ -160,7 +159,7 @@ export function registerModals(app: App, deps: ModalDeps): void {
         if (early?.refusal) return void (await ack({ response_action: 'errors', errors: { [fieldOfRefusal(command, raw, early)]: withoutUsage(early) } }));
         await ack();
         const reply = early ?? (await running);
-        await deliverReply({ client: deps.client, log: deps.services.log, userId: actor.userId, channelId: invocation.channel?.channelId }, reply);
+        await deliverReply({ client, log: deps.services.log, userId: actor.userId, channelId: invocation.channel?.channelId }, reply);
       })(),
     ),
   );

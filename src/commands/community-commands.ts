@@ -207,7 +207,11 @@ function firstLine(textValue: string): string {
 
 function channelList(homes: readonly HomeChannel[]): RichText {
   return joinRich(
-    homes.map((home) => [channelMention(channelRefOf(home), home.channel_name), ` (${home.platform})`]),
+    // A channel whose workspace removed Weaver stays listed, saying so, until a coordinator links another.
+    homes.map((home) => [
+      channelMention(channelRefOf(home), home.channel_name),
+      ` (${home.platform}${home.gone_at === null ? '' : `, gone: ${home.gone_reason ?? 'Weaver was removed'}`})`,
+    ]),
     ', ',
   );
 }

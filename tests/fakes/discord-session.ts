@@ -99,6 +99,7 @@ export async function startWeaverOnFakeDiscord(env: Record<string, string> = {},
       await settle();
       await emptyDatabase(weaver.services.db);
       fake.calls.splice(0);
+      for (const channel of fake.channels.values()) channel.messages.splice(0);
     },
     async stop() {
       await weaver.stop();
