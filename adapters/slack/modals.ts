@@ -35,6 +35,7 @@ export const modalCommands: readonly ModalCommand[] = [
       timezone: community?.timezone ?? services.settings.defaultTimezone,
     }),
   },
+  { path: ['goal', 'add'], title: 'Add a goal', submit: 'Add', initial: () => ({ target: '1', measure: 'manual' }) },
 ];
 
 export type ModalDeps = Readonly<{

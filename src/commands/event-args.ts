@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { findEvent, parseLeadTimes } from '../events/events.js';
 import { dateExamples, isDayPhrase, parseTimeOfDay, readDay, type TimeOfDay } from '../events/date-phrases.js';
 import type { WeaverEvent } from '../storage/rhythm-schema.js';
@@ -21,10 +22,30 @@ export function eventArg(description = 'the event’s id, e.g. 12'): ArgSpec<Wea
   };
 }
 
+export type CalendarDate = Readonly<{ year: number; month: number; day: number }>;
+
+/** A day written YYYY-MM-DD (a goal's due date), with a date picker in forms. */
+export function dateArg(description: string): ArgSpec<CalendarDate> {
+  return {
+    kind: 'string',
+    description,
+    required: true,
+    input: 'date',
+    parse(raw) {
+      const value = asText(raw);
+      const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? DateTime.fromISO(value, { zone: 'utc' }) : undefined;
+      if (!date?.isValid) {
+        return problem(`“${value.slice(0, 20)}” is not a date; use YYYY-MM-DD, e.g. 2026-12-03.`);
+      }
+      return ok({ year: date.year, month: date.month, day: date.day });
+    },
+  };
+}
+
 /** A day as typed (`2026-12-03`, `tomorrow`, `next tue`, `10 Dec`; empty for today), read in the event's zone by the handler. */
 export type DayPhrase = Readonly<{ phrase: string }>;
 
-export function dateArg(description: string): ArgSpec<DayPhrase> {
+export function dayPhraseArg(description: string): ArgSpec<DayPhrase> {
   return {
     kind: 'string',
     description,

@@ -9,7 +9,7 @@ import { syncEventMirrors } from '../events/event-mirrors.js';
 import { choice, community, integer, optional, text, timezone, withDefault } from './args.js';
 import { defineCommand } from './define.js';
 import { describeChannelDelivery, noHomeChannelHint } from './delivery-text.js';
-import { clockTimeArg, dateArg, eventArg, leadTimesArg } from './event-args.js';
+import { clockTimeArg, dayPhraseArg, eventArg, leadTimesArg } from './event-args.js';
 
 const maxAheadMs = 2 * 366 * 24 * 60 * 60 * 1000;
 
@@ -28,7 +28,7 @@ export const eventCreate = defineCommand({
   args: {
     community: community(),
     title: text('the event’s title', { max: 200, label: 'The title' }),
-    date: dateArg('the day: YYYY-MM-DD, tomorrow, next tue, 10 Dec, friday'),
+    date: dayPhraseArg('the day: YYYY-MM-DD, tomorrow, next tue, 10 Dec, friday'),
     time: clockTimeArg('the start: HH:MM on the 24-hour clock, or 3pm'),
     duration: withDefault(integer('length in minutes (default 60)', { min: 5, max: 24 * 60, label: 'The duration' }), 60, '[duration:<minutes>]'),
     timezone: optional(timezone('an IANA time zone; the community’s by default'), '[timezone:<IANA zone>]'),

@@ -1,5 +1,6 @@
 import type { Platform } from '../kernel/identity.js';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { GoalTables } from './goal-schema.js';
 import type { PlatformTables } from './platform-schema.js';
 import type { RhythmTables } from './rhythm-schema.js';
 import type { InstallationTables } from './installation-schema.js';
@@ -141,7 +142,7 @@ export interface HarvestPendingMarkTable {
   at: number;
 }
 
-export interface Database extends RhythmTables, PlatformTables, InstallationTables {
+export interface Database extends RhythmTables, PlatformTables, InstallationTables, GoalTables {
   member: MemberTable;
   community: CommunityTable;
   home_channel: HomeChannelTable;
