@@ -12,6 +12,7 @@ import * as digestDue from './2026-11-23-12-digest-due.js';
 import * as networks from './2026-12-02-03-networks.js';
 import * as slackInstallations from './2026-12-02-05-slack-installations.js';
 import * as goals from './2026-12-02-02-goals.js';
+import * as native from './2026-12-02-06-native.js';
 
 // Listed by hand, in order: a migration added here is applied at the next start and by `npm run migrate`.
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02-03-networks': networks,
   '2026-12-02-05-slack-installations': slackInstallations,
   '2026-12-02-02-goals': goals,
+  '2026-12-02-06-native': native,
 };

@@ -6,7 +6,7 @@ import { renderPlainText } from '../../src/kernel/render-text.js';
 import type { ConsoleMessageIds } from './message-ids.js';
 
 export const conversationHelp = `  :say <text>              post a message in the channel (a question ends with ?)
-  :reply <n> <text>        reply in the thread of message n (yours or the bot's, e.g. a prompt)
+  :reply <n> <text>        reply in the thread of message n (yours or the bot's, e.g. a prompt; in its thread if it has one)
   :react <n>               react ✅ to message n (marks the answer, if you asked or coordinate)
   :harvest <n>             the “Harvest answer” message action on message n`;
 
@@ -48,8 +48,13 @@ export async function runConversation(word: string, rest: string, ctx: Conversat
   let event: InboundEvent;
   if (word === 'say' || word === 'reply') {
     const messageId = ctx.ids.next();
-    event = { kind: 'message', message: { channel: ctx.channel, messageId, threadId: target, author: ctx.user, authorName: ctx.userName, text, at } };
-    ctx.write(target ? `(message ${ctx.ids.short(messageId)}, in the thread of message ${typed})` : `(message ${ctx.ids.short(messageId)})`);
+    // A reply to a message that is itself in a thread goes in that same thread, as on Slack and Discord.
+    const threadId = target === undefined ? undefined : ctx.ids.threadOf(target);
+    if (threadId) ctx.ids.rememberThread(messageId, threadId);
+    event = { kind: 'message', message: { channel: ctx.channel, messageId, threadId, author: ctx.user, authorName: ctx.userName, text, at } };
+    ctx.write(
+      threadId ? `(message ${ctx.ids.short(messageId)}, in the thread of message ${ctx.ids.short(threadId)})` : `(message ${ctx.ids.short(messageId)})`,
+    );
   } else if (word === 'react') {
     event = { kind: 'reaction', channel: ctx.channel, messageId: target!, user: ctx.user, emoji: 'white_check_mark', at };
   } else {

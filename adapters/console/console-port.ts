@@ -12,6 +12,7 @@ export function createConsolePort(write: (text: string) => void, ids: ConsoleMes
     async postMessage(channel: ChannelRef, message: Reply, options?: { threadId?: string }) {
       const where = options?.threadId ? `#${channel.channelId}, in the thread of message ${ids.short(options.threadId)}` : `#${channel.channelId}`;
       const receipt = posted();
+      if (options?.threadId) ids.rememberThread(receipt.messageId, options.threadId);
       write(`[message ${ids.short(receipt.messageId)}, posted in ${where}]\n${renderPlainText(message)}\n`);
       return receipt;
     },

@@ -7,13 +7,20 @@ export type ConsoleMessageIds = Readonly<{
   resolve(typed: string): string | undefined;
   /** The number a person sees for a full id; other ids are shown as they are. */
   short(messageId: string): string;
+  /** Records that a message was posted in the thread of `threadId`. */
+  rememberThread(messageId: string, threadId: string): void;
+  /** The thread a message belongs to: its root's id, or the message's own id when it starts (or is) no thread. */
+  threadOf(messageId: string): string;
 }>;
 
 export function createConsoleMessageIds(): ConsoleMessageIds {
   // Unique across sessions on one database: a repeated id would look like a platform redelivering an old message.
   const prefix = `c${randomBytes(3).toString('hex')}-`;
   let last = 0;
+  const threads = new Map<string, string>();
   return {
+    rememberThread: (messageId, threadId) => void threads.set(messageId, threads.get(threadId) ?? threadId),
+    threadOf: (messageId) => threads.get(messageId) ?? messageId,
     next: () => `${prefix}${++last}`,
     resolve: (typed) => {
       const number = Number(typed.replace(/^#/, ''));

@@ -9,9 +9,15 @@ export const longestRateLimitWaitMs = 5_000;
 /**
  * Only the intents Weaver uses. Guilds: channels, threads and roles (for permissions). GuildMessages and
  * MessageContent (privileged): the text of question threads and prompt replies, for harvesting.
- * GuildMessageReactions: the ✅ that marks an answer.
+ * GuildMessageReactions: the ✅ that marks an answer. GuildScheduledEvents: "Interested" clicks in the Events tab.
  */
-export const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.MessageContent];
+export const intents = [
+  GatewayIntentBits.Guilds,
+  GatewayIntentBits.GuildMessages,
+  GatewayIntentBits.GuildMessageReactions,
+  GatewayIntentBits.MessageContent,
+  GatewayIntentBits.GuildScheduledEvents,
+];
 
 /** Which rate-limit waits to give up on rather than sleep through; the rest are slept through and retried (and logged). */
 export function shouldRejectRateLimit(data: Pick<RateLimitData, 'route' | 'retryAfter' | 'timeToReset'>): boolean {

@@ -5,6 +5,7 @@ import type { Reply } from '../../src/kernel/reply.js';
 import { renderPlainText } from '../../src/kernel/render-text.js';
 import { discordErrorCode, discordErrorCodes, toDeliveryError } from './errors.js';
 import { renderDiscordMessages, type DiscordMessage } from './render.js';
+import { eventsTabNote } from './scheduled-events.js';
 
 export type RememberButtons = (reply: Reply) => Promise<void>;
 
@@ -112,7 +113,7 @@ export function createDiscordPort(client: Client, rememberButtons: RememberButto
           problem: `I can post here but lack ${missing.join(', ')}; give Weaver ${missing.length === 1 ? 'that permission' : 'those permissions'} in this channel, then run /cop link again.`,
         };
       }
-      return { ok: true, name: found.name };
+      return { ok: true, name: found.name, note: eventsTabNote(found.guild) };
     },
   };
 }

@@ -10,6 +10,8 @@ import { describeStartFailure, loggableError, toDeliveryError } from './errors.j
 import { followConversations } from './events.js';
 import { handleInteraction } from './interactions.js';
 import { registerCommands } from './register.js';
+import { createEventMirror, followInterest } from './scheduled-events.js';
+import { handleInbound } from '../../src/kernel/inbound.js';
 import { createWorkTracker } from '../../src/kernel/work.js';
 
 export type DiscordOptions = Readonly<{
@@ -29,13 +31,26 @@ export async function startDiscord(options: DiscordOptions): Promise<AdapterHand
   const { config, services, commands, log } = options;
   const client = createDiscordClient(config);
   const buttons = createButtonStore(services);
-  const port = createDiscordPort(client, buttons.remember);
+  const port = { ...createDiscordPort(client, buttons.remember), mirrorEvent: createEventMirror(client, log) };
   watchConnection(client, log);
 
   const work = createWorkTracker();
   const deps = { client, services, commands, listeners: options.listeners, log, deferAfterMs: options.deferAfterMs ?? 1500, buttons };
   client.on(Events.InteractionCreate, (interaction) => void work.track(handleInteraction(deps, interaction)));
   followConversations({ client, services, listeners: options.listeners, log, port, work });
+  followInterest(client, (change) => {
+    const user = { platform: 'discord' as const, workspaceId: change.guildId, userId: change.userId };
+    const event = {
+      kind: 'event-interest' as const,
+      workspaceId: change.guildId,
+      mirrorId: change.scheduledEventId,
+      user,
+      userName: change.userName,
+      interested: change.interested,
+      at: services.clock.now(),
+    };
+    void work.track(handleInbound(services, options.listeners, event));
+  });
 
   try {
     await connect(client, config.token, options.connectTimeoutMs ?? 60_000);

@@ -9,6 +9,7 @@ export const botPermissions = [
   [PermissionFlagsBits.EmbedLinks, 'Embed Links', 'show answers as embeds'],
   [PermissionFlagsBits.AttachFiles, 'Attach Files', 'attach exports and calendar files'],
   [PermissionFlagsBits.ReadMessageHistory, 'Read Message History', 'read the question a reply thread starts from, to name the thread after it'],
+  [PermissionFlagsBits.CreateEvents, 'Create Events', 'show each event in the server’s Events tab, and cancel or edit it there'],
 ] as const;
 
 export function botPermissionBits(): bigint {

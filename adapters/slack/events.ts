@@ -83,8 +83,8 @@ async function nameMentions(deps: EventDeps, teamId: string, text: string): Prom
 // A listener's answer is for the person who acted, seen by them alone, in the channel where they acted.
 async function answerActor(deps: EventDeps, client: webApi.WebClient, event: InboundEvent, reply: Reply): Promise<void> {
   const actor = event.kind === 'message' ? event.message.author : event.kind === 'reaction' || event.kind === 'mark-answer' ? event.user : undefined;
+  if (!actor || event.kind === 'event-interest') return;
   const channel = event.kind === 'message' ? event.message.channel : event.channel;
-  if (!actor) return;
   const thread = event.kind === 'message' ? (event.message.threadId ?? event.message.messageId) : event.kind === 'reaction' ? event.threadId : undefined;
   try {
     await client.chat.postEphemeral({ channel: channel.channelId, user: actor.userId, thread_ts: thread, ...renderBlocks(reply) });
@@ -104,5 +104,7 @@ async function onKnownChannel(db: EventDeps['services']['db'], event: InboundEve
     case 'reaction':
     case 'mark-answer':
       return { ...event, channel: await known(event.channel) };
+    case 'event-interest':
+      return event;
   }
 }

@@ -11,6 +11,8 @@ import { toBoltLogger } from './bolt-logger.js';
 import { createUserLookupIn } from './caller.js';
 import { registerEvents } from './events.js';
 import { registerInteractions } from './interactions.js';
+import { registerAppHome } from './app-home.js';
+import { registerModals } from './modals.js';
 import { slackErrorCode } from './slack-errors.js';
 import { createWorkspacesPort } from './slack-port.js';
 import { createWorkTracker, type WorkTracker } from '../../src/kernel/work.js';
@@ -196,6 +198,8 @@ function registerListeners(app: App, options: SlackOptions, directory: SlackDire
   const users = createUserLookupIn(async (teamId) => (await directory.access(teamId)).client, services.clock, options.log);
   registerInteractions(app, { services, commands: options.commands, listeners: options.listeners, isWorkspaceAdmin: users.isWorkspaceAdmin, work });
   registerEvents(app, { services, listeners: options.listeners, directory, work, nameOf: users.nameOf });
+  registerModals(app, { services, commands: options.commands, isWorkspaceAdmin: users.isWorkspaceAdmin, work });
+  registerAppHome(app, { services, work });
   return work;
 }
 

@@ -11,6 +11,8 @@ import { buttonActionPrefix } from './render-blocks.js';
 import { decodeSlackText } from './slack-text.js';
 import { asKnownChannel } from './shared-channels.js';
 import type { WorkTracker } from '../../src/kernel/work.js';
+import { publishHome } from './app-home.js';
+import { openFormFor } from './modals.js';
 
 // The app has one slash command; a workspace that renamed it (another app owns /cop) is still answered.
 const anySlashCommand = /^\/\S+$/;
@@ -42,7 +44,9 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
           channelId: command.channel_id,
           channelName: command.channel_name,
         };
-        await deps.work.inTurn(() => runAsActor(deps, client, actor, respond, decodeSlackText(command.text), commandLabel(command)));
+        const line = decodeSlackText(command.text);
+        if (await openFormFor(deps, client, actor, command.trigger_id, line)) return;
+        await deps.work.inTurn(() => runAsActor(deps, client, actor, respond, line, commandLabel(command)));
       })(),
     ),
   );
@@ -61,6 +65,8 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
             channelId: body.channel?.id,
             channelName: body.channel?.name,
           };
+          // A click in the Home tab has no channel to answer in: the answer heads the refreshed Home tab.
+          if (body.view?.type === 'home') return void (await deps.work.inTurn(() => runFromHome(deps, client, actor, action.value ?? '')));
           await deps.work.inTurn(() => runAsActor(deps, client, actor, respond, action.value ?? '', `button ${action.action_id}`));
         })(),
       ),
@@ -105,6 +111,16 @@ async function runAsActor(deps: InteractionDeps, client: webApi.WebClient, actor
   } catch (error) {
     services.log.error({ err: error, user: actor.userId, label }, 'Slack interaction failed');
     await deliverReply(target, apologize('that button'));
+  }
+}
+
+async function runFromHome(deps: InteractionDeps, client: webApi.WebClient, actor: SlackActor, line: string): Promise<void> {
+  try {
+    const invocation = buildInvocation(actor, await deps.isWorkspaceAdmin(actor.teamId, actor.userId));
+    const reply = await executeText(deps.services, deps.commands, invocation, line);
+    await publishHome(deps, client, actor.teamId, actor.userId, reply);
+  } catch (error) {
+    deps.services.log.error({ err: error, user: actor.userId }, 'Slack Home action failed');
   }
 }
 

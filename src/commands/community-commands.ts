@@ -192,12 +192,12 @@ export const link = defineCommand({
     const here = channelMention(channel, named.name);
     switch (outcome.outcome) {
       case 'already-linked':
-        return answer(rich`${here} is already the home channel of ${bold(c.name)}.`);
+        return answer(rich`${here} is already the home channel of ${bold(c.name)}.${access.note ? ` ${access.note}` : ''}`);
       case 'taken':
         return refuse('ChannelTaken', rich`${here} is already the home channel of ${outcome.by.slug}; use another channel for ${c.slug}.`);
       case 'linked':
         return answer(
-          rich`${here} is now the home channel of ${bold(c.name)}${outcome.previous ? rich` (it was ${channelMention(channelRefOf(outcome.previous), outcome.previous.channel_name)})` : ''}: ${isNetwork(c) ? 'the network’s events and its weekly digest of its communities' : 'prompts, events and digests'} will be posted here.`,
+          rich`${here} is now the home channel of ${bold(c.name)}${outcome.previous ? rich` (it was ${channelMention(channelRefOf(outcome.previous), outcome.previous.channel_name)})` : ''}: ${isNetwork(c) ? 'the network’s events and its weekly digest of its communities' : 'prompts, events and digests'} will be posted here.${access.note ? ` ${access.note}` : ''}`,
           { visibility: 'channel' },
         );
     }

@@ -41,6 +41,13 @@ export interface ArgSpec<T> {
   readonly placeholder?: string;
   /** Free text that, as the last argument in order, takes the rest of the line. */
   readonly rest?: boolean;
+  /**
+   * After free text in the middle of the line, how many of these last words (counted from the end) this argument
+   * takes; 1 when absent. A date may take `next tue` (2) or nothing (0).
+   */
+  readonly tailWords?: (words: readonly string[]) => number;
+  /** How a form (a Slack modal) asks for the value: a date picker, a time picker; plain text otherwise. */
+  readonly input?: 'date' | 'time';
   /** An optional argument given in order rather than as `name:value`, like help's `[command]`. */
   readonly positional?: boolean;
   /** The community a parsed value belongs to, for the coordinator check: a community itself, an event's community. */

@@ -4,12 +4,13 @@ import { cancelEvent, countRsvps, createEvent, describeMinutes, listUpcomingEven
 import { deliverNow } from '../delivery/outbox.js';
 import { answer, bold, code, refuse, rich, time, type RichText } from '../kernel/reply.js';
 import type { Db } from '../storage/database.js';
-import { localToInstant } from '../rhythms/schedule.js';
+import { resolveEventStart } from '../events/date-phrases.js';
+import { syncEventMirrors } from '../events/event-mirrors.js';
 import { choice, communityOrNetwork, integer, optional, text, timezone, withDefault } from './args.js';
 import { scopeOf } from '../networks/networks.js';
 import { defineCommand } from './define.js';
 import { describeChannelDelivery, noHomeChannelHint } from './delivery-text.js';
-import { clockTimeArg, dateArg, eventArg, leadTimesArg } from './event-args.js';
+import { clockTimeArg, dayPhraseArg, eventArg, leadTimesArg } from './event-args.js';
 
 const maxAheadMs = 2 * 366 * 24 * 60 * 60 * 1000;
 
@@ -17,17 +18,19 @@ export const eventCreate = defineCommand({
   path: ['event', 'create'],
   summary: 'Creates an event, posted with RSVP buttons and reminders',
   details:
-    'Quotes around the title are optional. Duration is in minutes (default 60); reminders are lead times in m, h or d (default 1d,1h; none for no reminders).',
+    'Quotes around the title are optional. The date may be YYYY-MM-DD or as people write it (tomorrow, next tue, 10 Dec, friday; left out, today) and the time HH:MM or 3pm; the answer states the date and time understood. Duration is in minutes (default 60); reminders are lead times in m, h or d (default 1d,1h; none for no reminders). On Slack, /cop event create alone opens a form.',
   examples: [
     '/cop event create outreach "Taster day debrief" 2026-12-03 14:00 duration:90 where:https://meet.example/abc',
     '/cop event create outreach Lunch and learn 2026-12-10 12:30 reminders:2h',
+    '/cop event create outreach Show and tell next tue 2pm',
+    '/cop event create outreach Coffee chat tomorrow 15:00',
   ],
   access: 'coordinator',
   args: {
     community: communityOrNetwork(),
     title: text('the event’s title', { max: 200, label: 'The title' }),
-    date: dateArg('the day, YYYY-MM-DD'),
-    time: clockTimeArg('the start, HH:MM on the 24-hour clock'),
+    date: dayPhraseArg('the day: YYYY-MM-DD, tomorrow, next tue, 10 Dec, friday'),
+    time: clockTimeArg('the start: HH:MM on the 24-hour clock, or 3pm'),
     duration: withDefault(integer('length in minutes (default 60)', { min: 5, max: 24 * 60, label: 'The duration' }), 60, '[duration:<minutes>]'),
     timezone: optional(timezone('an IANA time zone; the community’s by default'), '[timezone:<IANA zone>]'),
     where: optional(text('a place or a URL', { max: 300, label: 'The place' }), '[where:<place or URL>]'),
@@ -37,10 +40,11 @@ export const eventCreate = defineCommand({
     const c = args.community;
     const zone = args.timezone ?? zoneOfCommunity(c, ctx.settings);
     const now = ctx.clock.now();
-    const startsAt = localToInstant(args.date.year, args.date.month, args.date.day, args.time.hour, args.time.minute, zone);
     const usage =
       'Usage: /cop event create <community> <title> <date> <time> [duration:<minutes>] [timezone:<IANA zone>] [where:<place or URL>] [reminders:<lead times>]';
-    if (startsAt <= now) return refuse('BadInput', rich`${time(startsAt, zone)} has already passed; choose a time ahead. ${usage}`);
+    const start = resolveEventStart(args.date.phrase, args.time, zone, now);
+    if (!start.ok) return refuse('BadInput', `${start.problem} ${usage}`);
+    const startsAt = start.startsAt;
     if (startsAt - now > maxAheadMs) return refuse('BadInput', `An event can be planned up to two years ahead. ${usage}`);
     const member = await ctx.callerMember();
     const { event, keys } = await ctx.db.transaction().execute(async (trx) => {
@@ -61,6 +65,7 @@ export const eventCreate = defineCommand({
       return { event: created, keys: await enqueueEventPosts(trx, created, c, ctx.settings, now) };
     });
     const delivered = await deliverNow(ctx, keys);
+    await syncEventMirrors(ctx, event, c);
     const reminders = args.reminders.length ? `reminders ${args.reminders.map(describeMinutes).join(' and ')} before` : 'no reminders';
     return answer(rich`Created event #${event.id}: ${bold(event.title)} on ${time(event.starts_at, zone)} (${describeMinutes(args.duration)}), ${reminders}.`, {
       sections: [{ body: keys.length ? rich`The event post (with RSVP buttons): ${describeChannelDelivery(delivered)}.` : noHomeChannelHint(c, 'events') }],
@@ -109,6 +114,7 @@ export const eventCancel = defineCommand({
     if (event.ends_at <= now) return refuse('EventOver', `Event #${event.id} has already taken place.`);
     const keys = await ctx.db.transaction().execute(async (trx) => ((await cancelEvent(trx, event.id, now)) ? enqueueCancellation(trx, event, c, now) : []));
     await refreshEventPosts(ctx, { ...event, status: 'cancelled' }, c);
+    await syncEventMirrors(ctx, { ...event, status: 'cancelled' }, c);
     const delivered = await deliverNow(ctx, keys);
     const told = delivered.filter((row) => row.user_id !== null).length;
     const channels = describeChannelDelivery(delivered);

@@ -90,8 +90,19 @@ export function bindArguments(command: AnyCommand, text: string, tokens: readonl
   const last = ordered.at(-1);
   let used = 0;
   let restStart = Infinity;
+  let tail: Map<string, number> | undefined;
   for (const [i, name] of ordered.entries()) {
     const spec = command.args[name]!;
+    const planned = tail?.get(name);
+    if (planned !== undefined) {
+      if (planned === 0 && spec.required && !spec.tailWords) return { ok: false, problem: `<${name}> is missing.` };
+      raw[name] = positional
+        .slice(used, used + planned)
+        .map(({ token }) => token.value)
+        .join(' ');
+      used += planned;
+      continue;
+    }
     const taken = positional[used];
     if (!taken) {
       if (spec.required) return { ok: false, problem: `<${name}> is missing.` };
@@ -99,7 +110,12 @@ export function bindArguments(command: AnyCommand, text: string, tokens: readonl
     }
     // Free text takes the rest of the line when last, or in the middle all the words the arguments after it leave.
     const takesWords = spec.rest === true && (name === last || !taken.token.quoted);
-    const neededAfter = ordered.slice(i + 1).filter((after) => command.args[after]!.required).length;
+    const after = ordered.slice(i + 1);
+    if (spec.rest === true && name !== last && after.some((later) => command.args[later]!.tailWords !== undefined)) {
+      const words = positional.slice(used + 1).map(({ token }) => token.value);
+      tail = takesWords ? planTail(command, after, words) : planHead(command, after, words);
+    }
+    const neededAfter = tail ? [...tail.values()].reduce((sum, n) => sum + n, 0) : after.filter((later) => command.args[later]!.required).length;
     const count = !takesWords ? 1 : name === last ? positional.length - used : Math.max(1, positional.length - used - neededAfter);
     if (takesWords && name === last) restStart = taken.token.start;
     raw[name] = takesWords ? restOfLine(text, positional.slice(used, used + count)) : taken.token.value;
@@ -117,6 +133,38 @@ export function bindArguments(command: AnyCommand, text: string, tokens: readonl
     raw[name] = token.value;
   }
   return { ok: true, raw };
+}
+
+/** How many words, counted from the end, each argument after free text in the middle takes (a date may take several). */
+function planTail(command: AnyCommand, names: readonly string[], words: readonly string[]): Map<string, number> {
+  const plan = new Map<string, number>();
+  let available = words.length;
+  for (const name of [...names].reverse()) {
+    const spec = command.args[name]!;
+    const wanted = spec.tailWords ? spec.tailWords(words.slice(0, available)) : spec.required ? 1 : 0;
+    const count = Math.min(wanted, available);
+    plan.set(name, count);
+    available -= count;
+  }
+  return plan;
+}
+
+/** After a quoted title the words are read from the front instead, so that options may follow in order. */
+function planHead(command: AnyCommand, names: readonly string[], words: readonly string[]): Map<string, number> {
+  const plan = new Map<string, number>();
+  let from = 0;
+  for (const [i, name] of names.entries()) {
+    const spec = command.args[name]!;
+    const neededAfter = names.slice(i + 1).filter((later) => command.args[later]!.required).length;
+    const room = Math.max(0, words.length - from - neededAfter);
+    let count = spec.required && !spec.tailWords ? Math.min(1, words.length - from) : 0;
+    if (spec.tailWords) {
+      for (let k = Math.min(3, room); k > 0 && count === 0; k--) if (spec.tailWords(words.slice(from, from + k)) === k) count = k;
+    }
+    plan.set(name, count);
+    from += count;
+  }
+  return plan;
 }
 
 /** The original text of the remaining tokens, spacing and line breaks kept, options taken out. */

@@ -131,11 +131,12 @@ export async function listCommunityEvents(db: Db, communityId: number | readonly
   return db.selectFrom('event').selectAll().where('community_id', 'in', ids).orderBy('starts_at').execute();
 }
 
-export async function setRsvp(db: Db, eventId: number, memberId: number, answer: RsvpAnswer, now: number): Promise<void> {
+/** `source` marks an RSVP that came from a platform's "Interested" button; an answer given to Weaver clears it. */
+export async function setRsvp(db: Db, eventId: number, memberId: number, answer: RsvpAnswer, now: number, source: string | null = null): Promise<void> {
   await db
     .insertInto('rsvp')
-    .values({ event_id: eventId, member_id: memberId, answer, updated_at: now })
-    .onConflict((oc) => oc.columns(['event_id', 'member_id']).doUpdateSet({ answer, updated_at: now }))
+    .values({ event_id: eventId, member_id: memberId, answer, updated_at: now, source })
+    .onConflict((oc) => oc.columns(['event_id', 'member_id']).doUpdateSet({ answer, updated_at: now, source }))
     .execute();
 }
 

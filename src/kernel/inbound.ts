@@ -25,7 +25,9 @@ export type InboundEvent =
   /** `emoji` is the platform-neutral name: Slack's `white_check_mark`, Discord's ✅ both arrive as 'white_check_mark'. */
   | Readonly<{ kind: 'reaction'; channel: ChannelRef; messageId: string; threadId?: string; user: UserRef; emoji: string; at: number }>
   /** The "Harvest answer" message action (Slack shortcut, Discord context-menu command) on a message. */
-  | Readonly<{ kind: 'mark-answer'; channel: ChannelRef; messageId: string; threadId?: string; user: UserRef; at: number }>;
+  | Readonly<{ kind: 'mark-answer'; channel: ChannelRef; messageId: string; threadId?: string; user: UserRef; at: number }>
+  /** "Interested" clicked (or taken back) on an event's copy in the platform's own calendar (PlatformPort.mirrorEvent). */
+  | Readonly<{ kind: 'event-interest'; workspaceId: string; mirrorId: string; user: UserRef; userName?: string; interested: boolean; at: number }>;
 
 /** A part of the core that follows the conversation: prompt replies, harvesting. It may answer the person who acted. */
 export type InboundListener<S> = (services: S, event: InboundEvent) => Promise<Reply | void>;

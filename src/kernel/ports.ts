@@ -4,7 +4,22 @@ import type { Route } from './routes.js';
 
 export type PostedMessage = Readonly<{ messageId: string; permalink?: string }>;
 
-export type ChannelAccess = { ok: true; name?: string } | { ok: false; problem: string };
+/** `note`: something the channel works without but is worth saying in `link`'s answer (a missing optional permission). */
+export type ChannelAccess = { ok: true; name?: string; note?: string } | { ok: false; problem: string };
+
+/** An event as a platform's own calendar shows it (a Discord server's Events tab). */
+export type MirroredEvent = Readonly<{
+  title: string;
+  description: string;
+  startsAt: number;
+  endsAt: number;
+  /** The place, or a link to the event's post: 1 to 100 characters. */
+  location: string;
+  cancelled: boolean;
+}>;
+
+/** `missing`: the permission the bot lacks there, in the platform's words. */
+export type MirrorOutcome = { ok: true; mirrorId: string } | { ok: false; missing: string };
 
 /**
  * What the core needs from a chat platform, implemented by each adapter. Failures the core should
@@ -18,6 +33,11 @@ export interface PlatformPort {
   sendDirectMessage(user: UserRef, message: Reply): Promise<PostedMessage>;
   /** Makes sure the bot can post in the channel (joining a public one if needed), for `link`. */
   prepareHomeChannel(channel: ChannelRef): Promise<ChannelAccess>;
+  /**
+   * Optional: shows an event in the platform's own calendar in one workspace or server. Without `mirrorId` it creates
+   * the copy; with it, it edits it (or cancels it, when `event.cancelled`).
+   */
+  mirrorEvent?(workspaceId: string, event: MirroredEvent, mirrorId?: string): Promise<MirrorOutcome>;
 }
 
 export type PlatformPorts = ReadonlyMap<Platform, PlatformPort>;

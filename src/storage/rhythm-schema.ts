@@ -93,6 +93,8 @@ export interface RsvpTable {
   member_id: number;
   answer: RsvpAnswer;
   updated_at: number;
+  /** `discord-interested` when the RSVP came from Discord's "Interested" button; null when the member answered Weaver. */
+  source: string | null;
 }
 
 export interface EventReminderTable {

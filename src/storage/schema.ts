@@ -5,6 +5,7 @@ import type { PlatformTables } from './platform-schema.js';
 import type { RhythmTables } from './rhythm-schema.js';
 import type { CommunityKind, NetworkTables } from './network-schema.js';
 import type { InstallationTables } from './installation-schema.js';
+import type { EventMirrorTable } from './native-schema.js';
 
 // Times are milliseconds since the epoch (UTC); zones are stored beside them where wall-clock time matters.
 
@@ -156,6 +157,7 @@ export interface Database extends RhythmTables, PlatformTables, InstallationTabl
   harvest_thread: HarvestThreadTable;
   harvest_message: HarvestMessageTable;
   harvest_pending_mark: HarvestPendingMarkTable;
+  event_mirror: EventMirrorTable;
 }
 
 export type Member = Selectable<MemberTable>;

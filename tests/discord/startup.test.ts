@@ -28,10 +28,10 @@ describe('starting on Discord', () => {
     await session.stop();
   });
 
-  it('asks the gateway for exactly the intents it needs: Guilds, GuildMessages, GuildMessageReactions, MessageContent', async () => {
+  it('asks the gateway for exactly the intents it needs: Guilds, GuildMessages, GuildMessageReactions, MessageContent, GuildScheduledEvents', async () => {
     const session = await startWeaverOnFakeDiscord();
     const identify = session.fake.gateway.received.find((payload) => payload.op === 2)!;
-    expect((identify.d as { intents: number }).intents).toBe((1 << 0) | (1 << 9) | (1 << 10) | (1 << 15));
+    expect((identify.d as { intents: number }).intents).toBe((1 << 0) | (1 << 9) | (1 << 10) | (1 << 15) | (1 << 16));
     await session.stop();
   });
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeGateway, privilegedIntents } from './discord-gateway.js';
-import { botUser, createGuildPayload, ids, snowflakes, type FakeChannel } from './discord-world.js';
+import { bits, botUser, createGuildPayload, ids, memberPermissions, snowflakes, type FakeChannel } from './discord-world.js';
 
 export type RecordedCall = Readonly<{
   method: string;
@@ -45,6 +45,8 @@ export class FakeDiscord {
   readonly calls: RecordedCall[] = [];
   readonly registered = new Map<string, unknown[]>();
   readonly channels = new Map<string, FakeChannel>();
+  /** The server's scheduled events (its Events tab), by id, as Discord returns them. */
+  readonly scheduledEvents = new Map<string, Record<string, unknown> & { id: string; status: number }>();
   readonly gateway: FakeGateway;
   private readonly failures: ScriptedFailure[] = [];
   private readonly callWaiters: { test(call: RecordedCall): boolean; resolve(call: RecordedCall): void }[] = [];
@@ -55,6 +57,7 @@ export class FakeDiscord {
     readonly baseUrl: string,
     readonly token: string,
     allowedPrivilegedIntents: number,
+    readonly botPermissions: bigint,
   ) {
     for (const channel of createGuildPayload().channels) this.channels.set(channel.id, { ...channel, messages: [] });
     this.gateway = new FakeGateway({
@@ -67,7 +70,7 @@ export class FakeDiscord {
         {
           t: 'GUILD_CREATE',
           d: {
-            ...createGuildPayload(),
+            ...createGuildPayload(botPermissions),
             channels: [...this.channels.values()].filter((c) => c.type !== 1 && c.type !== 11).map(({ messages: _m, botDenied: _b, ...c }) => c),
           },
         },
@@ -76,14 +79,20 @@ export class FakeDiscord {
   }
 
   /** `allowedPrivilegedIntents` defaults to all of them, as if every switch on the Bot page were on. */
-  static async start(options: { token?: string; allowedPrivilegedIntents?: number } = {}): Promise<FakeDiscord> {
+  static async start(options: { token?: string; allowedPrivilegedIntents?: number; botPermissions?: bigint } = {}): Promise<FakeDiscord> {
     // eslint-disable-next-line prefer-const -- the server's handlers close over it before the fake exists
     let fake: FakeDiscord | undefined;
     const server = createServer((request, response) => void fake!.handle(request, response));
     server.on('upgrade', (request, socket, head) => fake!.gateway.handleUpgrade(request, socket, head));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    fake = new FakeDiscord(server, `http://127.0.0.1:${port}`, options.token ?? 'fake-bot-token', options.allowedPrivilegedIntents ?? privilegedIntents);
+    fake = new FakeDiscord(
+      server,
+      `http://127.0.0.1:${port}`,
+      options.token ?? 'fake-bot-token',
+      options.allowedPrivilegedIntents ?? privilegedIntents,
+      options.botPermissions ?? memberPermissions,
+    );
     return fake;
   }
 
@@ -108,6 +117,12 @@ export class FakeDiscord {
   interact(interaction: { id: string; token: string; channel_id?: string }): void {
     this.interactions.set(interaction.token, { dispatchedAt: Date.now(), channelId: interaction.channel_id ?? ids.homeChannel, acknowledged: false });
     this.gateway.dispatch('INTERACTION_CREATE', interaction);
+  }
+
+  /** A member clicks "Interested" on a scheduled event in the Events tab, or takes it back: the gateway says so. */
+  markInterested(scheduledEventId: string, userId: string, interested = true): void {
+    const payload = { guild_scheduled_event_id: scheduledEventId, user_id: userId, guild_id: ids.guild };
+    this.gateway.dispatch(interested ? 'GUILD_SCHEDULED_EVENT_USER_ADD' : 'GUILD_SCHEDULED_EVENT_USER_REMOVE', payload);
   }
 
   /** Calls made for one interaction (its callback, then edits and follow-ups of its webhook), in order. */
@@ -186,6 +201,18 @@ export class FakeDiscord {
         const member = createGuildPayload().members.find((m) => m.user.id === parts[3]);
         return member ? ok(member) : { status: 404, body: { message: 'Unknown Member', code: 10007 } };
       }
+      case key === 'POST /guilds/:id/scheduled-events':
+        return this.createScheduledEvent(parts[1]!, body);
+      case key === 'PATCH /guilds/:id/scheduled-events/:id':
+        return this.updateScheduledEvent(parts[3]!, body);
+      case key === 'DELETE /guilds/:id/scheduled-events/:id': {
+        const event = this.scheduledEvents.get(parts[3]!);
+        if (!event) return unknownScheduledEvent;
+        if (!this.mayManageEvents()) return missingPermissions;
+        this.scheduledEvents.delete(event.id);
+        this.gateway.dispatch('GUILD_SCHEDULED_EVENT_DELETE', event);
+        return { status: 204 };
+      }
       case key === 'POST /channels/:id/messages':
         return this.createMessage(parts[1]!, body);
       case key === 'GET /channels/:id/messages/:id': {
@@ -217,6 +244,52 @@ export class FakeDiscord {
       default:
         return { status: 404, body: { message: '404: Not Found', code: 0 } };
     }
+  }
+
+  private mayManageEvents(): boolean {
+    return (this.botPermissions & (bits.createEvents | bits.manageEvents)) !== 0n;
+  }
+
+  // As Discord documents POST /guilds/{id}/scheduled-events: an external event needs a location of 1 to 100
+  // characters and an end time; the name is 1 to 100 characters; the bot needs Create Events (or Manage Events).
+  private createScheduledEvent(guildId: string, body: Record<string, any>): Answer {
+    if (!this.mayManageEvents()) return missingPermissions;
+    const problems = scheduledEventProblems(body, true);
+    if (problems) return problems;
+    const event = {
+      id: snowflakes.next(),
+      guild_id: guildId,
+      channel_id: null,
+      creator_id: ids.bot,
+      creator: botUser,
+      name: body.name,
+      description: body.description ?? null,
+      scheduled_start_time: body.scheduled_start_time,
+      scheduled_end_time: body.scheduled_end_time,
+      privacy_level: body.privacy_level,
+      status: 1,
+      entity_type: body.entity_type,
+      entity_id: null,
+      entity_metadata: body.entity_metadata,
+      user_count: 0,
+      image: null,
+    };
+    this.scheduledEvents.set(event.id, event);
+    this.gateway.dispatch('GUILD_SCHEDULED_EVENT_CREATE', event);
+    return ok(event);
+  }
+
+  private updateScheduledEvent(id: string, body: Record<string, any>): Answer {
+    const event = this.scheduledEvents.get(id);
+    if (!event) return unknownScheduledEvent;
+    if (!this.mayManageEvents()) return missingPermissions;
+    // Scheduled may become active or cancelled; a cancelled or completed event cannot change any more.
+    if (event.status === 3 || event.status === 4) return invalidForm('status', 'Cannot update a completed or cancelled event');
+    const problems = scheduledEventProblems({ ...event, ...body }, false);
+    if (problems) return problems;
+    Object.assign(event, body);
+    this.gateway.dispatch('GUILD_SCHEDULED_EVENT_UPDATE', event);
+    return ok(event);
   }
 
   private acknowledge(token: string, body: { type: number; data?: Record<string, unknown> }): Answer {
@@ -298,6 +371,28 @@ export class FakeDiscord {
 const ok = (body: unknown): Answer => ({ status: 200, body });
 const unknownChannel: Answer = { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
 const missingAccess: Answer = { status: 403, body: { message: 'Missing Access', code: 50001 } };
+const missingPermissions: Answer = { status: 403, body: { message: 'Missing Permissions', code: 50013 } };
+const unknownScheduledEvent: Answer = { status: 404, body: { message: 'Unknown Guild Scheduled Event', code: 10070 } };
+
+function invalidForm(field: string, message: string): Answer {
+  return { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors: { [field]: { _errors: [{ code: 'BASE_TYPE_BAD_VALUE', message }] } } } };
+}
+
+function scheduledEventProblems(event: Record<string, any>, creating: boolean): Answer | undefined {
+  const name = String(event.name ?? '');
+  if (name.length < 1 || name.length > 100) return invalidForm('name', 'Must be between 1 and 100 in length.');
+  if (creating && event.privacy_level !== 2) return invalidForm('privacy_level', 'Value must be one of {2}.');
+  if (event.entity_type === 3) {
+    const location = String(event.entity_metadata?.location ?? '');
+    if (location.length < 1 || location.length > 100) return invalidForm('entity_metadata.location', 'Must be between 1 and 100 in length.');
+    if (!event.scheduled_end_time) return invalidForm('scheduled_end_time', 'This field is required for external events.');
+  }
+  if (event.description && String(event.description).length > 1000) return invalidForm('description', 'Must be 1000 or fewer in length.');
+  if (Date.parse(event.scheduled_end_time) <= Date.parse(event.scheduled_start_time)) {
+    return invalidForm('scheduled_end_time', 'Must be after the start time.');
+  }
+  return undefined;
+}
 
 async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -9,8 +9,8 @@ import { ids, people, type Person } from './discord-world.js';
 export type DiscordSession = Awaited<ReturnType<typeof startWeaverOnFakeDiscord>>;
 
 /** Weaver started as `npm start` starts it (startWeaver), on a fresh database, connected to a fresh fake Discord. */
-export async function startWeaverOnFakeDiscord(env: Record<string, string> = {}) {
-  const fake = await FakeDiscord.start();
+export async function startWeaverOnFakeDiscord(env: Record<string, string> = {}, fakeOptions: Parameters<typeof FakeDiscord.start>[0] = {}) {
+  const fake = await FakeDiscord.start(fakeOptions);
   const loaded = loadConfig({
     DATABASE_PATH: tempDatabasePath(),
     PORT: '0',

@@ -35,6 +35,8 @@ export const bits = {
   useApplicationCommands: 1n << 31n,
   createPublicThreads: 1n << 35n,
   sendMessagesInThreads: 1n << 38n,
+  manageEvents: 1n << 33n,
+  createEvents: 1n << 44n,
 };
 
 export const memberPermissions =
@@ -104,7 +106,8 @@ function textChannel(id: string, name: string, position: number, overwrites: unk
   };
 }
 
-export function createGuildPayload() {
+/** The server; `botPermissions` are those of the bot's managed role (what the invite link granted). */
+export function createGuildPayload(botPermissions: bigint = memberPermissions) {
   const hidden = { type: 0, allow: '0', deny: String(bits.viewChannel) };
   return {
     id: ids.guild,
@@ -150,7 +153,7 @@ export function createGuildPayload() {
       {
         id: ids.botRole,
         name: 'Weaver',
-        permissions: String(memberPermissions),
+        permissions: String(botPermissions),
         position: 1,
         color: 0,
         hoist: false,

@@ -73,6 +73,10 @@ export async function startFakeSlack(
   let tsCounter = 0;
   let fileCounter = 0;
   let responseCounter = 0;
+  let viewCounter = 0;
+  /** Modals opened, by view id; each user's published Home tab. */
+  const views = new Map<string, Record<string, any>>();
+  const homes = new Map<string, Record<string, any>>();
 
   const notify = () => [...waiters].forEach((wake) => wake());
   const nextTs = () => `1763892000.${String(++tsCounter).padStart(6, '0')}`;
@@ -214,6 +218,30 @@ export async function startFakeSlack(
       }
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(params.users).split(',')[0]}` } };
+      // views.open needs a trigger id of the last 3 seconds; a modal has a title and submit of at most 24 characters, 100 blocks.
+      case 'views.open': {
+        const view = params.view as Record<string, any> | undefined;
+        if (!params.trigger_id) return { ok: false, error: 'invalid_arguments' };
+        if (!view || view.type !== 'modal') return { ok: false, error: 'invalid_arguments' };
+        if (String(view.title?.text ?? '').length > 24 || String(view.submit?.text ?? '').length > 24 || (view.blocks ?? []).length > 100) {
+          return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] must be less than 25 characters'] } };
+        }
+        const viewId = `V${String(++viewCounter).padStart(6, '0')}`;
+        views.set(viewId, view);
+        return {
+          ok: true,
+          view: { id: viewId, team_id: fakeTeam.id, app_id: 'A0WEAVER', bot_id: fakeBot.botId, state: { values: {} }, hash: `h${viewCounter}`, ...view },
+        };
+      }
+      // views.publish: a Home tab of at most 100 blocks, for a user of the workspace.
+      case 'views.publish': {
+        const view = params.view as Record<string, any> | undefined;
+        if (!users.has(String(params.user_id))) return { ok: false, error: 'user_not_found' };
+        if (!view || view.type !== 'home' || (view.blocks ?? []).length > 100) return { ok: false, error: 'invalid_arguments' };
+        const viewId = `V${String(++viewCounter).padStart(6, '0')}`;
+        homes.set(String(params.user_id), view);
+        return { ok: true, view: { id: viewId, team_id: fakeTeam.id, app_id: 'A0WEAVER', bot_id: fakeBot.botId, state: { values: {} }, ...view } };
+      }
       case 'files.getUploadURLExternal': {
         const fileId = `F${String(++fileCounter).padStart(6, '0')}`;
         return { ok: true, upload_url: `${baseUrl}/upload/${fileId}`, file_id: fileId };
@@ -356,6 +384,8 @@ export async function startFakeSlack(
     uploads,
     users,
     channels,
+    views,
+    homes,
     /** A fresh response_url for one slash command or click. */
     newResponseUrl(): { id: string; url: string } {
       const id = `r${++responseCounter}`;

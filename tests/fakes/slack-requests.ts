@@ -146,3 +146,85 @@ export function sendEvent(requestUrl: string, envelope: object, options: SendOpt
     options.retryNum === undefined ? {} : { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' };
   return postSigned(requestUrl, JSON.stringify(envelope), 'application/json', { ...options, headers: { ...retry, ...options.headers } });
 }
+
+/**
+ * A view_submission payload for a modal (docs.slack.dev/reference/interaction-payloads/view-interactions-payload):
+ * `values` by block id, each the state of its one element as Slack sends it (selected_option, selected_date…).
+ */
+export function viewSubmissionPayload(
+  who: { userId: string; userName?: string; teamId?: string },
+  view: { id: string; callback_id: string; private_metadata?: string },
+  values: Record<string, Record<string, unknown>>,
+) {
+  const teamId = who.teamId ?? 'T0WEAVER';
+  return {
+    type: 'view_submission',
+    team: { id: teamId, domain: 'weaver-test' },
+    user: { id: who.userId, username: who.userName ?? who.userId.toLowerCase(), name: who.userName ?? who.userId.toLowerCase(), team_id: teamId },
+    api_app_id: 'A0WEAVER',
+    token: 'deprecated-verification-token',
+    trigger_id: '13345224609.738474920.8088930838d88f008e1',
+    view: {
+      id: view.id,
+      team_id: teamId,
+      type: 'modal',
+      callback_id: view.callback_id,
+      private_metadata: view.private_metadata ?? '',
+      state: { values: Object.fromEntries(Object.entries(values).map(([block, state]) => [block, { value: state }])) },
+      hash: '156772938.1827394',
+      title: { type: 'plain_text', text: 'Form' },
+      blocks: [],
+      app_id: 'A0WEAVER',
+      bot_id: 'B0BOT',
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+}
+
+/** The app_home_opened event (docs.slack.dev/reference/events/app_home_opened). */
+export function appHomeOpened(userId: string, tab: 'home' | 'messages' = 'home') {
+  return { type: 'app_home_opened', user: userId, channel: `D${userId}`, tab, event_ts: '1763892000.000100' };
+}
+
+/** A block_actions payload for a click in the app's Home tab: it carries the view, and no channel or response_url. */
+export function homeBlockActionsPayload(
+  who: { userId: string; userName?: string; teamId?: string },
+  button: { action_id: string; value: string; text?: string },
+) {
+  const teamId = who.teamId ?? 'T0WEAVER';
+  return {
+    type: 'block_actions',
+    user: { id: who.userId, username: who.userName ?? who.userId.toLowerCase(), name: who.userName ?? who.userId.toLowerCase(), team_id: teamId },
+    api_app_id: 'A0WEAVER',
+    token: 'deprecated-verification-token',
+    container: { type: 'view', view_id: 'V0HOME' },
+    trigger_id: '13345224609.738474920.8088930838d88f008e2',
+    team: { id: teamId, domain: 'weaver-test' },
+    enterprise: null,
+    is_enterprise_install: false,
+    view: {
+      id: 'V0HOME',
+      team_id: teamId,
+      type: 'home',
+      blocks: [],
+      private_metadata: '',
+      callback_id: '',
+      state: { values: {} },
+      hash: '1',
+      app_id: 'A0WEAVER',
+      bot_id: 'B0BOT',
+    },
+    actions: [
+      {
+        action_id: button.action_id,
+        block_id: 'b1',
+        text: { type: 'plain_text', text: button.text ?? 'Yes', emoji: true },
+        value: button.value,
+        type: 'button',
+        action_ts: '1763892001.000200',
+      },
+    ],
+  };
+}
