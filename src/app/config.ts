@@ -59,6 +59,7 @@ const schema = z.object({
       }
       return ms;
     }),
+  WEAVER_SECRET_KEY: z.string().min(16, 'must be at least 16 characters (e.g. openssl rand -base64 32)').optional(),
   PUBLIC_URL: z.url({ message: 'must be an http(s) URL, the address where Weaver is reached from outside' }).optional(),
   HARVEST_REMINDER_DELAY: z
     .string()
@@ -113,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     downtimeGraceMs: e.DOWNTIME_GRACE,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     harvestReminderDelayMs: e.HARVEST_REMINDER_DELAY,
+    secretKey: e.WEAVER_SECRET_KEY,
   };
   return { ok: true, config: Object.freeze(config) };
 }

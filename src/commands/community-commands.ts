@@ -19,6 +19,7 @@ import { choice, community, optional, slug, text, timezone, user, withDefault } 
 import { defineCommand, type ArgSpec } from './define.js';
 import { describeNextEvent } from './event-commands.js';
 import { describeRhythm } from './rhythm-commands.js';
+import { signInSection } from '../web/sign-in.js';
 
 export const list = defineCommand({
   path: ['list'],
@@ -43,8 +44,9 @@ ${tally.core} core · ${tally.wider} wider${homes.length ? ' · ' : ''}${channel
         };
       }),
     );
+    const signIn = await signInSection(ctx, ctx.caller);
     return answer(`${communities.length} ${communities.length === 1 ? 'community' : 'communities'}. Join one with /cop join <community>.`, {
-      sections,
+      sections: signIn ? [...sections, signIn] : sections,
     });
   },
 });
@@ -60,6 +62,7 @@ export const info = defineCommand({
     const [rhythm, nextEvent] = await Promise.all([findRhythm(ctx.db, c.id), describeNextEvent(ctx.db, ctx.clock.now(), c.id)]);
     const tally = counts.get(c.id) ?? { core: 0, wider: 0 };
     const none = ['none yet'];
+    const signIn = await signInSection(ctx, ctx.caller);
     return answer(rich`${bold(c.name)} (${c.slug})`, {
       sections: [
         { title: 'Domain', body: [c.domain ?? 'not described yet'] },
@@ -83,6 +86,7 @@ export const info = defineCommand({
             { label: 'Next event', value: nextEvent ?? ['none planned'] },
           ],
         },
+        ...(signIn ? [signIn] : []),
       ],
       buttons:
         c.status === 'closed'

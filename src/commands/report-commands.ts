@@ -5,6 +5,7 @@ import { answer, bold, code, refuse, rich } from '../kernel/reply.js';
 import { statsFields } from '../reports/stats.js';
 import { choice, community, optional } from './args.js';
 import { defineCommand } from './define.js';
+import { signInSection } from '../web/sign-in.js';
 
 export const digest = defineCommand({
   path: ['digest'],
@@ -37,7 +38,8 @@ export const stats = defineCommand({
   access: 'everyone',
   args: { community: community() },
   async run(ctx, { community: c }) {
-    return answer(rich`${bold(c.name)} in numbers:`, { sections: [{ fields: await statsFields(ctx, c) }] });
+    const signIn = await signInSection(ctx, ctx.caller);
+    return answer(rich`${bold(c.name)} in numbers:`, { sections: [{ fields: await statsFields(ctx, c) }, ...(signIn ? [signIn] : [])] });
   },
 });
 

@@ -11,6 +11,8 @@ export type CoreSettings = Readonly<{
   publicUrl?: string;
   /** How long a question thread with replies waits for a marked answer before the asker is reminded. */
   harvestReminderDelayMs: number;
+  /** WEAVER_SECRET_KEY: signs sign-in links and sessions; without it a random key is kept in the database. */
+  secretKey?: string;
 }>;
 
 export type SlackSettings = Readonly<{ botToken: string; signingSecret?: string; appToken?: string; apiUrl: string }>;
@@ -32,4 +34,6 @@ export type Config = Readonly<{
   publicUrl?: string;
   /** How long a question thread with replies waits for a marked answer before the asker is reminded. */
   harvestReminderDelayMs: number;
+  /** Signs sign-in links and sessions of the web pages (WEAVER_SECRET_KEY); never logged. */
+  secretKey?: string;
 }>;

@@ -1,5 +1,6 @@
 import type { Db } from '../storage/database.js';
 import type { Member } from '../storage/schema.js';
+import type { Platform } from '../kernel/identity.js';
 
 type Transaction = Parameters<Parameters<ReturnType<Db['transaction']>['execute']>[0]>[0];
 
@@ -52,6 +53,24 @@ export const forgetSteps: readonly ForgetStep[] = [
           .where('user_id', '=', m.user_id)
           .executeTakeFirst(),
       ),
+  },
+  {
+    what: 'web sign-in links and sessions',
+    run: async (trx, m) => {
+      const links = await trx
+        .deleteFrom('web_sign_in')
+        .where('platform', '=', m.platform as Platform)
+        .where('workspace_id', '=', m.workspace_id)
+        .where('user_id', '=', m.user_id)
+        .executeTakeFirst();
+      const sessions = await trx
+        .deleteFrom('web_session')
+        .where('platform', '=', m.platform as Platform)
+        .where('workspace_id', '=', m.workspace_id)
+        .where('user_id', '=', m.user_id)
+        .executeTakeFirst();
+      return links.numDeletedRows + sessions.numDeletedRows;
+    },
   },
   { what: 'your member record', run: async (trx, m) => deleted(await trx.deleteFrom('member').where('id', '=', m.id).executeTakeFirst()) },
 ];

@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { RhythmTables } from './rhythm-schema.js';
+import type { WebTables } from './web-schema.js';
 
 // Times are milliseconds since the epoch (UTC); zones are stored beside them where wall-clock time matters.
 
@@ -134,7 +135,7 @@ export interface HarvestPendingMarkTable {
   at: number;
 }
 
-export interface Database extends RhythmTables {
+export interface Database extends RhythmTables, WebTables {
   member: MemberTable;
   community: CommunityTable;
   home_channel: HomeChannelTable;
