@@ -122,6 +122,7 @@ describe('the answers that carry a link', () => {
   it('me forget deletes the links and sessions of the one who forgets', async () => {
     const w = await world();
     await w.run('admin', 'create outreach Outreach');
+    await w.run('ann', 'join outreach');
     const url = /https:\/\/weaver\.example\/sign-in\/\S+?(?=\))/.exec((await w.run('ann', 'list')).text)![0];
     const redeemed = await redeemSignInLink(w.services, tokenOf(url));
     if (!redeemed.ok) throw new Error('not redeemed');
