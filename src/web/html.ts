@@ -71,7 +71,7 @@ export function renderPage({ title, body, signedIn }: PageOptions): string {
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="referrer" content="no-referrer" />
+      <meta name="referrer" content="same-origin" />
       <title>${title} · Weaver</title>
       <link rel="stylesheet" href="/assets/site.css" />
     </head>

@@ -244,22 +244,52 @@ async function searchResults(services: Services, scope: PageScope, query: string
       for (const [id, snippet] of await snippetsFor(services.db, source, expression, ids)) snippets.set(`${source}:${id}`, snippet);
     }
   }
-  const authors = await authorsOf(
-    services,
-    best.map((hit) => hit.memberId),
-  );
+  // A question found by any of its messages shows with its marked answer: that is what the reader came for.
+  const threadIds = [...new Set(best.flatMap((hit) => (hit.threadId === undefined ? [] : [hit.threadId])))];
+  const threadMessages = threadIds.length
+    ? await services.db
+        .selectFrom('harvest_message')
+        .select(['thread_id', 'role', 'text', 'member_id'])
+        .where('thread_id', 'in', threadIds)
+        .where('role', 'in', ['question', 'answer'])
+        .where('harvested', '=', 1)
+        .execute()
+    : [];
+  const authors = await authorsOf(services, [...best.map((hit) => hit.memberId), ...threadMessages.map((m) => m.member_id)]);
+  const by = (memberId: number) => nameOf(authors.get(memberId)) ?? 'a member';
   return html`<p class="muted">${best.length} ${best.length === 1 ? 'result' : 'results'} for “${query}”.</p>
     <ol class="hits">
       ${best.map((hit) => {
         const url = safeUrl(hit.permalink);
         const snippet = snippets.get(`${hit.source}:${hit.id}`);
+        const found = snippet ? marked(snippet) : hit.text;
+        const source = url ? html` · <a href="${url}">source</a>` : '';
+        if (hit.threadId !== undefined) {
+          const question = threadMessages.find((m) => m.thread_id === hit.threadId && m.role === 'question');
+          const answer = threadMessages.find((m) => m.thread_id === hit.threadId && m.role === 'answer');
+          return html`<li>
+            <span class="role">Question</span>
+            <p>${hit.role === 'question' ? found : (question?.text ?? '')}</p>
+            ${
+              answer
+                ? html`<span class="role">Answer</span>
+                    <p>${hit.role === 'answer' ? found : answer.text}</p>
+                    <p class="muted">answered by ${by(answer.member_id)}</p>`
+                : ''
+            }
+            ${
+              hit.role === 'reply'
+                ? html`<span class="role">Reply</span>
+                    <p>${found}</p>`
+                : ''
+            }
+            <p class="muted">${byText[hit.role]} ${by(hit.memberId)}, ${formatDate(hit.at, scope.zone)}${source}</p>
+          </li>`;
+        }
         return html`<li>
           <span class="role">${roleText[hit.role]}</span>
-          <p>${snippet ? marked(snippet) : hit.text}</p>
-          <p class="muted">
-            ${byText[hit.role]} ${nameOf(authors.get(hit.memberId)) ?? 'a member'},
-            ${formatDate(hit.at, scope.zone)}${url ? html` · <a href="${url}">source</a>` : ''}
-          </p>
+          <p>${found}</p>
+          <p class="muted">${byText[hit.role]} ${by(hit.memberId)}, ${formatDate(hit.at, scope.zone)}${source}</p>
         </li>`;
       })}
     </ol>`;

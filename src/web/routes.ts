@@ -14,12 +14,12 @@ export const sessionCookie = 'weaver_session';
 const slug = '([a-z0-9-]{2,32})';
 const sealed = '([A-Za-z0-9_.-]{1,200})';
 
-// No script anywhere; styles only from our own stylesheet; forms post only to us; no framing; no referrer (links carry tokens).
+// No script anywhere; styles only from our own stylesheet; forms post only to us; no framing; no referrer to other sites (links carry tokens).
 const securityHeaders = {
   'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  'referrer-policy': 'same-origin',
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
   'permissions-policy': 'camera=(), microphone=(), geolocation=()',

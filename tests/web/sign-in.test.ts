@@ -72,7 +72,10 @@ describe('sign-in links', () => {
   it('without WEAVER_SECRET_KEY keep one random key in the database, so links outlive a restart', async () => {
     const w = await world();
     const token = tokenOf((await issueSignInLink(w.services, ann, false))!);
-    const stored = await w.db.selectFrom('bot_state' as never).selectAll().execute();
+    const stored = await w.db
+      .selectFrom('bot_state' as never)
+      .selectAll()
+      .execute();
     expect(JSON.stringify(stored)).toContain('web_secret_key');
     expect((await redeemSignInLink(w.services, token)).ok).toBe(true);
     await w.close();
