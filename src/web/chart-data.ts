@@ -26,8 +26,13 @@ function weekIndex(at: number, now: number): number | undefined {
   return index < chartWeeks ? chartWeeks - 1 - index : undefined;
 }
 
+// Every chart of a page labels the same weeks; formatting 52 dates in a zone is worth doing once per page view.
+let labelsMemo: { key: string; labels: readonly string[] } | undefined;
 function weekLabels(now: number, zone: string): string[] {
-  return Array.from({ length: chartWeeks }, (_, row) => formatDate(now - (chartWeeks - row) * week + 1, zone));
+  const key = `${now}:${zone}`;
+  if (labelsMemo?.key !== key)
+    labelsMemo = { key, labels: Array.from({ length: chartWeeks }, (_, row) => formatDate(now - (chartWeeks - row) * week + 1, zone)) };
+  return [...labelsMemo.labels];
 }
 
 const ids = (scope: PageScope) => (scope.communityIds.length ? [...scope.communityIds] : [-1]);
