@@ -12,7 +12,7 @@ import { executeText } from '../src/commands/run.js';
 import { findCommunityBySlug } from '../src/communities/communities.js';
 import { openMigratedDatabase } from '../src/storage/database.js';
 import { clearChartCache } from '../src/web/charts.js';
-import { renderPage } from '../src/web/html.js';
+import { renderPage, type Html } from '../src/web/html.js';
 import { renderCommunityPage, renderKnowledgePage, renderMembersPage } from '../src/web/pages.js';
 import { scopeOf } from '../src/web/sections.js';
 import type { WebIdentity } from '../src/web/sign-in.js';
@@ -23,7 +23,7 @@ const now = Date.parse('2026-11-23T10:00:00Z');
 const day = 86_400_000;
 const yearMs = 365 * day;
 
-function fill(path: string, members: number): void {
+export function fill(path: string, members: number): void {
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -148,7 +148,7 @@ export async function runWeb(options: BenchOptions): Promise<Figure> {
     caller: { user: identity.user, name: 'member1', isPlatformAdmin: false },
     channel: { platform: 'slack', workspaceId: 'T1', channelId: 'C1', name: 'big' },
   };
-  const page = async (render: () => Promise<import('../src/web/html.js').Html>) => {
+  const page = async (render: () => Promise<Html>) => {
     const t0 = performance.now();
     renderPage({ title: 'x', body: await render(), signedIn: { name: 'member1', csrf: 'x' } });
     return performance.now() - t0;

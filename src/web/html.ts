@@ -19,12 +19,12 @@ function markupOf(value: Value): string {
   if (value === null || value === undefined || value === false) return '';
   if (value instanceof Html) return value.markup;
   if (Array.isArray(value)) return (value as readonly Value[]).map(markupOf).join('');
-  return escapeHtml(String(value as string | number));
+  return escapeHtml(String(value));
 }
 
 /** A template whose values are escaped unless they are Html: `html\`<p>${name}</p>\``. */
 export function html(strings: TemplateStringsArray, ...values: readonly Value[]): Html {
-  return new Html(strings.reduce((out, text, i) => out + text + (i < values.length ? markupOf(values[i]!) : ''), ''));
+  return new Html(strings.reduce((out, text, i) => out + text + (i < values.length ? markupOf(values[i]) : ''), ''));
 }
 
 export const raw = (markup: string): Html => new Html(markup);
@@ -67,7 +67,7 @@ export type PageOptions = Readonly<{
 }>;
 
 export function renderPage({ title, body, signedIn }: PageOptions): string {
-  return `<!doctype html>${html`<html lang="en">
+  const document = html`<html lang="en">
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -88,5 +88,6 @@ export function renderPage({ title, body, signedIn }: PageOptions): string {
       </header>
       <main>${body}</main>
     </body>
-  </html>`}\n`;
+  </html>`;
+  return `<!doctype html>${document.markup}\n`;
 }

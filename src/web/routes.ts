@@ -169,7 +169,7 @@ export function webRoutes({ services }: WebOptions): Route[] {
           'Sign in',
           html`<h1>Sign in to Weaver</h1>
             <p>This personal link signs you in for 12 hours on this device. It works once.</p>
-            <form method="post" action="/sign-in/${token!}"><button type="submit">Sign in</button></form>`,
+            <form method="post" action="/sign-in/${token}"><button type="submit">Sign in</button></form>`,
         );
       },
     },

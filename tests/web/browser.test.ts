@@ -82,7 +82,7 @@ describe('the web pages in a browser', () => {
 
     // A chart's CSV download.
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#members-by-tier').getByRole('link', { name: 'Download CSV' }).click()]);
-    const csv = await readFile((await download.path())!, 'utf8');
+    const csv = await readFile(await download.path(), 'utf8');
     expect(csv.split('\r\n')[0]).toBe('Week from,Core,Wider');
     expect(csv.trim().split('\r\n').at(-1)).toMatch(/,1,3$/);
 
@@ -130,7 +130,7 @@ describe('the web pages in a browser', () => {
       '23 Nov 2026',
     ]);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
-    const csv = await readFile((await download.path())!, 'utf8');
+    const csv = await readFile(await download.path(), 'utf8');
     expect(csv).toContain('Member,Tier,Joined,Practices,Answers,Last contribution');
     expect(csv).not.toContain('bob');
     // Signing out ends the session.
