@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Services } from '../storage/services.js';
-import type { ChannelRef, Platform, UserRef } from '../kernel/identity.js';
+import type { ChannelRef, UserRef } from '../kernel/identity.js';
 import { DeliveryError, type PostedMessage } from '../kernel/ports.js';
 import type { Reply } from '../kernel/reply.js';
 import type { Db } from '../storage/database.js';
@@ -108,7 +108,7 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
       report.failed++;
       continue;
     }
-    const slot = pacer.reserve(row.platform as Platform, destinationOf(row), now, row.user_id !== null ? 'direct-message' : 'post');
+    const slot = pacer.reserve(row.platform, destinationOf(row), now, row.user_id !== null ? 'direct-message' : 'post');
     if (slot > now) {
       await db.updateTable('outbox').set({ next_attempt_at: slot }).where('id', '=', row.id).where('status', '=', 'pending').execute();
       report.deferred++;
@@ -137,7 +137,7 @@ async function claim(db: Db, id: number, owner: string, now: number): Promise<bo
 type SendOutcome = { kind: 'sent'; posted: PostedMessage } | { kind: 'retry'; error: string; retryAfterMs?: number } | { kind: 'failed'; error: string };
 
 async function send(services: Services, row: OutboxRow): Promise<SendOutcome> {
-  const platform = row.platform as Platform;
+  const platform = row.platform;
   const port = services.platforms.get(platform);
   if (!port) return { kind: 'failed', error: `no ${platform} connection in this process` };
   const reply = JSON.parse(row.reply) as Reply;
@@ -183,7 +183,7 @@ async function recordOutcome(services: Services, row: OutboxRow, outcome: SendOu
   const attempts = row.attempts + 1;
   if (outcome.kind === 'retry' && now - row.not_before < maxRetryAgeMs) {
     const retryAt = now + (outcome.retryAfterMs ?? retryDelayMs(attempts));
-    pacer.pause(row.platform as Platform, destinationOf(row), retryAt);
+    pacer.pause(row.platform, destinationOf(row), retryAt);
     await db
       .updateTable('outbox')
       .set({ ...released, attempts, next_attempt_at: retryAt, last_error: outcome.error })

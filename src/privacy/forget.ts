@@ -1,6 +1,6 @@
+import { userColumns, userRefOf } from '../storage/columns.js';
 import type { Db } from '../storage/database.js';
 import type { Member } from '../storage/schema.js';
-import type { Platform } from '../kernel/identity.js';
 
 type Transaction = Parameters<Parameters<ReturnType<Db['transaction']>['execute']>[0]>[0];
 
@@ -17,9 +17,7 @@ export const forgetSteps: readonly ForgetStep[] = [
       deleted(
         await trx
           .deleteFrom('harvest_pending_mark')
-          .where('platform', '=', m.platform)
-          .where('workspace_id', '=', m.workspace_id)
-          .where('user_id', '=', m.user_id)
+          .where((eb) => eb.and(userColumns(userRefOf(m))))
           .executeTakeFirst(),
       ),
   },
@@ -48,9 +46,7 @@ export const forgetSteps: readonly ForgetStep[] = [
       deleted(
         await trx
           .deleteFrom('outbox')
-          .where('platform', '=', m.platform)
-          .where('workspace_id', '=', m.workspace_id)
-          .where('user_id', '=', m.user_id)
+          .where((eb) => eb.and(userColumns(userRefOf(m))))
           .executeTakeFirst(),
       ),
   },
@@ -59,13 +55,13 @@ export const forgetSteps: readonly ForgetStep[] = [
     run: async (trx, m) => {
       const links = await trx
         .deleteFrom('web_sign_in')
-        .where('platform', '=', m.platform as Platform)
+        .where('platform', '=', m.platform)
         .where('workspace_id', '=', m.workspace_id)
         .where('user_id', '=', m.user_id)
         .executeTakeFirst();
       const sessions = await trx
         .deleteFrom('web_session')
-        .where('platform', '=', m.platform as Platform)
+        .where('platform', '=', m.platform)
         .where('workspace_id', '=', m.workspace_id)
         .where('user_id', '=', m.user_id)
         .executeTakeFirst();
