@@ -7,6 +7,7 @@ import { enqueueWeeklyDigests } from '../reports/digest.js';
 import { remindUnansweredThreads } from '../harvest/remind.js';
 import { materializeDueReminders, nextReminderDueAt } from '../events/reminders.js';
 import { materializeDueRhythms, nextRhythmDueAt } from '../rhythms/rhythms.js';
+import { celebrateReachedGoals, nextGoalCheckAt } from '../goals/celebrate.js';
 import type { Db } from '../storage/database.js';
 
 export type TickReport = Readonly<{
@@ -55,6 +56,7 @@ export const scheduledJobs: readonly ScheduledJob[] = [
   { name: 'rhythms', materializeDue: materializeDueRhythms, nextDueAt: nextRhythmDueAt },
   { name: 'event reminders', materializeDue: materializeDueReminders, nextDueAt: nextReminderDueAt },
   { name: 'weekly digests', materializeDue: enqueueWeeklyDigests, nextDueAt: onHeartbeat },
+  { name: 'goal celebrations', materializeDue: celebrateReachedGoals, nextDueAt: nextGoalCheckAt },
   // Reminders to mark an answer are claimed in their thread's row before they are sent, not through the outbox.
   { name: 'answer reminders', materializeDue: remindWithoutOutbox, nextDueAt: onHeartbeat },
   { name: 'outbox pruning', materializeDue: pruneOldOutboxRows, nextDueAt: onHeartbeat },
