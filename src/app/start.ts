@@ -54,6 +54,7 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
     // PUBLIC_URL's default names the port actually listened on (PORT=0 picks one), set once the server listens.
     publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     harvestReminderDelayMs: config.harvestReminderDelayMs,
+    bridgeDelayMs: config.bridgeDelayMs,
     secretKey: config.secretKey,
   };
   const services: Services = { db, clock: options.clock ?? systemClock, log, platforms, settings };

@@ -53,6 +53,10 @@ export const forgetSteps: readonly ForgetStep[] = [
       ),
   },
   {
+    what: 'questions you were bridged to',
+    run: async (trx, m) => deleted(await trx.deleteFrom('bridge_person').where('member_id', '=', m.id).executeTakeFirst()),
+  },
+  {
     what: 'web sign-in links and sessions',
     run: async (trx, m) => {
       const links = await trx
