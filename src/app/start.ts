@@ -19,6 +19,9 @@ import type { AdapterHandle, PlatformPort } from '../kernel/ports.js';
 import { openMigratedDatabase } from '../storage/database.js';
 import { calendarRoutes } from '../events/calendar.js';
 import { createScheduler, type Scheduler } from '../scheduler/scheduler.js';
+import type { CoreSettings } from '../kernel/settings.js';
+import type { Route } from '../kernel/routes.js';
+import { webRoutes } from '../web/routes.js';
 import { restoreWorkspace, retireWorkspace } from '../installations/workspaces.js';
 
 export type StartOptions = Readonly<{
@@ -29,7 +32,7 @@ export type StartOptions = Readonly<{
 
 export type RunningWeaver = Readonly<{
   services: Services;
-  /** The HTTP server's port, when one runs (any platform is configured). */
+  /** The HTTP server's port, when one runs (always, unless the console found PORT in use). */
   httpPort?: number;
   /** Settles when the bot has nothing more to do: the console's input ended. Platforms run until stopped. */
   finished: Promise<void>;
@@ -43,21 +46,28 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
   const log = options.log ?? createLogger(config.logLevel);
   const db = await openMigratedDatabase(config.databasePath);
   const platforms = new Map<Platform, PlatformPort>();
-  const services: Services = {
-    db,
-    clock: options.clock ?? systemClock,
-    log,
-    platforms,
-    settings: {
-      admins: config.admins,
-      coreLimit: config.coreLimit,
-      defaultTimezone: config.defaultTimezone,
-      downtimeGraceMs: config.downtimeGraceMs,
-      // The console serves no HTTP, so its posts link no calendar unless PUBLIC_URL names a server that does.
-      publicUrl: config.publicUrl ?? (config.slack || config.discord ? `http://localhost:${config.port}` : undefined),
-      harvestReminderDelayMs: config.harvestReminderDelayMs,
-      bridgeDelayMs: config.bridgeDelayMs,
-    },
+  const settings: { -readonly [K in keyof CoreSettings]: CoreSettings[K] } = {
+    admins: config.admins,
+    coreLimit: config.coreLimit,
+    defaultTimezone: config.defaultTimezone,
+    downtimeGraceMs: config.downtimeGraceMs,
+    // PUBLIC_URL's default names the port actually listened on (PORT=0 picks one), set once the server listens.
+    publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
+    harvestReminderDelayMs: config.harvestReminderDelayMs,
+    bridgeDelayMs: config.bridgeDelayMs,
+    secretKey: config.secretKey,
+  };
+  const services: Services = { db, clock: options.clock ?? systemClock, log, platforms, settings };
+  const httpRoutes = (extra: readonly Route[]): Route[] => [
+    healthRoute(async () => void (await sql`select 1`.execute(db))),
+    ...calendarRoutes(services),
+    ...webRoutes({ services }),
+    ...extra,
+  ];
+  const listenOn = async (running: Server) => {
+    const port = await listen(running, config.port);
+    if (!config.publicUrl) settings.publicUrl = `http://localhost:${port}`;
+    return port;
   };
 
   const adapters: AdapterHandle[] = [];
@@ -92,13 +102,8 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
     if (config.discord) adapters.push(await startDiscord({ config: config.discord, services, commands, listeners: inboundListeners, log }));
     for (const adapter of adapters) platforms.set(adapter.port.platform, adapter.port);
     if (adapters.length > 0) {
-      const routes = [
-        healthRoute(async () => void (await sql`select 1`.execute(db))),
-        ...calendarRoutes(services),
-        ...adapters.flatMap((adapter) => adapter.routes),
-      ];
-      server = createHttpServer(routes, log);
-      httpPort = await listen(server, config.port);
+      server = createHttpServer(httpRoutes(adapters.flatMap((adapter) => adapter.routes)), log);
+      httpPort = await listenOn(server);
       scheduler = createScheduler(services);
       scheduler.start();
       log.info({ port: httpPort, platforms: [...platforms.keys()] }, 'Weaver is running');
@@ -112,6 +117,21 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
 
   const input = options.console?.input ?? process.stdin;
   const output = options.console?.output ?? process.stdout;
+  const interactive = 'isTTY' in input && input.isTTY === true;
+  // The console serves the calendars and web pages too; a port in use leaves the console working without them.
+  const consoleServer = createHttpServer(httpRoutes([]), log);
+  try {
+    httpPort = await listenOn(consoleServer);
+    server = consoleServer;
+    if (interactive) output.write(`Web pages at ${settings.publicUrl}: sign in with the link in the answer to /cop list.\n`);
+  } catch (error) {
+    const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    log.warn({ port: config.port, err: error }, 'The HTTP server did not start; the console runs without web pages');
+    if (interactive)
+      output.write(
+        `The web pages and calendars are not served: ${inUse ? `port ${config.port} is in use` : 'the HTTP server could not start'} (set PORT to another port). The console works as usual.\n`,
+      );
+  }
   const messageIds = createConsoleMessageIds();
   platforms.set(
     'console',
@@ -129,9 +149,9 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
     as: options.console?.as,
     channel: options.console?.channel,
     messageIds,
-    interactive: 'isTTY' in input && input.isTTY === true,
+    interactive,
   });
-  return { services, finished, waitUntilIdle: () => Promise.resolve(), stop: once(stop) };
+  return { services, httpPort, finished, waitUntilIdle: () => Promise.resolve(), stop: once(stop) };
 }
 
 function once(action: () => Promise<void>): () => Promise<void> {

@@ -25,6 +25,7 @@ import { networkInfo, networkListBody, orderWithNetworks } from './network-comma
 import { describeNextEvent } from './event-commands.js';
 import { describeRhythm } from './rhythm-commands.js';
 import { describeOpenGoals } from '../goals/goal-report.js';
+import { signInSection } from '../web/sign-in.js';
 
 export const list = defineCommand({
   path: ['list'],
@@ -54,8 +55,9 @@ ${tally.core} core · ${tally.wider} wider${homes.length ? ' · ' : ''}${channel
     const communities = all.filter((c) => !isNetwork(c)).length;
     const networks = all.length - communities;
     const networkCount = networks ? ` and ${networks === 1 ? '1 network' : `${networks} networks`}` : '';
+    const signIn = await signInSection(ctx, ctx.caller);
     return answer(`${communities} ${communities === 1 ? 'community' : 'communities'}${networkCount}. Join one with /cop join <community>.`, {
-      sections,
+      sections: signIn ? [...sections, signIn] : sections,
     });
   },
 });
@@ -77,6 +79,7 @@ export const info = defineCommand({
     ]);
     const tally = counts.get(c.id) ?? { core: 0, wider: 0 };
     const none = ['none yet'];
+    const signIn = await signInSection(ctx, ctx.caller);
     const network = await findNetworkOf(ctx.db, c);
     return answer(rich`${bold(c.name)} (${c.slug})${network ? `, in the ${network.name} network (${network.slug})` : ''}`, {
       sections: [
@@ -102,6 +105,7 @@ export const info = defineCommand({
             { label: 'Open goals', value: openGoals ?? ['none set'] },
           ],
         },
+        ...(signIn ? [signIn] : []),
       ],
       buttons:
         c.status === 'closed'

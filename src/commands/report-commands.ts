@@ -6,6 +6,7 @@ import { statsFields } from '../reports/stats.js';
 import { choice, community, communityOrNetwork, optional } from './args.js';
 import { isNetwork } from '../networks/networks.js';
 import { defineCommand } from './define.js';
+import { signInSection } from '../web/sign-in.js';
 
 export const digest = defineCommand({
   path: ['digest'],
@@ -41,7 +42,8 @@ export const stats = defineCommand({
   args: { community: communityOrNetwork() },
   async run(ctx, { community: c }) {
     const across = isNetwork(c) ? ' (the network and all its communities)' : '';
-    return answer(rich`${bold(c.name)} in numbers${across}:`, { sections: [{ fields: await statsFields(ctx, c) }] });
+    const signIn = await signInSection(ctx, ctx.caller);
+    return answer(rich`${bold(c.name)} in numbers${across}:`, { sections: [{ fields: await statsFields(ctx, c) }, ...(signIn ? [signIn] : [])] });
   },
 });
 

@@ -13,7 +13,7 @@ export type CoreSettings = Readonly<{
   harvestReminderDelayMs: number;
   /** How long a question waits for a reply before it is bridged to other communities (BRIDGE_DELAY); null is off, unset 24h. */
   bridgeDelayMs?: number | null;
-  /** WEAVER_SECRET_KEY, when set. */
+  /** WEAVER_SECRET_KEY: signs sign-in links and sessions; without it a random key is kept in the database. */
   secretKey?: string;
 }>;
 
@@ -50,6 +50,6 @@ export type Config = Readonly<{
   harvestReminderDelayMs: number;
   /** BRIDGE_DELAY: how long a question waits for a reply before it is bridged; null when off. */
   bridgeDelayMs: number | null;
-  /** WEAVER_SECRET_KEY, when set. */
+  /** Signs sign-in links and sessions of the web pages (WEAVER_SECRET_KEY); never logged. */
   secretKey?: string;
 }>;

@@ -56,6 +56,24 @@ export const forgetSteps: readonly ForgetStep[] = [
     what: 'questions you were bridged to',
     run: async (trx, m) => deleted(await trx.deleteFrom('bridge_person').where('member_id', '=', m.id).executeTakeFirst()),
   },
+  {
+    what: 'web sign-in links and sessions',
+    run: async (trx, m) => {
+      const links = await trx
+        .deleteFrom('web_sign_in')
+        .where('platform', '=', m.platform)
+        .where('workspace_id', '=', m.workspace_id)
+        .where('user_id', '=', m.user_id)
+        .executeTakeFirst();
+      const sessions = await trx
+        .deleteFrom('web_session')
+        .where('platform', '=', m.platform)
+        .where('workspace_id', '=', m.workspace_id)
+        .where('user_id', '=', m.user_id)
+        .executeTakeFirst();
+      return links.numDeletedRows + sessions.numDeletedRows;
+    },
+  },
   { what: 'your member record', run: async (trx, m) => deleted(await trx.deleteFrom('member').where('id', '=', m.id).executeTakeFirst()) },
 ];
 

@@ -3,6 +3,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { GoalTables } from './goal-schema.js';
 import type { PlatformTables } from './platform-schema.js';
 import type { RhythmTables } from './rhythm-schema.js';
+import type { WebTables } from './web-schema.js';
 import type { CommunityKind, NetworkTables } from './network-schema.js';
 import type { InstallationTables } from './installation-schema.js';
 import type { EventMirrorTable } from './native-schema.js';
@@ -146,7 +147,7 @@ export interface HarvestPendingMarkTable {
   at: number;
 }
 
-export interface Database extends RhythmTables, PlatformTables, InstallationTables, GoalTables, NetworkTables {
+export interface Database extends RhythmTables, PlatformTables, InstallationTables, GoalTables, NetworkTables, WebTables {
   member: MemberTable;
   community: CommunityTable;
   home_channel: HomeChannelTable;

@@ -5,6 +5,7 @@ import { runLatency } from '../../bench/latency.js';
 import type { BenchOptions, Figure } from '../../bench/lib/report.js';
 import { runScheduler } from '../../bench/scheduler.js';
 import { runSearch } from '../../bench/search.js';
+import { runWeb } from '../../bench/web.js';
 
 // Each benchmark at tiny sizes, servers in this process, so that none can rot unnoticed. `npm run bench` runs the
 // same code at full size, each figure in its own process. Only the shape of the figures is checked, never a timing.
@@ -14,6 +15,7 @@ const benchmarks: [string, (options: BenchOptions) => Promise<Figure>][] = [
   ['search', runSearch],
   ['scheduler', runScheduler],
   ['ingest', runIngest],
+  ['web', runWeb],
 ];
 
 describe('benchmarks at smoke sizes', () => {

@@ -232,7 +232,9 @@ describe('/cop on Discord, through the fake gateway', () => {
     await givenTwoCommunities();
     const { data } = await discord.cop(people.ann, ['list']);
     expect(data.content).toBe('2 communities. Join one with /cop join <community>.');
-    expect(data.embeds!.map((e) => e.title)).toEqual(['Data Club (data-club)', 'STEM Outreach (outreach)']);
+    expect(data.embeds!.map((e) => e.title)).toEqual(['Data Club (data-club)', 'STEM Outreach (outreach)', undefined]);
+    // The last part is the asker's own sign-in link to the web pages.
+    expect(data.embeds!.at(-1)!.description).toMatch(/^\[Open the web pages\]\(http:\/\/localhost:\d+\/sign-in\/[\w.-]+\): your personal sign-in link/);
   });
 
   it('Harvest answer: answers the one who used it, even when there is nothing to harvest', async () => {
@@ -258,6 +260,7 @@ describe('/cop on Discord, through the fake gateway', () => {
     const followUp = await discord.fake.waitForCall((c) => c.method === 'POST' && c.path === `/webhooks/${ids.application}/${interaction.token}`);
     expect(followUp.status).toBe(200);
     expect(followUp.body.flags).toBe(ephemeral);
-    expect(data.embeds!.length + followUp.body.embeds.length).toBe(16);
+    // 16 communities and the sign-in link.
+    expect(data.embeds!.length + followUp.body.embeds.length).toBe(17);
   });
 });
