@@ -9,6 +9,7 @@ import { eventCancel, eventCreate, events, meReminders, rsvp } from './event-com
 import { forget, privacy } from './privacy-commands.js';
 import { digest, exportCommand, stats } from './report-commands.js';
 import { promptAdd, promptList, promptNow, rhythm } from './rhythm-commands.js';
+import { pairJoin, pairLeave, pairList, pairMet, pairNow, pairPause, pairRhythm } from './pair-commands.js';
 
 // Every /cop subcommand, in the order help lists them. Text parsing, Discord registration and help all come from here.
 export const commands = createCommandTable([
@@ -30,6 +31,11 @@ export const commands = createCommandTable([
   meReminders,
   privacy,
   forget,
+  pairJoin,
+  pairLeave,
+  pairPause,
+  pairList,
+  pairMet,
   create,
   set,
   link,
@@ -41,4 +47,6 @@ export const commands = createCommandTable([
   eventCreate,
   eventCancel,
   exportCommand,
+  pairRhythm,
+  pairNow,
 ]);

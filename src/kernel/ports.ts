@@ -2,7 +2,12 @@ import type { ChannelRef, Platform, UserRef } from './identity.js';
 import type { Reply } from './reply.js';
 import type { Route } from './routes.js';
 
-export type PostedMessage = Readonly<{ messageId: string; permalink?: string }>;
+export type PostedMessage = Readonly<{
+  messageId: string;
+  permalink?: string;
+  /** The conversation a group introduction opened (a Slack group DM, a Discord thread), to post in it again. */
+  conversationId?: string;
+}>;
 
 export type ChannelAccess = { ok: true; name?: string } | { ok: false; problem: string };
 
@@ -18,6 +23,12 @@ export interface PlatformPort {
   sendDirectMessage(user: UserRef, message: Reply): Promise<PostedMessage>;
   /** Makes sure the bot can post in the channel (joining a public one if needed), for `link`. */
   prepareHomeChannel(channel: ChannelRef): Promise<ChannelAccess>;
+  /**
+   * Opens a private conversation with these people of one workspace and posts the message there: a group direct
+   * message where the platform has them, otherwise a private thread in `near` with the people added. Optional: where
+   * it is missing, the outbox sends the message to each of them by direct message.
+   */
+  openGroupConversation?(users: readonly UserRef[], message: Reply, options: { near?: ChannelRef }): Promise<PostedMessage>;
 }
 
 export type PlatformPorts = ReadonlyMap<Platform, PlatformPort>;

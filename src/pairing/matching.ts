@@ -258,7 +258,13 @@ export function formGroups(n: number, size: number, cost: Cost, random: () => nu
     const ranked = pairs.map((pair) => ({ pair, cost: cost(pair[0]!, pair[1]!) })).sort((a, b) => a.cost - b.cost);
     groups = ranked.slice(0, sizes.length).map((entry) => [...entry.pair]);
     const pool = [...ranked.slice(sizes.length).flatMap((entry) => entry.pair), ...single];
-    fillGroups(groups, [...sizes].sort((a, b) => b - a), pool, cost, n);
+    fillGroups(
+      groups,
+      [...sizes].sort((a, b) => b - a),
+      pool,
+      cost,
+      n,
+    );
   }
   if (n <= denseLimit && groups.some((group) => groupCost(group, cost) > 0)) improveBySwaps(groups, cost);
   return groups;

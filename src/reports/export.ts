@@ -4,6 +4,7 @@ import type { Services } from '../storage/services.js';
 import type { Attachment } from '../kernel/reply.js';
 import type { Community, Member } from '../storage/schema.js';
 import { formatDate } from '../kernel/time.js';
+import { exportSectionProviders } from './sections.js';
 
 /** Escapes user text so that Markdown shows it as written: every punctuation mark Markdown reads, and line starts that open blocks. */
 export function escapeMarkdown(text: string): string {
@@ -112,6 +113,7 @@ export async function buildExport(services: Services, community: Community): Pro
       }
     }
   }
+  for (const provide of exportSectionProviders) out.push(...(await provide(services, community)));
   const date = DateTime.fromMillis(now, { zone }).toFormat('yyyy-MM-dd');
   return { filename: `${community.slug}-${date}.md`, content: `${out.join('\n').trimEnd()}\n`, mimeType: 'text/markdown' };
 }

@@ -1,6 +1,7 @@
 import type { Services } from '../storage/services.js';
 import { rsvpFields, upcomingEventsSection } from '../events/event-report.js';
 import { promptResponseFields } from '../rhythms/prompt-report.js';
+import { pairingDigestSection, pairingExportLines, pairingStatsFields } from '../pairing/report.js';
 import type { Field, Section } from '../kernel/reply.js';
 import type { Community } from '../storage/schema.js';
 
@@ -13,5 +14,9 @@ export type DigestSectionProvider = (services: Services, community: Community, w
 export type StatsFieldProvider = (services: Services, community: Community, now: number) => Promise<readonly Field[]>;
 
 // Parts of the digest and of /cop stats that other features own, in the order they are shown.
-export const digestSectionProviders: readonly DigestSectionProvider[] = [upcomingEventsSection];
-export const statsFieldProviders: readonly StatsFieldProvider[] = [promptResponseFields, rsvpFields];
+export const digestSectionProviders: readonly DigestSectionProvider[] = [upcomingEventsSection, pairingDigestSection];
+export const statsFieldProviders: readonly StatsFieldProvider[] = [promptResponseFields, rsvpFields, pairingStatsFields];
+
+/** Parts of /cop export that other features own, as Markdown lines (headings at level 2). */
+export type ExportSectionProvider = (services: Services, community: Community) => Promise<readonly string[]>;
+export const exportSectionProviders: readonly ExportSectionProvider[] = [pairingExportLines];

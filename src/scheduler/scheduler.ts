@@ -7,6 +7,7 @@ import { enqueueWeeklyDigests } from '../reports/digest.js';
 import { remindUnansweredThreads } from '../harvest/remind.js';
 import { materializeDueReminders, nextReminderDueAt } from '../events/reminders.js';
 import { materializeDueRhythms, nextRhythmDueAt } from '../rhythms/rhythms.js';
+import { materializeDuePairing, nextPairingDueAt } from '../pairing/scheduled.js';
 import type { Db } from '../storage/database.js';
 
 export type TickReport = Readonly<{
@@ -54,6 +55,7 @@ async function remindWithoutOutbox(services: Services): Promise<string[]> {
 export const scheduledJobs: readonly ScheduledJob[] = [
   { name: 'rhythms', materializeDue: materializeDueRhythms, nextDueAt: nextRhythmDueAt },
   { name: 'event reminders', materializeDue: materializeDueReminders, nextDueAt: nextReminderDueAt },
+  { name: 'peer exchange', materializeDue: materializeDuePairing, nextDueAt: nextPairingDueAt },
   { name: 'weekly digests', materializeDue: enqueueWeeklyDigests, nextDueAt: onHeartbeat },
   // Reminders to mark an answer are claimed in their thread's row before they are sent, not through the outbox.
   { name: 'answer reminders', materializeDue: remindWithoutOutbox, nextDueAt: onHeartbeat },

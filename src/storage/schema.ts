@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { PairingTables } from './pairing-schema.js';
 import type { RhythmTables } from './rhythm-schema.js';
 
 // Times are milliseconds since the epoch (UTC); zones are stored beside them where wall-clock time matters.
@@ -134,7 +135,7 @@ export interface HarvestPendingMarkTable {
   at: number;
 }
 
-export interface Database extends RhythmTables {
+export interface Database extends RhythmTables, PairingTables {
   member: MemberTable;
   community: CommunityTable;
   home_channel: HomeChannelTable;

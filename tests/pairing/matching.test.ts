@@ -33,16 +33,19 @@ function fewestRepeats(n: number, sizes: readonly number[], met: (a: number, b: 
 }
 
 describe('group sizes', () => {
-  test.each(range(11).flatMap((i) => [2, 3, 4].map((size) => [i + 2, size] as const)))('%i people in groups of %i: everyone placed, sizes near the wish', (n, size) => {
-    const sizes = groupSizes(n, size);
-    expect(sizes.reduce((a, b) => a + b, 0)).toBe(n);
-    for (const s of sizes) {
-      expect(s).toBeGreaterThanOrEqual(2);
-      if (n >= size) expect(s).toBeGreaterThanOrEqual(size - 1);
-      expect(s).toBeLessThanOrEqual(size + 1);
-    }
-    if (size === 2) expect(sizes.filter((s) => s === 3).length).toBe(n % 2);
-  });
+  test.each(range(11).flatMap((i) => [2, 3, 4].map((size) => [i + 2, size] as const)))(
+    '%i people in groups of %i: everyone placed, sizes near the wish',
+    (n, size) => {
+      const sizes = groupSizes(n, size);
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(n);
+      for (const s of sizes) {
+        expect(s).toBeGreaterThanOrEqual(2);
+        if (n >= size) expect(s).toBeGreaterThanOrEqual(size - 1);
+        expect(s).toBeLessThanOrEqual(size + 1);
+      }
+      if (size === 2) expect(sizes.filter((s) => s === 3).length).toBe(n % 2);
+    },
+  );
 
   test('one person makes no group', () => {
     expect(groupSizes(1, 2)).toEqual([]);
