@@ -49,6 +49,24 @@ export function createSlackPort(client: webApi.WebClient, workspace: SlackWorksp
         throw toDeliveryError(error, `direct message to ${user.userId}`);
       }
     },
+    async openGroupConversation(users: readonly UserRef[], message: Reply): Promise<PostedMessage> {
+      // conversations.open with several users opens (or finds) their multi-person DM, the bot included.
+      let channelId: string;
+      try {
+        const opened = await client.conversations.open({ users: users.map((user) => user.userId).join(',') });
+        channelId = opened.channel?.id ?? '';
+        if (!channelId) throw new Error('conversations.open answered without a channel');
+      } catch (error) {
+        throw toDeliveryError(error, `conversations.open with ${users.length} people`);
+      }
+      try {
+        const posted = await client.chat.postMessage({ channel: channelId, ...renderBlocks(message), unfurl_links: false });
+        const ts = posted.ts ?? '';
+        return { messageId: ts, conversationId: channelId, permalink: buildPermalink(workspace, channelId, ts) };
+      } catch (error) {
+        throw toDeliveryError(error, `chat.postMessage to the group DM ${channelId}`);
+      }
+    },
     async prepareHomeChannel(channel: ChannelRef): Promise<ChannelAccess> {
       try {
         const found = await client.conversations.info({ channel: channel.channelId });

@@ -33,6 +33,8 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
   const users = new Map((options.users ?? []).map((user) => [user.id, { ...user }]));
   const channels = new Map((options.channels ?? []).map((channel) => [channel.id, { ...channel }]));
   const validTokens = new Set(options.validTokens ?? [fakeBot.token]);
+  /** Multi-person DMs opened with conversations.open: id → members (the bot included). */
+  const groupDms = new Map<string, string[]>();
   const calls: ApiCall[] = [];
   const responses: ResponseUrlPost[] = [];
   const uploads: Upload[] = [];
@@ -115,8 +117,26 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
         channel.is_member = true;
         return { ok: true, channel: describeChannel(channel) };
       }
-      case 'conversations.open':
-        return { ok: true, channel: { id: `D${String(params.users).split(',')[0]}` } };
+      case 'conversations.open': {
+        // One user: the app's DM with them. Two to eight: the multi-person DM of that set (with the bot), the same
+        // conversation each time for the same people (docs.slack.dev/reference/methods/conversations.open).
+        const ids = String(params.users ?? '')
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean);
+        if (ids.length === 0) return { ok: false, error: 'users_list_not_supplied' };
+        if (ids.length > 8) return { ok: false, error: 'too_many_users' };
+        if (ids.some((id) => !users.has(id))) return { ok: false, error: 'user_not_found' };
+        if (ids.length === 1) return { ok: true, channel: { id: `D${ids[0]}` } };
+        const members = [...new Set([...ids, fakeBot.userId])].sort();
+        const id = `G0MPIM${members
+          .join('')
+          .replace(/[^A-Z0-9]/g, '')
+          .slice(0, 24)}`;
+        const existed = groupDms.has(id);
+        groupDms.set(id, members);
+        return { ok: true, already_open: existed, channel: { id, is_mpim: true, is_im: false, is_private: true, created: 1763892000 } };
+      }
       case 'files.getUploadURLExternal': {
         const fileId = `F${String(++fileCounter).padStart(6, '0')}`;
         return { ok: true, upload_url: `${baseUrl}/upload/${fileId}`, file_id: fileId };
@@ -133,7 +153,7 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
   // Posting to a user id opens the app's direct messages with that user, as Slack does.
   function postTarget(channelId: string): { id: string } | { error: string } {
     if (/^[UW]/.test(channelId)) return users.has(channelId) ? { id: `D${channelId}` } : { error: 'channel_not_found' };
-    if (channelId.startsWith('D')) return { id: channelId };
+    if (channelId.startsWith('D') || groupDms.has(channelId)) return { id: channelId };
     const channel = channels.get(channelId);
     if (!channel || (channel.is_private && !channel.is_member)) return { error: 'channel_not_found' };
     if (channel.is_archived) return { error: 'is_archived' };
@@ -233,6 +253,7 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
     uploads,
     users,
     channels,
+    groupDms,
     /** A fresh response_url for one slash command or click. */
     newResponseUrl(): { id: string; url: string } {
       const id = `r${++responseCounter}`;

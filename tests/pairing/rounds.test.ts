@@ -74,7 +74,9 @@ describe('opting in and out', () => {
     const refused = await world.run('zed', 'pair join outreach');
     expect(refused.refusal).toBe('NotMember');
     expect(refused.text).toContain('/cop join outreach');
-    expect((await world.run('zed', 'pair join outreach role:boss')).text).toContain('Usage: /cop pair join <community> [role:peer|mentor|mentee] [about:<text>]');
+    expect((await world.run('zed', 'pair join outreach role:boss')).text).toContain(
+      'Usage: /cop pair join <community> [role:peer|mentor|mentee] [about:<text>]',
+    );
   });
 
   it('pause sits out the next rounds, then you are back', async () => {
@@ -84,7 +86,12 @@ describe('opting in and out', () => {
     expect(world.fake.groups.flatMap((g) => g.users).sort()).toEqual(['bo', 'cy']);
     world.clock.advance(60_000);
     await world.run('ann', 'pair now outreach');
-    expect(world.fake.groups.slice(1).flatMap((g) => g.users).sort()).toEqual(['bo', 'cy', 'di']);
+    expect(
+      world.fake.groups
+        .slice(1)
+        .flatMap((g) => g.users)
+        .sort(),
+    ).toEqual(['bo', 'cy', 'di']);
   });
 
   it('pair leave, and leaving the community, take you out of its rounds', async () => {
@@ -104,7 +111,10 @@ describe('opting in and out', () => {
     const button = confirm.buttons.find((b) => b.command.includes('forget'))!;
     const forgotten = await world.run('cy', button.command);
     expect(forgotten.text).toContain('everything Weaver stored about you is deleted');
-    const count = await world.db.selectFrom('pair_group_member').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const count = await world.db
+      .selectFrom('pair_group_member')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1);
     expect(await world.db.selectFrom('pair_participant').selectAll().execute()).toHaveLength(1);
     expect((await world.run('bo', 'pair list')).text).toContain('people who have since left');
