@@ -24,7 +24,7 @@ function describePairRhythm(rhythm: PairRhythm): RichText {
 
 export const pairJoin = defineCommand({
   path: ['pair', 'join'],
-  summary: 'Opts in to the community’s peer-exchange rounds (as peer, mentor or mentee)',
+  summary: 'Opts in to peer-exchange rounds',
   details:
     'Each round puts you in a small group with others of the community in your workspace, avoiding people you met before. `about` says what you would like to talk about, learn or offer; it appears in your introductions, never on web pages or exports. Join again to change your role or `about`.',
   examples: [
@@ -35,8 +35,8 @@ export const pairJoin = defineCommand({
   access: 'everyone',
   args: {
     community: community(),
-    role: withDefault(choice(pairRoles, 'peer (default), mentor or mentee'), 'peer', '[role:peer|mentor|mentee]'),
-    about: optional(text('what you would like to talk about, learn or offer', { max: 300, label: 'The about text' }), '[about:<text>]'),
+    role: withDefault(choice(pairRoles, 'your role (default peer)'), 'peer', '[role:peer|mentor|mentee]'),
+    about: optional(text('what you want to talk about', { max: 300, label: 'The about text' }), '[about:<text>]'),
   },
   async run(ctx, { community: c, role, about }) {
     const member = await ctx.callerMember();
@@ -59,7 +59,8 @@ export const pairJoin = defineCommand({
 
 export const pairLeave = defineCommand({
   path: ['pair', 'leave'],
-  summary: 'Opts out of the community’s peer-exchange rounds',
+  summary: 'Opts out of peer-exchange rounds',
+  details: 'Your past pairings stay in /cop pair list; pair join brings you back.',
   examples: ['/cop pair leave outreach'],
   access: 'everyone',
   args: { community: community() },
@@ -75,12 +76,13 @@ export const pairLeave = defineCommand({
 
 export const pairPause = defineCommand({
   path: ['pair', 'pause'],
-  summary: 'Sits out the next rounds of the community’s peer exchange (1 by default)',
+  summary: 'Sits out the next rounds',
+  details: 'Sits out the next `rounds` rounds (1 by default); after them you are back in by yourself.',
   examples: ['/cop pair pause outreach', '/cop pair pause outreach rounds:3'],
   access: 'everyone',
   args: {
     community: community(),
-    rounds: withDefault(integer('how many rounds to sit out (default 1)', { min: 1, max: 52, label: 'rounds' }), 1, '[rounds:<n>]'),
+    rounds: withDefault(integer('rounds to sit out', { min: 1, max: 52, label: 'rounds' }), 1, '[rounds:<n>]'),
   },
   async run(ctx, { community: c, rounds }) {
     const paused = await pausePairing(ctx.db, c.id, (await ctx.callerMember()).id, rounds);
@@ -94,7 +96,8 @@ export const pairPause = defineCommand({
 
 export const pairList = defineCommand({
   path: ['pair', 'list'],
-  summary: 'Shows your current group and past pairings: with whom, when, and whether you met',
+  summary: 'Your group and past pairings',
+  details: 'Your current group and past pairings: with whom, when, and whether you met.',
   examples: ['/cop pair list', '/cop pair list community:outreach'],
   access: 'everyone',
   args: { community: optional(community(), '[community:<community>]') },
@@ -124,7 +127,7 @@ export const pairList = defineCommand({
 
 export const pairRhythm = defineCommand({
   path: ['pair', 'rhythm'],
-  summary: 'Sets when peer-exchange rounds happen, the group size and the mode, or turns rounds off',
+  summary: 'When rounds happen, group size, mode',
   details: `The schedule is ${scheduleUsage}, in the community’s time zone. Groups are of \`size\` (2 to 4, default 2); \`mentoring\` puts a mentor with each mentee, matched on their topics.`,
   examples: [
     '/cop pair rhythm outreach fortnightly mon 09:00',
@@ -135,9 +138,9 @@ export const pairRhythm = defineCommand({
   access: 'coordinator',
   args: {
     community: community(),
-    schedule: text('when: weekly mon 09:00, fortnightly, monthly, cron "…" or off', { max: 200, label: 'The schedule' }),
-    size: withDefault(integer('people per group, 2 to 4 (default 2)', { min: 2, max: 4, label: 'size' }), 2, '[size:<2-4>]'),
-    mode: withDefault(choice(pairModes, 'peers (default) or mentoring'), 'peers', '[mode:peers|mentoring]'),
+    schedule: text('weekly mon 09:00, … or off', { max: 200, label: 'The schedule' }),
+    size: withDefault(integer('people per group', { min: 2, max: 4, label: 'size' }), 2, '[size:<2-4>]'),
+    mode: withDefault(choice(pairModes, 'peers or mentoring'), 'peers', '[mode:peers|mentoring]'),
   },
   async run(ctx, { community: c, schedule, size, mode }) {
     const parsed = parseSchedule(schedule);
@@ -165,7 +168,8 @@ function describeIntroductions(rows: readonly OutboxRow[]): string {
 
 export const pairNow = defineCommand({
   path: ['pair', 'now'],
-  summary: 'Runs a peer-exchange round at once',
+  summary: 'Runs a round now',
+  details: 'Runs a peer-exchange round at once, with the size and mode of the community’s pair rhythm (pairs of peers without one).',
   examples: ['/cop pair now outreach'],
   access: 'coordinator',
   args: { community: community() },
@@ -195,10 +199,11 @@ export const pairNow = defineCommand({
 
 export const pairMet = defineCommand({
   path: ['pair', 'met'],
-  summary: 'Says whether your peer-exchange group met (the buttons of the introduction)',
+  summary: 'Did your group meet?',
+  details: 'Records whether your peer-exchange group met; the introduction’s buttons “We met” and “Not this time” run it.',
   examples: ['/cop pair met 12 yes', '/cop pair met 12 no'],
   access: 'everyone',
-  args: { group: integer('the group’s number, from its introduction', { min: 1, max: 1e12, label: 'The group' }), answer: choice(['yes', 'no'], 'yes or no') },
+  args: { group: integer('group number', { min: 1, max: 1e12, label: 'The group' }), answer: choice(['yes', 'no'], 'yes or no') },
   async run(ctx, { group: groupId, answer: said }) {
     const group = await findGroup(ctx.db, groupId);
     const member = await ctx.callerMember();

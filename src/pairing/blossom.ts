@@ -172,7 +172,7 @@ class BlossomMatcher {
     const bestTo = new Map<number, number>();
     for (const child of path) {
       const lists = this.blossomBestEdges[child]
-        ? [this.blossomBestEdges[child]!]
+        ? [this.blossomBestEdges[child]]
         : this.leaves(child).map((leaf) => this.neighbourEnds[leaf]!.map((p) => p >> 1));
       for (const list of lists) {
         for (const edge of list) {
@@ -193,7 +193,7 @@ class BlossomMatcher {
     this.blossomBestEdges[b] = best;
     this.bestEdge[b] = -1;
     for (const edge of best) {
-      if (this.bestEdge[b] === -1 || this.slack(edge) < this.slack(this.bestEdge[b]!)) this.bestEdge[b] = edge;
+      if (this.bestEdge[b] === -1 || this.slack(edge) < this.slack(this.bestEdge[b])) this.bestEdge[b] = edge;
     }
   }
 
@@ -293,7 +293,7 @@ class BlossomMatcher {
     }
     this.blossomChildren[b] = [...children.slice(i), ...children.slice(0, i)];
     this.blossomEnds[b] = [...ends.slice(i), ...ends.slice(0, i)];
-    this.blossomBase[b] = this.blossomBase[this.blossomChildren[b]![0]!]!;
+    this.blossomBase[b] = this.blossomBase[this.blossomChildren[b][0]!]!;
   }
 
   private augmentMatching(k: number): void {

@@ -69,7 +69,7 @@ export async function listParticipants(db: Db, communityId: number): Promise<Par
     .orderBy('p.waiting_since', 'desc')
     .orderBy('p.joined_at')
     .orderBy('p.member_id')
-    .execute() as Promise<Participant[]>;
+    .execute();
 }
 
 export async function countParticipants(db: Db, communityId: number): Promise<number> {

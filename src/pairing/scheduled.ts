@@ -90,7 +90,7 @@ async function materializeHalfwayReminders(services: Services, now: number): Pro
       // An introduction that never went out has nobody to remind.
       if (!intro || intro.status !== 'sent') return [];
       const community = await trx.selectFrom('community').selectAll().where('id', '=', group.community_id).executeTakeFirstOrThrow();
-      const platform = group.platform as Platform;
+      const platform = group.platform;
       const key = `pair-remind:${group.id}`;
       const expiresAt = group.next_round_at ?? now + 3 * 86_400_000;
       const reply = halfwayReminderReply(community, group.id);

@@ -43,7 +43,7 @@ const graph = fc.integer({ min: 2, max: 8 }).chain((n) =>
       fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 1, max: 20 })).filter(([i, j]) => i < j),
       { selector: ([i, j]) => `${i}-${j}`, maxLength: 14 },
     )
-    .map((edges) => ({ n, edges: edges as WeightedEdge[] })),
+    .map((edges) => ({ n, edges: edges })),
 );
 
 describe('maximum-weight matching (blossom)', () => {
