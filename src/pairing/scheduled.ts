@@ -1,6 +1,5 @@
 import type { Services } from '../storage/services.js';
 import type { Db } from '../storage/database.js';
-import type { Platform } from '../kernel/identity.js';
 import { enqueue, findOutboxRow } from '../delivery/outbox.js';
 import { downtimeGraceOf } from '../rhythms/rhythms.js';
 import { nextOccurrence } from '../rhythms/schedule.js';
