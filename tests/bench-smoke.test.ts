@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { runFanout } from '../bench/fanout.js';
 import { runIngest } from '../bench/ingest.js';
+import { runPairing } from '../bench/pairing.js';
 import { runLatency } from '../bench/latency.js';
 import type { BenchOptions, Figure } from '../bench/lib/report.js';
 import { runScheduler } from '../bench/scheduler.js';
@@ -14,6 +15,7 @@ const benchmarks: [string, (options: BenchOptions) => Promise<Figure>][] = [
   ['search', runSearch],
   ['scheduler', runScheduler],
   ['ingest', runIngest],
+  ['pairing', runPairing],
 ];
 
 describe('benchmarks at smoke sizes', () => {

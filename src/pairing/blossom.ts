@@ -326,10 +326,26 @@ class BlossomMatcher {
     return min;
   }
 
+  /**
+   * A head start: with every vertex dual at the largest weight, the heaviest edges are tight, and any matching of
+   * tight edges keeps the primal-dual invariants. Later stages then only augment from the vertices left single.
+   */
+  private matchTightEdgesGreedily(): void {
+    for (let k = 0; k < this.edgeCount; k++) {
+      const i = this.endpoint[2 * k]!;
+      const j = this.endpoint[2 * k + 1]!;
+      if (this.mate[i] === -1 && this.mate[j] === -1 && this.slack(k) === 0) {
+        this.mate[i] = 2 * k + 1;
+        this.mate[j] = 2 * k;
+      }
+    }
+  }
+
   solve(): Int32Array {
     const n = this.n;
     const result = new Int32Array(n).fill(-1);
     if (this.edgeCount === 0) return result;
+    this.matchTightEdgesGreedily();
     // Each stage augments the matching by one edge, or proves that no augmenting path remains.
     for (let stage = 0; stage < n; stage++) {
       this.label.fill(0);

@@ -147,15 +147,44 @@ function pairsOf(mate: Int32Array): { pairs: number[][]; single: number[] } {
   return { pairs, single };
 }
 
-/** Adds each person to the open group they cost least in: one maximum-weight matching per free place. */
-function fillGroups(groups: number[][], targets: readonly number[], pool: number[], cost: Cost, n: number): void {
+/**
+ * Adds each person to the open group they cost least in: one maximum-weight matching per free place. In large rounds
+ * each person is first offered random groups: if everyone is placed without a repeat, no other choice can do better.
+ */
+function fillGroups(groups: number[][], targets: readonly number[], pool: number[], cost: Cost, n: number, random: () => number): void {
   const top = highestCost(n) * 5 + 1;
   while (pool.length > 0) {
     const open = groups.map((_, g) => g).filter((g) => groups[g]!.length < targets[g]!);
     if (open.length === 0) throw new Error('more people than places in the groups');
-    const edges: WeightedEdge[] = [];
-    pool.forEach((person, p) => open.forEach((g, o) => edges.push([p, pool.length + o, top - costTo(person, groups[g]!, cost)])));
-    const mate = maxWeightMatching(pool.length + open.length, edges, true);
+    const placeAll = (degree: number | undefined) => {
+      const edges: WeightedEdge[] = [];
+      pool.forEach((person, p) => {
+        const offered = degree === undefined ? open.map((_, o) => o) : [...new Set(Array.from({ length: degree }, () => Math.floor(random() * open.length)))];
+        for (const o of offered) edges.push([p, pool.length + o, top - costTo(person, groups[open[o]!]!, cost)]);
+      });
+      return maxWeightMatching(pool.length + open.length, edges, true);
+    };
+    const wanted = Math.min(pool.length, open.length);
+    const acceptable = (mate: Int32Array) => {
+      let placed = 0;
+      for (let p = 0; p < pool.length; p++) {
+        if (mate[p]! < 0) continue;
+        if (costTo(pool[p]!, groups[open[mate[p]! - pool.length]!]!, cost) > 0) return false;
+        placed++;
+      }
+      return placed === wanted;
+    };
+    let mate: Int32Array | undefined;
+    if (pool.length * open.length > denseLimit * denseLimit) {
+      for (const degree of sparseDegrees) {
+        const tried = placeAll(degree);
+        if (acceptable(tried)) {
+          mate = tried;
+          break;
+        }
+      }
+    }
+    mate ??= placeAll(undefined);
     const placed = new Set<number>();
     pool.forEach((person, p) => {
       const slot = mate[p]!;
@@ -264,6 +293,7 @@ export function formGroups(n: number, size: number, cost: Cost, random: () => nu
       pool,
       cost,
       n,
+      random,
     );
   }
   if (n <= denseLimit && groups.some((group) => groupCost(group, cost) > 0)) improveBySwaps(groups, cost);
