@@ -18,6 +18,13 @@ export function topicWords(text: string | null): string[] {
   return text ? queryTerms(text).filter((word) => word.length > 2 && !stopWords.has(word)) : [];
 }
 
+// A light stem, so that “evaluating” meets “evaluation”: the search index stems too, but `about`s are not in it.
+const suffixes = ['ings', 'ing', 'ions', 'ion', 'ers', 'er', 'es', 'ed', 's', 'e'];
+export function stemOf(word: string): string {
+  const suffix = suffixes.find((end) => word.endsWith(end) && word.length - end.length >= 4);
+  return suffix ? word.slice(0, -suffix.length) : word;
+}
+
 export type TopicMatch = Readonly<{ affinity: number; reason?: string }>;
 
 type Person = Readonly<{ memberId: number; about: string | null; name: string }>;
@@ -31,13 +38,13 @@ export async function matchTopics(
   now: number,
 ): Promise<Map<number, Map<number, TopicMatch>>> {
   const result = new Map<number, Map<number, TopicMatch>>();
-  const mentorWords = new Map(mentors.map((mentor) => [mentor.memberId, new Set(topicWords(mentor.about))]));
+  const mentorWords = new Map(mentors.map((mentor) => [mentor.memberId, new Set(topicWords(mentor.about).map(stemOf))]));
   for (const mentee of mentees) {
     const words = topicWords(mentee.about);
     const byMentor = new Map<number, TopicMatch>();
     const experts = words.length ? await findWhoKnows(db, words.join(' '), { communityId, now }) : [];
     for (const mentor of mentors) {
-      const shared = words.filter((word) => mentorWords.get(mentor.memberId)!.has(word));
+      const shared = words.filter((word) => mentorWords.get(mentor.memberId)!.has(stemOf(word)));
       const expert = experts.find((e) => e.member.id === mentor.memberId);
       const affinity = Math.min(100, shared.length * 30 + Math.min(40, (expert?.weight ?? 0) * 10));
       const reason = shared.length
