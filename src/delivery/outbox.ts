@@ -124,7 +124,7 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
       report.failed++;
       continue;
     }
-    const slot = pacer.reserve(row.platform as Platform, destinationOf(row), now, row.user_id !== null ? 'direct-message' : 'post');
+    const slot = pacer.reserve(row.platform, destinationOf(row), now, row.user_id !== null ? 'direct-message' : 'post');
     if (slot > now) {
       await db.updateTable('outbox').set({ next_attempt_at: slot }).where('id', '=', row.id).where('status', '=', 'pending').execute();
       report.deferred++;
@@ -153,7 +153,7 @@ async function claim(db: Db, id: number, owner: string, now: number): Promise<bo
 type SendOutcome = { kind: 'sent'; posted: PostedMessage } | { kind: 'retry'; error: string; retryAfterMs?: number } | { kind: 'failed'; error: string };
 
 async function send(services: Services, row: OutboxRow): Promise<SendOutcome> {
-  const platform = row.platform as Platform;
+  const platform = row.platform;
   const port = services.platforms.get(platform);
   if (!port) return { kind: 'failed', error: `no ${platform} connection in this process` };
   const reply = JSON.parse(row.reply) as Reply;
@@ -179,7 +179,7 @@ async function send(services: Services, row: OutboxRow): Promise<SendOutcome> {
 }
 
 async function sendToGroup(port: PlatformPort, row: OutboxRow, reply: Reply): Promise<PostedMessage> {
-  const platform = row.platform as Platform;
+  const platform = row.platform;
   const users = (JSON.parse(row.group_user_ids ?? '[]') as string[]).map((userId) => ({ platform, workspaceId: row.workspace_id, userId }));
   const near = row.channel_id !== null ? { platform, workspaceId: row.workspace_id, channelId: row.channel_id } : undefined;
   if (port.openGroupConversation) return port.openGroupConversation(users, reply, { near });
@@ -211,7 +211,7 @@ async function recordOutcome(services: Services, row: OutboxRow, outcome: SendOu
   const attempts = row.attempts + 1;
   if (outcome.kind === 'retry' && now - row.not_before < maxRetryAgeMs) {
     const retryAt = now + (outcome.retryAfterMs ?? retryDelayMs(attempts));
-    pacer.pause(row.platform as Platform, destinationOf(row), retryAt);
+    pacer.pause(row.platform, destinationOf(row), retryAt);
     await db
       .updateTable('outbox')
       .set({ ...released, attempts, next_attempt_at: retryAt, last_error: outcome.error })

@@ -1,8 +1,9 @@
 import type { Services } from '../storage/services.js';
-import { channelRefOf, homeChannels } from '../communities/communities.js';
+import { homeChannels } from '../communities/communities.js';
+import { channelRefOf } from '../storage/columns.js';
 import { countRsvps, describeMinutes, listAttendees, type RsvpCounts } from './events.js';
-import type { ChannelRef, Platform } from '../kernel/identity.js';
-import { userRefOf } from '../communities/members.js';
+import type { ChannelRef } from '../kernel/identity.js';
+import { userRefOf } from '../storage/columns.js';
 import { enqueue, replaceQueuedReply } from '../delivery/outbox.js';
 import { channelKey } from '../rhythms/prompts.js';
 import { answer, bold, code, link, rich, time, type Reply, type Span } from '../kernel/reply.js';
@@ -100,7 +101,7 @@ export async function refreshEventPosts(services: Services, event: WeaverEvent, 
   for (const post of posts) {
     if (post.status === 'pending' && (await replaceQueuedReply(db, post.id, reply))) continue;
     if (post.status !== 'sent' || !post.message_id || !post.channel_id) continue;
-    const platform = post.platform as Platform;
+    const platform = post.platform;
     const channel: ChannelRef = { platform, workspaceId: post.workspace_id, channelId: post.channel_id };
     try {
       await services.platforms.get(platform)?.updateMessage(channel, post.message_id, reply);

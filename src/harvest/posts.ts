@@ -1,12 +1,13 @@
 import type { Services } from '../storage/services.js';
 import type { ChannelRef } from '../kernel/identity.js';
-import { findMemberById, userRefOf } from '../communities/members.js';
+import { findMemberById } from '../communities/members.js';
+import { userRefOf } from '../storage/columns.js';
 import { answer, bold, code, link, mention, rich, type Reply } from '../kernel/reply.js';
 import type { HarvestThread } from '../storage/schema.js';
 import { claimThreadPost } from './store.js';
 
 export function threadChannel(thread: HarvestThread): ChannelRef {
-  return { platform: thread.platform as ChannelRef['platform'], workspaceId: thread.workspace_id, channelId: thread.channel_id };
+  return { platform: thread.platform, workspaceId: thread.workspace_id, channelId: thread.channel_id };
 }
 
 /** Posts in the thread; a failure is logged, never thrown: what it reports is already stored. */

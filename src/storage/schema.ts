@@ -1,5 +1,7 @@
+import type { Platform } from '../kernel/identity.js';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { PairingTables } from './pairing-schema.js';
+import type { PlatformTables } from './platform-schema.js';
 import type { RhythmTables } from './rhythm-schema.js';
 
 // Times are milliseconds since the epoch (UTC); zones are stored beside them where wall-clock time matters.
@@ -12,7 +14,7 @@ export type Tier = (typeof tiers)[number];
 
 export interface MemberTable {
   id: Generated<number>;
-  platform: string;
+  platform: Platform;
   workspace_id: string;
   user_id: string;
   display_name: string | null;
@@ -41,7 +43,7 @@ export interface CommunityTable {
 export interface HomeChannelTable {
   id: Generated<number>;
   community_id: number;
-  platform: string;
+  platform: Platform;
   workspace_id: string;
   channel_id: string;
   channel_name: string | null;
@@ -77,7 +79,7 @@ export interface PracticeTable {
   text: string;
   source: 'command' | 'prompt-reply';
   prompt_post_id: number | null;
-  platform: string | null;
+  platform: Platform | null;
   workspace_id: string | null;
   channel_id: string | null;
   message_id: string | null;
@@ -89,7 +91,7 @@ export interface PracticeTable {
 export interface HarvestThreadTable {
   id: Generated<number>;
   community_id: number;
-  platform: string;
+  platform: Platform;
   workspace_id: string;
   channel_id: string;
   root_message_id: string;
@@ -113,7 +115,7 @@ export interface HarvestMessageTable {
   id: Generated<number>;
   thread_id: number;
   community_id: number;
-  platform: string;
+  platform: Platform;
   workspace_id: string;
   channel_id: string;
   message_id: string;
@@ -127,7 +129,7 @@ export interface HarvestMessageTable {
 }
 
 export interface HarvestPendingMarkTable {
-  platform: string;
+  platform: Platform;
   workspace_id: string;
   channel_id: string;
   message_id: string;
@@ -135,7 +137,7 @@ export interface HarvestPendingMarkTable {
   at: number;
 }
 
-export interface Database extends RhythmTables, PairingTables {
+export interface Database extends RhythmTables, PlatformTables, PairingTables {
   member: MemberTable;
   community: CommunityTable;
   home_channel: HomeChannelTable;
