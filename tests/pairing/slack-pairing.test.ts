@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { manualClock } from '../../src/kernel/clock.js';
 import { createScheduler } from '../../src/scheduler/scheduler.js';
 import { fakeBot, type ApiCall } from '../fakes/slack-api.js';
@@ -14,6 +14,23 @@ beforeAll(async () => {
   world = await startSlackWorld({ clock });
 });
 afterAll(async () => world?.close());
+beforeEach(async () => {
+  clock.set('2026-11-30T10:00:00Z');
+  await world.reset();
+});
+
+/** Given: outreach, with bob its coordinator and #general its home channel, and these people in its peer exchange. */
+async function givenPeerExchange(...persons: { id: string; name: string }[]) {
+  await world.ask(people.admin, 'create outreach "STEM Outreach"');
+  await world.ask(people.admin, 'coordinator outreach <@U0BOB|bob>');
+  await world.cop(people.bob, 'link outreach', home);
+  await world.fake.waitForCall('chat.postMessage', (call) => textOf(call).includes('is now the home channel'));
+  await world.idle();
+  for (const person of persons) {
+    await world.ask(person, 'join outreach');
+    expect(textOf(await world.ask(person, 'pair join outreach about:"evaluation"'))).toContain('You are in the STEM Outreach peer exchange');
+  }
+}
 
 const home = rooms.general;
 const db = () => world.weaver.services.db;
@@ -34,15 +51,7 @@ describe('peer exchange on Slack', () => {
   });
 
   test('pair now opens a group DM with the pair and posts the introduction there; a click answers it', async () => {
-    await world.ask(people.admin, 'create outreach "STEM Outreach"');
-    await world.ask(people.admin, 'coordinator outreach <@U0BOB|bob>');
-    await world.cop(people.bob, 'link outreach', home);
-    await world.fake.waitForCall('chat.postMessage', (call) => textOf(call).includes('is now the home channel'));
-    await world.idle();
-    for (const person of [people.ann, people.carol]) {
-      await world.ask(person, 'join outreach');
-      expect(textOf(await world.ask(person, 'pair join outreach about:"evaluation"'))).toContain('You are in the STEM Outreach peer exchange');
-    }
+    await givenPeerExchange(people.ann, people.carol);
     expect(textOf(await world.ask(people.bob, 'pair now outreach'))).toContain('2 took part in 1 group; 1 introduction sent');
 
     const opened = await world.fake.waitForAnswered('conversations.open', () => true);
@@ -64,26 +73,27 @@ describe('peer exchange on Slack', () => {
   });
 
   test('halfway to the next round, a group that has not answered is reminded in its group DM', async () => {
-    await world.ask(people.dave, 'join outreach');
-    await world.ask(people.dave, 'pair join outreach');
+    await givenPeerExchange(people.ann, people.carol);
     await world.ask(people.bob, 'pair rhythm outreach weekly mon 09:00');
     const scheduler = createScheduler(world.weaver.services, { owner: 'test-pairing' });
-    // The first round's summary, held back a moment by the home channel's pacing, goes out with the next tick (once the running app's scheduler lease has lapsed on this clock).
-    clock.set('2026-11-30T10:01:30Z');
-    await scheduler.tick();
-    expect(world.fake.callsTo('chat.postMessage').some((call) => call.params.channel === home.id && textOf(call).includes('Peer-exchange round'))).toBe(true);
-    clock.set('2026-12-07T09:00:00Z');
-    await scheduler.tick();
-    const rounds = await db().selectFrom('pair_round').select('id').execute();
-    expect(rounds).toHaveLength(2);
-    clock.set('2026-12-10T21:00:00Z');
-    await scheduler.tick();
-    const intro = await world.fake.waitForAnswered(
-      'chat.postMessage',
-      (call) => textOf(call).includes('meet each other') && String(call.params.channel).includes('DAVE'),
-    );
-    const reminder = await world.fake.waitForCall('chat.postMessage', (call) => textOf(call).includes('Halfway'));
-    expect(reminder.params.channel).toBe(intro.params.channel);
-    await scheduler.stop();
+    try {
+      clock.set('2026-12-07T09:00:00Z');
+      await scheduler.tick();
+      const opened = await world.fake.waitForAnswered('conversations.open', () => true);
+      const mpim = String((opened.answer.channel as { id: string }).id);
+      await world.fake.waitForCall('chat.postMessage', (call) => call.params.channel === mpim && textOf(call).includes('meet each other'));
+      clock.set('2026-12-10T20:59:00Z');
+      await scheduler.tick();
+      expect(world.fake.callsTo('chat.postMessage').filter((call) => textOf(call).includes('Halfway'))).toHaveLength(0);
+      clock.set('2026-12-10T21:00:00Z');
+      await scheduler.tick();
+      clock.set('2026-12-11T09:00:00Z');
+      await scheduler.tick();
+      const reminders = world.fake.callsTo('chat.postMessage').filter((call) => textOf(call).includes('Halfway'));
+      expect(reminders.map((call) => call.params.channel)).toEqual([mpim]);
+      expect(buttonsIn(reminders[0]!).map((b) => b.text)).toEqual(['We met', 'Not this time']);
+    } finally {
+      await scheduler.stop();
+    }
   });
 });
