@@ -10,6 +10,8 @@ import * as harvest from './2026-11-23-10-harvest.js';
 import * as outboxLookup from './2026-11-23-11-outbox-lookup.js';
 import * as digestDue from './2026-11-23-12-digest-due.js';
 import * as pairing from './2026-12-02-01-pairing.js';
+import * as slackInstallations from './2026-12-02-05-slack-installations.js';
+import * as goals from './2026-12-02-02-goals.js';
 
 // Listed by hand, in order: a migration added here is applied at the next start and by `npm run migrate`.
 export const migrations: Record<string, Migration> = {
@@ -24,4 +26,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-11-outbox-lookup': outboxLookup,
   '2026-11-23-12-digest-due': digestDue,
   '2026-12-02-01-pairing': pairing,
+  '2026-12-02-05-slack-installations': slackInstallations,
+  '2026-12-02-02-goals': goals,
 };

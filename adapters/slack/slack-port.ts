@@ -5,18 +5,27 @@ import type { ChannelAccess, PlatformPort, PostedMessage } from '../../src/kerne
 import type { Attachment, Reply } from '../../src/kernel/reply.js';
 import { renderBlocks } from './render-blocks.js';
 import { describeForPerson, slackErrorCode, toDeliveryError } from './slack-errors.js';
+import { singleWorkspace, type SlackDirectory, type SlackWorkspace } from './workspaces.js';
 
-/** What auth.test said about the installation this bot token belongs to. */
-export type SlackWorkspace = Readonly<{ teamId: string; url: string; botUserId: string; botId?: string }>;
+export type { SlackWorkspace };
 
 export const inviteFirst = 'Invite me first: /invite @Weaver in that channel, then run /cop link again.';
 
-/** The core's PlatformPort on Slack's Web API; every failure is a DeliveryError the outbox can retry or give up on. */
+/** The PlatformPort of one workspace's bot token (SLACK_BOT_TOKEN). */
 export function createSlackPort(client: webApi.WebClient, workspace: SlackWorkspace, log: Logger): PlatformPort {
+  return createWorkspacesPort(singleWorkspace(client, workspace), log);
+}
+
+/**
+ * The core's PlatformPort on Slack's Web API; every failure is a DeliveryError the outbox can retry or give up on.
+ * Each call speaks with the token of the workspace it is for (the channel's or the person's), from `directory`.
+ */
+export function createWorkspacesPort(directory: SlackDirectory, log: Logger): PlatformPort {
   return {
     platform: 'slack',
     async postMessage(channel: ChannelRef, message: Reply, options?: { threadId?: string }): Promise<PostedMessage> {
       try {
+        const { client, workspace } = await directory.access(channel.workspaceId);
         const posted = await client.chat.postMessage({
           channel: channel.channelId,
           ...renderBlocks(message),
@@ -33,6 +42,7 @@ export function createSlackPort(client: webApi.WebClient, workspace: SlackWorksp
     },
     async updateMessage(channel: ChannelRef, messageId: string, message: Reply): Promise<void> {
       try {
+        const { client } = await directory.access(channel.workspaceId);
         await client.chat.update({ channel: channel.channelId, ts: messageId, ...renderBlocks(message) });
       } catch (error) {
         throw toDeliveryError(error, `chat.update of ${messageId} in ${channel.channelId}`);
@@ -40,6 +50,7 @@ export function createSlackPort(client: webApi.WebClient, workspace: SlackWorksp
     },
     async sendDirectMessage(user: UserRef, message: Reply): Promise<PostedMessage> {
       try {
+        const { client, workspace } = await directory.access(user.workspaceId);
         // A user id as the channel posts in the app's direct messages with that user.
         const posted = await client.chat.postMessage({ channel: user.userId, ...renderBlocks(message), unfurl_links: false });
         const ts = posted.ts ?? '';
@@ -50,25 +61,29 @@ export function createSlackPort(client: webApi.WebClient, workspace: SlackWorksp
       }
     },
     async openGroupConversation(users: readonly UserRef[], message: Reply): Promise<PostedMessage> {
+      const workspaceId = users[0]?.workspaceId ?? '';
       // conversations.open with several users opens (or finds) their multi-person DM, the bot included.
-      let channelId: string;
+      let opened: { client: webApi.WebClient; workspace: SlackWorkspace; channelId: string };
       try {
-        const opened = await client.conversations.open({ users: users.map((user) => user.userId).join(',') });
-        channelId = opened.channel?.id ?? '';
+        const { client, workspace } = await directory.access(workspaceId);
+        const answer = await client.conversations.open({ users: users.map((user) => user.userId).join(',') });
+        const channelId = answer.channel?.id ?? '';
         if (!channelId) throw new Error('conversations.open answered without a channel');
+        opened = { client, workspace, channelId };
       } catch (error) {
         throw toDeliveryError(error, `conversations.open with ${users.length} people`);
       }
       try {
-        const posted = await client.chat.postMessage({ channel: channelId, ...renderBlocks(message), unfurl_links: false });
+        const posted = await opened.client.chat.postMessage({ channel: opened.channelId, ...renderBlocks(message), unfurl_links: false });
         const ts = posted.ts ?? '';
-        return { messageId: ts, conversationId: channelId, permalink: buildPermalink(workspace, channelId, ts) };
+        return { messageId: ts, conversationId: opened.channelId, permalink: buildPermalink(opened.workspace, opened.channelId, ts) };
       } catch (error) {
-        throw toDeliveryError(error, `chat.postMessage to the group DM ${channelId}`);
+        throw toDeliveryError(error, `chat.postMessage to the group DM ${opened.channelId}`);
       }
     },
     async prepareHomeChannel(channel: ChannelRef): Promise<ChannelAccess> {
       try {
+        const { client } = await directory.access(channel.workspaceId);
         const found = await client.conversations.info({ channel: channel.channelId });
         const info = found.channel ?? {};
         if (info.is_archived) return { ok: false, problem: 'This channel is archived; unarchive it or link another channel.' };

@@ -25,6 +25,8 @@ export const refusalCodes = [
   'NotInPairing',
   'NotInGroup',
   'AlreadyRan',
+  'GoalClosed',
+  'GoalMeasured',
 ] as const;
 
 export type RefusalCode = (typeof refusalCodes)[number];

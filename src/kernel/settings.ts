@@ -11,9 +11,23 @@ export type CoreSettings = Readonly<{
   publicUrl?: string;
   /** How long a question thread with replies waits for a marked answer before the asker is reminded. */
   harvestReminderDelayMs: number;
+  /** WEAVER_SECRET_KEY, when set. */
+  secretKey?: string;
 }>;
 
-export type SlackSettings = Readonly<{ botToken: string; signingSecret?: string; appToken?: string; apiUrl: string }>;
+/** Slack in many workspaces (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET): workspaces install Weaver by OAuth. */
+export type SlackOAuthSettings = Readonly<{ clientId: string; clientSecret: string; stateSecret: string }>;
+
+/** One workspace by `botToken`, or many by `oauth` (then each workspace's token is kept in the database). */
+export type SlackSettings = Readonly<{
+  botToken?: string;
+  signingSecret?: string;
+  appToken?: string;
+  apiUrl: string;
+  oauth?: SlackOAuthSettings;
+  /** WEAVER_SECRET_KEY: stored Slack tokens are encrypted with a key derived from it; stored as given without it. */
+  secretKey?: string;
+}>;
 export type DiscordSettings = Readonly<{ token: string; applicationId: string; apiUrl: string; guildId?: string }>;
 
 /** Every setting, validated once at start by app/config.ts. */
@@ -32,4 +46,6 @@ export type Config = Readonly<{
   publicUrl?: string;
   /** How long a question thread with replies waits for a marked answer before the asker is reminded. */
   harvestReminderDelayMs: number;
+  /** WEAVER_SECRET_KEY, when set. */
+  secretKey?: string;
 }>;
