@@ -11,6 +11,8 @@ export type CoreSettings = Readonly<{
   publicUrl?: string;
   /** How long a question thread with replies waits for a marked answer before the asker is reminded. */
   harvestReminderDelayMs: number;
+  /** How long a question waits for a reply before it is bridged to other communities (BRIDGE_DELAY); null is off, unset 24h. */
+  bridgeDelayMs?: number | null;
   /** WEAVER_SECRET_KEY, when set. */
   secretKey?: string;
 }>;
@@ -46,6 +48,8 @@ export type Config = Readonly<{
   publicUrl?: string;
   /** How long a question thread with replies waits for a marked answer before the asker is reminded. */
   harvestReminderDelayMs: number;
+  /** BRIDGE_DELAY: how long a question waits for a reply before it is bridged; null when off. */
+  bridgeDelayMs: number | null;
   /** WEAVER_SECRET_KEY, when set. */
   secretKey?: string;
 }>;

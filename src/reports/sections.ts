@@ -2,6 +2,7 @@ import type { Services } from '../storage/services.js';
 import { rsvpFields, upcomingEventsSection } from '../events/event-report.js';
 import { promptResponseFields } from '../rhythms/prompt-report.js';
 import { pairingDigestSection, pairingExportLines, pairingStatsFields } from '../pairing/report.js';
+import { bridgeStatsFields } from '../networks/bridges.js';
 import type { Field, Section } from '../kernel/reply.js';
 import type { Community, Member } from '../storage/schema.js';
 import { goalStatsFields, goalsDigestSection, goalsExport } from '../goals/goal-report.js';
@@ -16,7 +17,13 @@ export type StatsFieldProvider = (services: Services, community: Community, now:
 
 // Parts of the digest and of /cop stats that other features own, in the order they are shown.
 export const digestSectionProviders: readonly DigestSectionProvider[] = [upcomingEventsSection, goalsDigestSection, pairingDigestSection];
-export const statsFieldProviders: readonly StatsFieldProvider[] = [promptResponseFields, rsvpFields, goalStatsFields, pairingStatsFields];
+export const statsFieldProviders: readonly StatsFieldProvider[] = [
+  promptResponseFields,
+  rsvpFields,
+  (services, community) => bridgeStatsFields(services, [community.id]),
+  goalStatsFields,
+  pairingStatsFields,
+];
 
 /** Markdown helpers the export lends to the sections other features own: escaping, and names that respect privacy. */
 export type MarkdownTools = Readonly<{

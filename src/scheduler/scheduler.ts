@@ -5,6 +5,7 @@ import { deliverDue, nextOutboxDueAt, pruneOutbox, type DeliveryReport } from '.
 import { createPacer } from '../delivery/pacing.js';
 import { enqueueWeeklyDigests } from '../reports/digest.js';
 import { remindUnansweredThreads } from '../harvest/remind.js';
+import { bridgeUnansweredQuestions } from '../networks/bridges.js';
 import { materializeDueReminders, nextReminderDueAt } from '../events/reminders.js';
 import { materializeDueRhythms, nextRhythmDueAt } from '../rhythms/rhythms.js';
 import { materializeDuePairing, nextPairingDueAt } from '../pairing/scheduled.js';
@@ -61,6 +62,7 @@ export const scheduledJobs: readonly ScheduledJob[] = [
   { name: 'goal celebrations', materializeDue: celebrateReachedGoals, nextDueAt: nextGoalCheckAt },
   // Reminders to mark an answer are claimed in their thread's row before they are sent, not through the outbox.
   { name: 'answer reminders', materializeDue: remindWithoutOutbox, nextDueAt: onHeartbeat },
+  { name: 'bridges', materializeDue: bridgeUnansweredQuestions, nextDueAt: onHeartbeat },
   { name: 'outbox pruning', materializeDue: pruneOldOutboxRows, nextDueAt: onHeartbeat },
 ];
 
