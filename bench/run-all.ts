@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { runTsx } from './lib/child.js';
 import { benchDir, figureLines, parseArgs, resultsPath, table, tableHeaders, type Figure } from './lib/report.js';
 
-export const figureNames = ['latency', 'fanout', 'search', 'scheduler', 'ingest', 'web'] as const;
+export const figureNames = ['latency', 'fanout', 'search', 'scheduler', 'ingest', 'web', 'pairing'] as const;
 
 const args = parseArgs();
 const at = process.argv.indexOf('--only');

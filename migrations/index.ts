@@ -9,6 +9,7 @@ import * as events from './2026-11-23-07-events.js';
 import * as harvest from './2026-11-23-10-harvest.js';
 import * as outboxLookup from './2026-11-23-11-outbox-lookup.js';
 import * as digestDue from './2026-11-23-12-digest-due.js';
+import * as pairing from './2026-12-02-01-pairing.js';
 import * as goals from './2026-12-02-02-goals.js';
 import * as native from './2026-12-02-06-native.js';
 import * as networks from './2026-12-02-03-networks.js';
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-10-harvest': harvest,
   '2026-11-23-11-outbox-lookup': outboxLookup,
   '2026-11-23-12-digest-due': digestDue,
+  '2026-12-02-01-pairing': pairing,
   '2026-12-02-02-goals': goals,
   '2026-12-02-03-networks': networks,
   '2026-12-02-04-web': web,

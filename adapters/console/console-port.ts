@@ -23,6 +23,15 @@ export function createConsolePort(write: (text: string) => void, ids: ConsoleMes
       write(`[direct message to @${user.userId}]\n${renderPlainText(message)}\n`);
       return posted();
     },
+    // What Slack would make a group DM, and Discord a private thread: printed as that one post, with who is in it.
+    async openGroupConversation(users: readonly UserRef[], message: Reply) {
+      const receipt = posted();
+      const conversationId = `group-${ids.short(receipt.messageId)}`;
+      write(
+        `[message ${ids.short(receipt.messageId)}, a group conversation with ${users.map((user) => `@${user.userId}`).join(', ')} (#${conversationId})]\n${renderPlainText(message)}\n`,
+      );
+      return { ...receipt, conversationId };
+    },
     async prepareHomeChannel(channel: ChannelRef) {
       return { ok: true, name: channel.channelId };
     },

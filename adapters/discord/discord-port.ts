@@ -1,4 +1,4 @@
-import { PermissionFlagsBits, Routes, type APIChannel, type APIMessage, type Client, type PermissionsBitField } from 'discord.js';
+import { ChannelType, PermissionFlagsBits, Routes, type APIChannel, type APIMessage, type Client, type PermissionsBitField } from 'discord.js';
 import type { ChannelRef, UserRef } from '../../src/kernel/identity.js';
 import type { ChannelAccess, PlatformPort, PostedMessage } from '../../src/kernel/ports.js';
 import type { Reply } from '../../src/kernel/reply.js';
@@ -88,6 +88,28 @@ export function createDiscordPort(client: Client, rememberButtons: RememberButto
         return { messageId: posted.id, permalink: permalinkOf('@me', dm.id, posted.id) };
       } catch (error) {
         throw toDeliveryError(error, `sending a direct message to ${user.userId}`);
+      }
+    },
+    async openGroupConversation(users, message, options): Promise<PostedMessage> {
+      // Bots cannot open group DMs on Discord: a private thread in the home channel, with the people added, instead.
+      if (!options.near) {
+        const [first, ...others] = users;
+        if (!first) throw new Error('a group conversation needs at least one person');
+        const posted = await this.sendDirectMessage(first, message);
+        for (const user of others) await this.sendDirectMessage(user, message);
+        return posted;
+      }
+      const parentId = options.near.channelId;
+      try {
+        const name = renderPlainText(message).split('\n')[0]!.replace(/[*_`]/g, '').slice(0, 100).trim() || 'Peer exchange';
+        const thread = (await rest.post(Routes.threads(parentId), {
+          body: { name, type: ChannelType.PrivateThread, invitable: false, auto_archive_duration: 10080 },
+        })) as APIChannel;
+        for (const user of users) await rest.put(Routes.threadMembers(thread.id, user.userId));
+        const posted = await send(thread.id, message);
+        return { messageId: posted.id, conversationId: thread.id, permalink: permalinkOf(options.near.workspaceId, thread.id, posted.id) };
+      } catch (error) {
+        throw toDeliveryError(error, `opening a private thread in channel ${parentId}`);
       }
     },
     async prepareHomeChannel(channel): Promise<ChannelAccess> {

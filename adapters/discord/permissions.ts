@@ -6,6 +6,7 @@ export const botPermissions = [
   [PermissionFlagsBits.SendMessages, 'Send Messages', 'post prompts, questions, events, reminders and digests'],
   [PermissionFlagsBits.SendMessagesInThreads, 'Send Messages in Threads', 'answer inside question and prompt threads'],
   [PermissionFlagsBits.CreatePublicThreads, 'Create Public Threads', 'open a thread on each question and prompt'],
+  [PermissionFlagsBits.CreatePrivateThreads, 'Create Private Threads', 'introduce each peer-exchange group in a private thread of the home channel'],
   [PermissionFlagsBits.EmbedLinks, 'Embed Links', 'show answers as embeds'],
   [PermissionFlagsBits.AttachFiles, 'Attach Files', 'attach exports and calendar files'],
   [PermissionFlagsBits.ReadMessageHistory, 'Read Message History', 'read the question a reply thread starts from, to name the thread after it'],

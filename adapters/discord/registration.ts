@@ -41,13 +41,52 @@ export function buildCopCommand(table: CommandTable): RESTPostAPIChatInputApplic
     }
     group.options!.push(buildSubcommand(second, command));
   }
-  return {
+  return fitDiscordBudget({
     type: ApplicationCommandType.ChatInput,
     name: copCommandName,
     description: 'Weaver: communities of practice',
     contexts: [InteractionContextType.Guild],
     options,
-  };
+  });
+}
+
+// Discord refuses a command whose names, descriptions and choices add up to more than 8,000 characters (4,000 until
+// February 2024, discord/discord-api-docs#6668); past it, descriptions are shortened rather than the command refused.
+const discordCharacterBudget = 8000;
+
+type Described = { name: string; description: string; options?: Described[]; choices?: { name: string; value: string | number }[] };
+
+function countCharacters(option: Described): number {
+  const own = option.name.length + option.description.length;
+  const choices = (option.choices ?? []).reduce((sum, c) => sum + c.name.length + String(c.value).length, 0);
+  return own + choices + (option.options ?? []).reduce((sum, child) => sum + countCharacters(child), 0);
+}
+
+function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:(]+$/, '')}…`;
+}
+
+/**
+ * Over the budget, the descriptions under /cop are shortened (at a word, with “…”) to the longest length that fits;
+ * help keeps the full text. Names and choices, which people type, are never touched.
+ */
+function fitDiscordBudget(command: RESTPostAPIChatInputApplicationCommandsJSONBody): RESTPostAPIChatInputApplicationCommandsJSONBody {
+  const whole = command as unknown as Described;
+  if (countCharacters(whole) <= discordCharacterBudget) return command;
+  const cap = (option: Described, max: number): Described => ({
+    ...option,
+    description: shorten(option.description, max),
+    ...(option.options ? { options: option.options.map((child) => cap(child, max)) } : {}),
+  });
+  for (let max = 99; max >= 8; max--) {
+    const options = (whole.options ?? []).map((option) => cap(option, max));
+    const fitted = { ...whole, options };
+    if (countCharacters(fitted) <= discordCharacterBudget) return fitted as unknown as RESTPostAPIChatInputApplicationCommandsJSONBody;
+  }
+  return command;
 }
 
 function buildSubcommand(name: string, command: AnyCommand): APIApplicationCommandSubcommandOption {

@@ -60,6 +60,27 @@ export function createWorkspacesPort(directory: SlackDirectory, log: Logger): Pl
         throw toDeliveryError(error, `direct message to ${user.userId}`);
       }
     },
+    async openGroupConversation(users: readonly UserRef[], message: Reply): Promise<PostedMessage> {
+      const workspaceId = users[0]?.workspaceId ?? '';
+      // conversations.open with several users opens (or finds) their multi-person DM, the bot included.
+      let opened: { client: webApi.WebClient; workspace: SlackWorkspace; channelId: string };
+      try {
+        const { client, workspace } = await directory.access(workspaceId);
+        const answer = await client.conversations.open({ users: users.map((user) => user.userId).join(',') });
+        const channelId = answer.channel?.id ?? '';
+        if (!channelId) throw new Error('conversations.open answered without a channel');
+        opened = { client, workspace, channelId };
+      } catch (error) {
+        throw toDeliveryError(error, `conversations.open with ${users.length} people`);
+      }
+      try {
+        const posted = await opened.client.chat.postMessage({ channel: opened.channelId, ...renderBlocks(message), unfurl_links: false });
+        const ts = posted.ts ?? '';
+        return { messageId: ts, conversationId: opened.channelId, permalink: buildPermalink(opened.workspace, opened.channelId, ts) };
+      } catch (error) {
+        throw toDeliveryError(error, `chat.postMessage to the group DM ${opened.channelId}`);
+      }
+    },
     async prepareHomeChannel(channel: ChannelRef): Promise<ChannelAccess> {
       try {
         const { client } = await directory.access(channel.workspaceId);

@@ -10,6 +10,7 @@ import { forget, privacy } from './privacy-commands.js';
 import { goalAdd, goalClose, goalList, goalLog } from './goal-commands.js';
 import { digest, exportCommand, stats } from './report-commands.js';
 import { promptAdd, promptList, promptNow, rhythm } from './rhythm-commands.js';
+import { pairJoin, pairLeave, pairList, pairMet, pairNow, pairPause, pairRhythm } from './pair-commands.js';
 
 // Every /cop subcommand, in the order help lists them. Text parsing, Discord registration and help all come from here.
 export const commands = createCommandTable([
@@ -33,6 +34,11 @@ export const commands = createCommandTable([
   meReminders,
   privacy,
   forget,
+  pairJoin,
+  pairLeave,
+  pairPause,
+  pairList,
+  pairMet,
   create,
   set,
   link,
@@ -44,6 +50,8 @@ export const commands = createCommandTable([
   eventCreate,
   eventCancel,
   exportCommand,
+  pairRhythm,
+  pairNow,
   goalAdd,
   goalClose,
 ]);

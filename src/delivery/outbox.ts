@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Services } from '../storage/services.js';
-import type { ChannelRef, UserRef } from '../kernel/identity.js';
-import { DeliveryError, type PostedMessage } from '../kernel/ports.js';
+import type { ChannelRef, Platform, UserRef } from '../kernel/identity.js';
+import { DeliveryError, type PlatformPort, type PostedMessage } from '../kernel/ports.js';
 import type { Reply } from '../kernel/reply.js';
 import type { Db } from '../storage/database.js';
 import type { OutboxRow } from '../storage/rhythm-schema.js';
 import { createPacer, type Pacer } from './pacing.js';
 
-/** Where a post goes: a channel (optionally into a thread), or a person by direct message. */
-export type OutboxTarget = Readonly<{ channel: ChannelRef }> | Readonly<{ user: UserRef }>;
+/**
+ * Where a post goes: a channel (optionally into a thread), a person by direct message, or a group of people of one
+ * workspace in a conversation of their own (made `near` a channel where the platform needs one).
+ */
+export type OutboxTarget = Readonly<{ channel: ChannelRef }> | Readonly<{ user: UserRef }> | Readonly<{ group: readonly UserRef[]; near?: ChannelRef }>;
 
 export type OutboxItem = Readonly<{
   /** Names the post and its destination, e.g. `prompt:<rhythmId>:<occurrence>:<platform>:<workspace>:<channel>`; a second enqueue is a no-op. */
@@ -26,15 +29,16 @@ export type OutboxItem = Readonly<{
 /** Writes a post to the outbox before anything is sent; returns its row id, and whether this call created it. */
 export async function enqueue(db: Db, item: OutboxItem, now: number): Promise<{ id: number; created: boolean }> {
   const target = item.target;
-  const where = 'channel' in target ? target.channel : target.user;
+  const { platform, workspaceId, channelId, userId } = locate(target);
   const inserted = await db
     .insertInto('outbox')
     .values({
       key: item.key,
-      platform: where.platform,
-      workspace_id: where.workspaceId,
-      channel_id: 'channel' in target ? target.channel.channelId : null,
-      user_id: 'user' in target ? target.user.userId : null,
+      platform,
+      workspace_id: workspaceId,
+      channel_id: channelId,
+      user_id: userId,
+      group_user_ids: 'group' in target ? JSON.stringify(target.group.map((user) => user.userId)) : null,
       thread_id: item.threadOf ?? null,
       reply: JSON.stringify(item.reply),
       not_before: item.notBefore,
@@ -48,6 +52,18 @@ export async function enqueue(db: Db, item: OutboxItem, now: number): Promise<{ 
   if (inserted) return { id: inserted.id, created: true };
   const existing = await db.selectFrom('outbox').select('id').where('key', '=', item.key).executeTakeFirstOrThrow();
   return { id: existing.id, created: false };
+}
+
+// A group's row names its channel when it has one, else its first person: every row has exactly one of the two.
+function locate(target: OutboxTarget): { platform: Platform; workspaceId: string; channelId: string | null; userId: string | null } {
+  if ('channel' in target) return { ...target.channel, userId: null };
+  if ('user' in target) return { ...target.user, channelId: null };
+  const first = target.group[0];
+  if (!first) throw new Error('a group post needs at least one person');
+  if (target.group.some((user) => user.platform !== first.platform || user.workspaceId !== first.workspaceId)) {
+    throw new Error('a group post goes to people of one workspace');
+  }
+  return { platform: first.platform, workspaceId: first.workspaceId, channelId: target.near?.channelId ?? null, userId: target.near ? null : first.userId };
 }
 
 /** A post not yet sent gets the newer text (e.g. fresh RSVP counts); returns false when it was already sent. */
@@ -142,6 +158,7 @@ async function send(services: Services, row: OutboxRow): Promise<SendOutcome> {
   if (!port) return { kind: 'failed', error: `no ${platform} connection in this process` };
   const reply = JSON.parse(row.reply) as Reply;
   try {
+    if (row.group_user_ids !== null) return { kind: 'sent', posted: await sendToGroup(port, row, reply) };
     const posted =
       row.channel_id !== null
         ? await port.postMessage(
@@ -161,6 +178,16 @@ async function send(services: Services, row: OutboxRow): Promise<SendOutcome> {
   }
 }
 
+async function sendToGroup(port: PlatformPort, row: OutboxRow, reply: Reply): Promise<PostedMessage> {
+  const platform = row.platform;
+  const users = (JSON.parse(row.group_user_ids ?? '[]') as string[]).map((userId) => ({ platform, workspaceId: row.workspace_id, userId }));
+  const near = row.channel_id !== null ? { platform, workspaceId: row.workspace_id, channelId: row.channel_id } : undefined;
+  if (port.openGroupConversation) return port.openGroupConversation(users, reply, { near });
+  // A platform without group conversations gets one direct message each; the first names the post.
+  const posted = await Promise.all(users.map((user) => port.sendDirectMessage(user, reply)));
+  return posted[0] ?? { messageId: '' };
+}
+
 async function recordOutcome(services: Services, row: OutboxRow, outcome: SendOutcome, pacer: Pacer): Promise<void> {
   const { db, clock, log } = services;
   const now = clock.now();
@@ -173,6 +200,7 @@ async function recordOutcome(services: Services, row: OutboxRow, outcome: SendOu
         status: 'sent',
         message_id: outcome.posted.messageId,
         permalink: outcome.posted.permalink ?? null,
+        conversation_id: outcome.posted.conversationId ?? null,
         sent_at: now,
         attempts: row.attempts + 1,
       })

@@ -2,7 +2,12 @@ import type { ChannelRef, Platform, UserRef } from './identity.js';
 import type { Reply } from './reply.js';
 import type { Route } from './routes.js';
 
-export type PostedMessage = Readonly<{ messageId: string; permalink?: string }>;
+export type PostedMessage = Readonly<{
+  messageId: string;
+  permalink?: string;
+  /** The conversation a group introduction opened (a Slack group DM, a Discord thread), to post in it again. */
+  conversationId?: string;
+}>;
 
 /** `note`: something the channel works without but is worth saying in `link`'s answer (a missing optional permission). */
 export type ChannelAccess = { ok: true; name?: string; note?: string } | { ok: false; problem: string };
@@ -38,6 +43,12 @@ export interface PlatformPort {
    * the copy; with it, it edits it (or cancels it, when `event.cancelled`).
    */
   mirrorEvent?(workspaceId: string, event: MirroredEvent, mirrorId?: string): Promise<MirrorOutcome>;
+  /**
+   * Opens a private conversation with these people of one workspace and posts the message there: a group direct
+   * message where the platform has them, otherwise a private thread in `near` with the people added. Optional: where
+   * it is missing, the outbox sends the message to each of them by direct message.
+   */
+  openGroupConversation?(users: readonly UserRef[], message: Reply, options: { near?: ChannelRef }): Promise<PostedMessage>;
 }
 
 export type PlatformPorts = ReadonlyMap<Platform, PlatformPort>;

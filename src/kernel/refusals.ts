@@ -22,6 +22,9 @@ export const refusalCodes = [
   'AlreadyCancelled',
   'IsQuestion',
   'NotAReply',
+  'NotInPairing',
+  'NotInGroup',
+  'AlreadyRan',
   'GoalClosed',
   'GoalMeasured',
 ] as const;

@@ -38,6 +38,27 @@ export const forgetSteps: readonly ForgetStep[] = [
   },
   { what: 'practices you shared', run: async (trx, m) => deleted(await trx.deleteFrom('practice').where('member_id', '=', m.id).executeTakeFirst()) },
   { what: 'coordinator roles', run: async (trx, m) => deleted(await trx.deleteFrom('coordinator').where('member_id', '=', m.id).executeTakeFirst()) },
+  // The introductions name everyone in the group and their `about`: they go with any one of them.
+  {
+    what: 'peer-exchange introductions you were in',
+    run: async (trx, m) =>
+      deleted(
+        await trx
+          .deleteFrom('outbox')
+          .where('key', 'in', (eb) =>
+            eb.selectFrom('pair_group_member as gm').innerJoin('pair_group as g', 'g.id', 'gm.group_id').select('g.intro_key').where('gm.member_id', '=', m.id),
+          )
+          .executeTakeFirst(),
+      ),
+  },
+  {
+    what: 'peer-exchange pairing history',
+    run: async (trx, m) => deleted(await trx.deleteFrom('pair_group_member').where('member_id', '=', m.id).executeTakeFirst()),
+  },
+  {
+    what: 'peer-exchange opt-ins',
+    run: async (trx, m) => deleted(await trx.deleteFrom('pair_participant').where('member_id', '=', m.id).executeTakeFirst()),
+  },
   { what: 'membership history', run: async (trx, m) => deleted(await trx.deleteFrom('membership_change').where('member_id', '=', m.id).executeTakeFirst()) },
   { what: 'memberships', run: async (trx, m) => deleted(await trx.deleteFrom('membership').where('member_id', '=', m.id).executeTakeFirst()) },
   { what: 'notes you logged against goals', run: (trx, m) => deleteNotesOf(trx, m.id) },

@@ -1,6 +1,7 @@
 import type { Services } from '../storage/services.js';
 import { rsvpFields, upcomingEventsSection } from '../events/event-report.js';
 import { promptResponseFields } from '../rhythms/prompt-report.js';
+import { pairingDigestSection, pairingExportLines, pairingStatsFields } from '../pairing/report.js';
 import { bridgeStatsFields } from '../networks/bridges.js';
 import type { Field, Section } from '../kernel/reply.js';
 import type { Community, Member } from '../storage/schema.js';
@@ -15,12 +16,13 @@ export type DigestSectionProvider = (services: Services, community: Community, w
 export type StatsFieldProvider = (services: Services, community: Community, now: number) => Promise<readonly Field[]>;
 
 // Parts of the digest and of /cop stats that other features own, in the order they are shown.
-export const digestSectionProviders: readonly DigestSectionProvider[] = [upcomingEventsSection, goalsDigestSection];
+export const digestSectionProviders: readonly DigestSectionProvider[] = [upcomingEventsSection, goalsDigestSection, pairingDigestSection];
 export const statsFieldProviders: readonly StatsFieldProvider[] = [
   promptResponseFields,
   rsvpFields,
   (services, community) => bridgeStatsFields(services, [community.id]),
   goalStatsFields,
+  pairingStatsFields,
 ];
 
 /** Markdown helpers the export lends to the sections other features own: escaping, and names that respect privacy. */
@@ -34,4 +36,4 @@ export type MarkdownTools = Readonly<{
 /** Sections of the export owned by another feature (e.g. goals), as Markdown lines. */
 export type ExportSectionProvider = (services: Services, community: Community, markdown: MarkdownTools) => Promise<readonly string[]>;
 
-export const exportSectionProviders: readonly ExportSectionProvider[] = [goalsExport];
+export const exportSectionProviders: readonly ExportSectionProvider[] = [goalsExport, pairingExportLines];

@@ -8,6 +8,7 @@ import { remindUnansweredThreads } from '../harvest/remind.js';
 import { bridgeUnansweredQuestions } from '../networks/bridges.js';
 import { materializeDueReminders, nextReminderDueAt } from '../events/reminders.js';
 import { materializeDueRhythms, nextRhythmDueAt } from '../rhythms/rhythms.js';
+import { materializeDuePairing, nextPairingDueAt } from '../pairing/scheduled.js';
 import { celebrateReachedGoals, nextGoalCheckAt } from '../goals/celebrate.js';
 import type { Db } from '../storage/database.js';
 
@@ -56,6 +57,7 @@ async function remindWithoutOutbox(services: Services): Promise<string[]> {
 export const scheduledJobs: readonly ScheduledJob[] = [
   { name: 'rhythms', materializeDue: materializeDueRhythms, nextDueAt: nextRhythmDueAt },
   { name: 'event reminders', materializeDue: materializeDueReminders, nextDueAt: nextReminderDueAt },
+  { name: 'peer exchange', materializeDue: materializeDuePairing, nextDueAt: nextPairingDueAt },
   { name: 'weekly digests', materializeDue: enqueueWeeklyDigests, nextDueAt: onHeartbeat },
   { name: 'goal celebrations', materializeDue: celebrateReachedGoals, nextDueAt: nextGoalCheckAt },
   // Reminders to mark an answer are claimed in their thread's row before they are sent, not through the outbox.

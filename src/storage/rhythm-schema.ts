@@ -27,6 +27,10 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: number;
   sent_at: number | null;
+  /** For an introduction to a group of people (JSON array of user ids); channel_id is then where it was made. */
+  group_user_ids: string | null;
+  /** The conversation an introduction opened (a Slack group DM, a Discord thread), to post in it later. */
+  conversation_id: string | null;
 }
 
 export interface SchedulerLeaseTable {

@@ -1,5 +1,6 @@
 import type { Platform } from '../kernel/identity.js';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { PairingTables } from './pairing-schema.js';
 import type { GoalTables } from './goal-schema.js';
 import type { PlatformTables } from './platform-schema.js';
 import type { RhythmTables } from './rhythm-schema.js';
@@ -147,7 +148,7 @@ export interface HarvestPendingMarkTable {
   at: number;
 }
 
-export interface Database extends RhythmTables, PlatformTables, InstallationTables, GoalTables, NetworkTables, WebTables {
+export interface Database extends RhythmTables, PlatformTables, InstallationTables, GoalTables, NetworkTables, WebTables, PairingTables {
   member: MemberTable;
   community: CommunityTable;
   home_channel: HomeChannelTable;

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { runFanout } from '../../bench/fanout.js';
 import { runIngest } from '../../bench/ingest.js';
+import { runPairing } from '../../bench/pairing.js';
 import { runLatency } from '../../bench/latency.js';
 import type { BenchOptions, Figure } from '../../bench/lib/report.js';
 import { runScheduler } from '../../bench/scheduler.js';
@@ -16,6 +17,7 @@ const benchmarks: [string, (options: BenchOptions) => Promise<Figure>][] = [
   ['scheduler', runScheduler],
   ['ingest', runIngest],
   ['web', runWeb],
+  ['pairing', runPairing],
 ];
 
 describe('benchmarks at smoke sizes', () => {

@@ -71,7 +71,9 @@ export class FakeDiscord {
           t: 'GUILD_CREATE',
           d: {
             ...createGuildPayload(botPermissions),
-            channels: [...this.channels.values()].filter((c) => c.type !== 1 && c.type !== 11).map(({ messages: _m, botDenied: _b, ...c }) => c),
+            channels: [...this.channels.values()]
+              .filter((c) => c.type !== 1 && c.type !== 11 && c.type !== 12)
+              .map(({ messages: _m, botDenied: _b, ...c }) => c),
           },
         },
       ],
@@ -227,6 +229,10 @@ export class FakeDiscord {
       }
       case key === 'POST /channels/:id/messages/:id/threads':
         return this.startThread(parts[1]!, parts[3]!, body);
+      case key === 'POST /channels/:id/threads':
+        return this.startThreadWithoutMessage(parts[1]!, body);
+      case key === 'PUT /channels/:id/thread-members/:id':
+        return this.addThreadMember(parts[1]!, parts[3]!);
       case key === 'POST /users/@me/channels': {
         const recipient = String((body as { recipient_id?: string }).recipient_id);
         const id = `9${recipient.slice(1)}`;
@@ -342,6 +348,52 @@ export class FakeDiscord {
     const { messages: _messages, ...payload } = thread;
     this.gateway.dispatch('THREAD_CREATE', { ...payload, newly_created: true });
     return { status: 201, body: payload };
+  }
+
+  /**
+   * A thread not started from a message (POST /channels/{id}/threads): in API v10 `type` is required, 11 public or
+   * 12 private. A private thread is seen only by its members: the bot that made it, and those added to it.
+   */
+  private startThreadWithoutMessage(channelId: string, body: { name?: string; type?: number; invitable?: boolean; auto_archive_duration?: number }): Answer {
+    const parent = this.channels.get(channelId);
+    if (!parent) return unknownChannel;
+    if (parent.botDenied) return missingAccess;
+    if (body.type !== 11 && body.type !== 12) return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };
+    if (!body.name) return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };
+    const thread: FakeChannel = {
+      id: snowflakes.next(),
+      type: body.type,
+      guild_id: ids.guild,
+      parent_id: channelId,
+      name: body.name,
+      owner_id: ids.bot,
+      thread_metadata: {
+        archived: false,
+        auto_archive_duration: body.auto_archive_duration ?? 4320,
+        archive_timestamp: new Date().toISOString(),
+        locked: false,
+        ...(body.type === 12 ? { invitable: body.invitable ?? true } : {}),
+      },
+      member_count: 1,
+      message_count: 0,
+      members: [ids.bot],
+      messages: [],
+    };
+    this.channels.set(thread.id, thread);
+    const { messages: _messages, members: _members, ...payload } = thread;
+    this.gateway.dispatch('THREAD_CREATE', { ...payload, newly_created: true });
+    return { status: 201, body: payload };
+  }
+
+  /** PUT /channels/{thread}/thread-members/{user}: 204; the person must be in the server, the channel a thread. */
+  private addThreadMember(threadId: string, userId: string): Answer {
+    const thread = this.channels.get(threadId);
+    if (!thread || (thread.type !== 11 && thread.type !== 12)) return unknownChannel;
+    if (!Object.values(ids).includes(userId as never)) return { status: 404, body: { message: 'Unknown Member', code: 10007 } };
+    const members = thread.members as string[];
+    if (!members.includes(userId)) members.push(userId);
+    thread.member_count = members.length;
+    return { status: 204 };
   }
 
   private messageFrom(channelId: string, body: Record<string, unknown>): Record<string, unknown> & { id: string } {

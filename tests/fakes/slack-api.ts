@@ -49,6 +49,8 @@ export async function startFakeSlack(
   const users = new Map((options.users ?? []).map((user) => [user.id, { ...user }]));
   const channels = new Map((options.channels ?? []).map((channel) => [channel.id, { ...channel }]));
   const validTokens = new Set(options.validTokens ?? [fakeBot.token]);
+  /** Multi-person DMs opened with conversations.open: id → members (the bot included). */
+  const groupDms = new Map<string, string[]>();
   const defaultTeam: FakeTeam = { ...fakeTeam, name: 'Weaver Test', botUserId: fakeBot.userId, botId: fakeBot.botId, token: fakeBot.token };
   const teams = new Map([defaultTeam, ...(options.teams ?? [])].map((team) => [team.id, team]));
   // Which workspace each bot token speaks for; tokens issued by installs and refreshes join it.
@@ -216,8 +218,26 @@ export async function startFakeSlack(
         channel.is_member = true;
         return { ok: true, channel: describeChannel(channel) };
       }
-      case 'conversations.open':
-        return { ok: true, channel: { id: `D${String(params.users).split(',')[0]}` } };
+      case 'conversations.open': {
+        // One user: the app's DM with them. Two to eight: the multi-person DM of that set (with the bot), the same
+        // conversation each time for the same people (docs.slack.dev/reference/methods/conversations.open).
+        const ids = String(params.users ?? '')
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean);
+        if (ids.length === 0) return { ok: false, error: 'users_list_not_supplied' };
+        if (ids.length > 8) return { ok: false, error: 'too_many_users' };
+        if (ids.some((id) => !users.has(id))) return { ok: false, error: 'user_not_found' };
+        if (ids.length === 1) return { ok: true, channel: { id: `D${ids[0]}` } };
+        const members = [...new Set([...ids, fakeBot.userId])].sort();
+        const id = `G0MPIM${members
+          .join('')
+          .replace(/[^A-Z0-9]/g, '')
+          .slice(0, 24)}`;
+        const existed = groupDms.has(id);
+        groupDms.set(id, members);
+        return { ok: true, already_open: existed, channel: { id, is_mpim: true, is_im: false, is_private: true, created: 1763892000 } };
+      }
       // views.open needs a trigger id of the last 3 seconds; a modal has a title and submit of at most 24 characters, 100 blocks.
       case 'views.open': {
         const view = params.view as Record<string, any> | undefined;
@@ -264,7 +284,7 @@ export async function startFakeSlack(
   // Posting to a user id opens the app's direct messages with that user, as Slack does.
   function postTargetFor(channelId: string, teamId: string): { id: string } | { error: string } {
     if (/^[UW]/.test(channelId)) return users.has(channelId) ? { id: `D${channelId}` } : { error: 'channel_not_found' };
-    if (channelId.startsWith('D')) return { id: channelId };
+    if (channelId.startsWith('D') || groupDms.has(channelId)) return { id: channelId };
     const channel = visible(channelId, teamId);
     if (!channel || (channel.is_private && !channel.is_member)) return { error: 'channel_not_found' };
     if (channel.is_archived) return { error: 'is_archived' };
@@ -386,6 +406,7 @@ export async function startFakeSlack(
     channels,
     views,
     homes,
+    groupDms,
     /** A fresh response_url for one slash command or click. */
     newResponseUrl(): { id: string; url: string } {
       const id = `r${++responseCounter}`;
