@@ -71,6 +71,18 @@ const schema = z.object({
       }
       return ms;
     }),
+  // How long a send may take before its claim lapses and the row is looked for and, if absent, sent again.
+  OUTBOX_CLAIM_TIMEOUT: z
+    .string()
+    .default('2m')
+    .transform((value, ctx) => {
+      const seconds = /^\s*(\d{1,4})\s*s\s*$/i.exec(value);
+      const range = { min: 1_000, max: 3_600_000 };
+      const ms = seconds ? Number(seconds[1]) * 1000 : parseDuration(value, range);
+      if (ms !== undefined && ms >= range.min && ms <= range.max) return ms;
+      ctx.addIssue({ code: 'custom', message: 'must be a duration from 1s to 1h, e.g. 90s or 2m' });
+      return z.NEVER;
+    }),
 });
 
 // Settings that only make sense together; checked apart from the schema so that every problem is named in one start.
@@ -113,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     downtimeGraceMs: e.DOWNTIME_GRACE,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     harvestReminderDelayMs: e.HARVEST_REMINDER_DELAY,
+    outboxClaimMs: e.OUTBOX_CLAIM_TIMEOUT,
   };
   return { ok: true, config: Object.freeze(config) };
 }

@@ -55,6 +55,7 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
       // The console serves no HTTP, so its posts link no calendar unless PUBLIC_URL names a server that does.
       publicUrl: config.publicUrl ?? (config.slack || config.discord ? `http://localhost:${config.port}` : undefined),
       harvestReminderDelayMs: config.harvestReminderDelayMs,
+      outboxClaimMs: config.outboxClaimMs,
     },
   };
 

@@ -11,6 +11,8 @@ export type CoreSettings = Readonly<{
   publicUrl?: string;
   /** How long a question thread with replies waits for a marked answer before the asker is reminded. */
   harvestReminderDelayMs: number;
+  /** How long a send may take before another sender may take its row (OUTBOX_CLAIM_TIMEOUT); 2 minutes when unset. */
+  outboxClaimMs?: number;
 }>;
 
 export type SlackSettings = Readonly<{ botToken: string; signingSecret?: string; appToken?: string; apiUrl: string }>;
@@ -32,4 +34,6 @@ export type Config = Readonly<{
   publicUrl?: string;
   /** How long a question thread with replies waits for a marked answer before the asker is reminded. */
   harvestReminderDelayMs: number;
+  /** How long a send may take before its claim lapses (OUTBOX_CLAIM_TIMEOUT). */
+  outboxClaimMs: number;
 }>;
