@@ -47,6 +47,11 @@ export class FakeDiscord {
   readonly channels = new Map<string, FakeChannel>();
   readonly gateway: FakeGateway;
   private readonly failures: ScriptedFailure[] = [];
+  /** Messages created with a nonce, by nonce: Discord remembers them "for the past few minutes" (enforce_nonce). */
+  private readonly nonces = new Map<string, { at: number; message: Record<string, unknown> }>();
+  /** How long the fake remembers a nonce; Discord documents only "a few minutes". */
+  nonceWindowMs = 3 * 60_000;
+  private slowness?: { test: (method: string, path: string) => boolean; ms: number };
   private readonly callWaiters: { test(call: RecordedCall): boolean; resolve(call: RecordedCall): void }[] = [];
   private readonly interactions = new Map<string, { dispatchedAt: number; channelId: string; acknowledged: boolean; original?: Record<string, unknown> }>();
 
@@ -92,6 +97,11 @@ export class FakeDiscord {
     return `${this.baseUrl}/api`;
   }
 
+  /** Matching calls take effect at once and are answered `ms` later: a slow Discord (undefined to stop). */
+  answerSlowly(slowness?: { test: (method: string, path: string) => boolean; ms: number }): void {
+    this.slowness = slowness;
+  }
+
   /** Makes the next matching calls fail as scripted. */
   failNext(failure: ScriptedFailure): void {
     this.failures.push({ times: 1, ...failure });
@@ -130,6 +140,7 @@ export class FakeDiscord {
     const answer = this.scriptedFailure(method, path) ?? this.route(method, path, body, authorized);
     const call: RecordedCall = { method, path, query: url.searchParams, body, files, uploads, authorized, status: answer.status };
     this.calls.push(call);
+    if (this.slowness?.test(method, path)) await new Promise((resolve) => setTimeout(resolve, this.slowness?.ms));
     const headers = { ...(answer.body === undefined ? {} : { 'content-type': 'application/json' }), ...answer.headers };
     response.writeHead(answer.status, headers).end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
     for (const waiter of this.callWaiters.filter((w) => w.test(call))) {
@@ -243,8 +254,15 @@ export class FakeDiscord {
     const channel = this.channels.get(channelId);
     if (!channel) return unknownChannel;
     if (channel.botDenied) return missingAccess;
-    const message = this.messageFrom(channelId, body);
+    const { enforce_nonce: enforce, ...fields } = body;
+    const nonce = typeof fields.nonce === 'string' || typeof fields.nonce === 'number' ? String(fields.nonce) : undefined;
+    if (nonce !== undefined && nonce.length > 25) return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };
+    // With enforce_nonce, a nonce the same author used in the past few minutes returns that message; nothing new is made.
+    const earlier = nonce === undefined ? undefined : this.nonces.get(nonce);
+    if (enforce === true && earlier && Date.now() - earlier.at < this.nonceWindowMs) return ok(earlier.message);
+    const message = this.messageFrom(channelId, fields);
     channel.messages.push(message);
+    if (nonce !== undefined) this.nonces.set(nonce, { at: Date.now(), message });
     return ok(message);
   }
 
