@@ -94,7 +94,9 @@ export async function startSlack(options: SlackOptions): Promise<SlackAdapter> {
   log.info({ team: workspace.teamId, mode: socketMode ? 'socket' : 'http' }, 'Slack is connected');
   const routes: Route[] = httpReceiver ? [eventsRoute(httpReceiver)] : [];
   return {
-    port: createSlackPort(client, workspace, log),
+    // The outbox retries posts itself, after looking for an earlier one: the client's own retry of a post whose answer
+    // timed out could post it twice.
+    port: createSlackPort(new webApi.WebClient(config.botToken, { ...clientOptions, retryConfig: { retries: 0 } }), workspace, log),
     routes,
     workspace,
     mode: socketMode ? 'socket' : 'http',
