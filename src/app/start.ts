@@ -83,7 +83,7 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
       ];
       server = createHttpServer(routes, log);
       httpPort = await listen(server, config.port);
-      scheduler = createScheduler(services);
+      scheduler = createScheduler(services, { leaseMs: config.schedulerLeaseMs });
       scheduler.start();
       log.info({ port: httpPort, platforms: [...platforms.keys()] }, 'Weaver is running');
       const waitUntilIdle = async () => void (await Promise.all(adapters.map((adapter) => adapter.waitUntilIdle())));
@@ -102,7 +102,7 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
     createConsolePort((text) => output.write(text), messageIds),
   );
   // The console gets prompts, event posts and reminders too, printed as they fall due.
-  scheduler = createScheduler(services);
+  scheduler = createScheduler(services, { leaseMs: config.schedulerLeaseMs });
   scheduler.start();
   const finished = runConsole({
     services,

@@ -36,4 +36,6 @@ export type Config = Readonly<{
   harvestReminderDelayMs: number;
   /** How long a send may take before its claim lapses (OUTBOX_CLAIM_TIMEOUT). */
   outboxClaimMs: number;
+  /** How long a scheduler's lease lasts without renewal (SCHEDULER_LEASE): a crashed process's successor waits this. */
+  schedulerLeaseMs: number;
 }>;
