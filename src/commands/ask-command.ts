@@ -33,7 +33,7 @@ export const ask = defineCommand({
     const post = answer(rich`${bold('Question')} from ${mention(user, member.display_name)}:\n${question}`, { visibility: 'channel' });
     // Through the outbox, sent at once: paced with everything else posted there, and never posted twice.
     const now = ctx.clock.now();
-    const key = `ask:${channelKey(channel)}:${member.id}:${now}:${randomUUID().slice(0, 8)}`;
+    const key = `ask:${member.id}:${channelKey(channel)}:${now}:${randomUUID().slice(0, 8)}`;
     await enqueue(ctx.db, { key, target: { channel }, reply: post, notBefore: now }, now);
     const [row] = await deliverNow(ctx, [key]);
     const receipt = row?.status === 'sent' && row.message_id ? { messageId: row.message_id, permalink: row.permalink ?? undefined } : undefined;

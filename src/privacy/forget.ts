@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../storage/database.js';
 import type { Member } from '../storage/schema.js';
 
@@ -19,6 +20,36 @@ export const forgetSteps: readonly ForgetStep[] = [
           .where('platform', '=', m.platform)
           .where('workspace_id', '=', m.workspace_id)
           .where('user_id', '=', m.user_id)
+          .executeTakeFirst(),
+      ),
+  },
+  // The outbox keeps what it posted (the question by `ask`, and the hint, notice and reminder about its thread).
+  {
+    what: 'posts of your questions and the notes about them',
+    run: async (trx, m) =>
+      deleted(
+        await trx
+          .deleteFrom('outbox')
+          .where((eb) =>
+            eb.or([
+              eb('key', 'like', `ask:${m.id}:%`),
+              eb(
+                'key',
+                'in',
+                eb
+                  .selectFrom('harvest_thread')
+                  .select(
+                    sql<string>`'harvest-' || kinds.kind || ':' || platform || ':' || workspace_id || ':' || channel_id || ':' || root_message_id`.as('key'),
+                  )
+                  .innerJoin(sql<{ kind: string }>`(select 'hint' as kind union all select 'harvested' union all select 'reminder')`.as('kinds'), (join) =>
+                    join.onTrue(),
+                  )
+                  .where('asker_member_id', '=', m.id),
+              ),
+            ]),
+          )
+          .where('id', 'not in', (eb) => eb.selectFrom('prompt_post').select('outbox_id'))
+          .where('id', 'not in', (eb) => eb.selectFrom('event_post').select('outbox_id'))
           .executeTakeFirst(),
       ),
   },

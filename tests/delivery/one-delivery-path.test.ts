@@ -107,6 +107,25 @@ describe('one delivery path', () => {
   });
 });
 
+describe('forgetting', () => {
+  it('removes the asker’s question and the notes about its thread from the outbox', async () => {
+    const { world } = await slackOnFake();
+    const asker = { platform: 'slack' as const, workspaceId: fakeTeam.id, userId: 'U0ASKER' };
+    await executeText(
+      world.services,
+      commands,
+      { caller: { user: asker, name: 'asker', isPlatformAdmin: false }, channel: home },
+      'ask outreach Who lends projectors?',
+    );
+    const root = (await world.db.selectFrom('harvest_thread').select('root_message_id').executeTakeFirstOrThrow()).root_message_id;
+    await handleInbound(world.services, inboundListeners, message(`${Number(root) + 60}.000200`, 'U0BOB', 'The library.', root));
+    const keys = async () => (await world.db.selectFrom('outbox').select('key').orderBy('id').execute()).map((row) => row.key.split(':')[0]);
+    expect(await keys()).toEqual(['ask', 'harvest-hint']);
+    await executeText(world.services, commands, { caller: { user: asker, name: 'asker', isPlatformAdmin: false }, channel: home }, 'me forget confirm:yes');
+    expect(await keys()).toEqual([]);
+  });
+});
+
 describe('event-post edits', () => {
   it('a burst of RSVPs while the edit waits becomes one edit, with the latest counts', async () => {
     const fakePort = createFakePort('console');
