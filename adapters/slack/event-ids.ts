@@ -2,18 +2,14 @@ import type { Db } from '../../src/storage/database.js';
 
 const keepMs = 24 * 60 * 60_000;
 
-// The table belongs to this adapter alone, so its type stays here rather than in the core's schema.
-type SlackEventTables = { slack_event: { event_id: string; received_at: number } };
-
 /** Records an Events API event id; false when it was recorded before, i.e. this delivery is a retry. Old ids are pruned. */
 export async function claimEvent(db: Db, eventId: string, now: number): Promise<boolean> {
-  const events = db.withTables<SlackEventTables>();
-  const inserted = await events
+  const inserted = await db
     .insertInto('slack_event')
     .values({ event_id: eventId, received_at: now })
     .onConflict((oc) => oc.column('event_id').doNothing())
     .executeTakeFirst();
-  await events
+  await db
     .deleteFrom('slack_event')
     .where('received_at', '<', now - keepMs)
     .execute();

@@ -4,7 +4,7 @@ import type { Services } from '../../src/storage/services.js';
 import { executeText } from '../../src/commands/run.js';
 import { handleInbound } from '../../src/kernel/inbound.js';
 import type { InboundListener } from '../../src/storage/services.js';
-import { answer, refuse } from '../../src/kernel/reply.js';
+import { answer, apologize } from '../../src/kernel/reply.js';
 import { buildInvocation, type AdminLookup, type SlackActor } from './caller.js';
 import { deliverReply, type ReplyTarget } from './deliver.js';
 import { buttonActionPrefix } from './render-blocks.js';
@@ -84,7 +84,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
           await deliverReply(target, replies[0] ?? answer(nothingToHarvest));
         } catch (error) {
           deps.services.log.error({ err: error, user: shortcut.user.id }, 'Harvest answer failed');
-          await deliverReply(target, refuse('InternalError', 'Something went wrong with Harvest answer; it has been logged. Please try again in a moment.'));
+          await deliverReply(target, apologize('Harvest answer'));
         }
       })(),
     ),
@@ -101,7 +101,7 @@ async function runAsActor(deps: InteractionDeps, actor: SlackActor, respond: Res
     await deliverReply({ ...target, channelId: invocation.channel?.channelId }, reply);
   } catch (error) {
     services.log.error({ err: error, user: actor.userId, label }, 'Slack interaction failed');
-    await deliverReply(target, refuse('InternalError', 'Something went wrong; it has been logged. Please try again in a moment.'));
+    await deliverReply(target, apologize('that button'));
   }
 }
 

@@ -1,4 +1,5 @@
-import { channelRefOf, homeChannels } from '../communities/communities.js';
+import { homeChannels } from '../communities/communities.js';
+import { channelRefOf } from '../storage/columns.js';
 import { postAnswerHint } from '../harvest/posts.js';
 import { recordQuestionThread } from '../harvest/store.js';
 import { randomUUID } from 'node:crypto';
@@ -47,7 +48,7 @@ export const ask = defineCommand({
     if (member.privacy_on === 0) {
       return answer(rich`Your question is posted in ${where}. You have privacy off, so this thread will not be harvested; /cop me privacy on allows it.`);
     }
-    const thread = await recordQuestionThread(ctx.db, {
+    const followed = {
       communityId: c.id,
       channel,
       rootMessageId: receipt.messageId,
@@ -56,7 +57,8 @@ export const ask = defineCommand({
       permalink: receipt.permalink,
       at: ctx.clock.now(),
       source: 'ask',
-    });
+    } as const;
+    const thread = await ctx.db.transaction().execute((trx) => recordQuestionThread(trx, followed));
     if (thread) await postAnswerHint(ctx, thread);
     return answer(
       rich`Your question is posted in ${where}. When a reply answers it, react ✅ to that reply (or use the “Harvest answer” message action) and it joins the ${bold(c.name)} knowledge base.`,

@@ -7,10 +7,11 @@ import {
   setCoordinator,
   statusMeaning,
   updateCommunityField,
-  channelRefOf,
   type EditableField,
 } from '../communities/communities.js';
-import { ensureMember, userRefOf } from '../communities/members.js';
+import { channelRefOf } from '../storage/columns.js';
+import { ensureMember } from '../communities/members.js';
+import { userRefOf } from '../storage/columns.js';
 import { memberCounts } from '../communities/membership.js';
 import { findRhythm } from '../rhythms/rhythms.js';
 import { answer, bold, channelMention, code, joinRich, mention, refuse, rich, type RichText } from '../kernel/reply.js';
@@ -159,7 +160,7 @@ export const link = defineCommand({
     const access = port ? await port.prepareHomeChannel(channel) : { ok: true as const, name: undefined };
     if (!access.ok) return refuse('ChannelUnavailable', access.problem);
     const named = { ...channel, name: access.name ?? channel.name };
-    const outcome = await linkHomeChannel(ctx.db, c, named, ctx.clock.now());
+    const outcome = await ctx.db.transaction().execute((trx) => linkHomeChannel(trx, c, named, ctx.clock.now()));
     const here = channelMention(channel, named.name);
     switch (outcome.outcome) {
       case 'already-linked':

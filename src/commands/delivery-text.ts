@@ -1,4 +1,4 @@
-import type { ChannelRef, Platform } from '../kernel/identity.js';
+import type { ChannelRef } from '../kernel/identity.js';
 import { channelMention, code, joinRich, rich, type RichText } from '../kernel/reply.js';
 import type { OutboxRow } from '../storage/rhythm-schema.js';
 import type { Community } from '../storage/schema.js';
@@ -18,7 +18,7 @@ export function describeChannelDelivery(rows: readonly OutboxRow[]): RichText {
 }
 
 function channelOf(row: OutboxRow): ChannelRef {
-  return { platform: row.platform as Platform, workspaceId: row.workspace_id, channelId: row.channel_id ?? '' };
+  return { platform: row.platform, workspaceId: row.workspace_id, channelId: row.channel_id ?? '' };
 }
 
 export function noHomeChannelHint(community: Community, what: 'prompts' | 'events'): RichText {

@@ -1,4 +1,4 @@
-import { userRefOf } from '../communities/members.js';
+import { userRefOf } from '../storage/columns.js';
 import { communitiesOf, joinCommunity, leaveCommunity, membersOf } from '../communities/membership.js';
 import { answer, bold, code, joinRich, mention, refuse, rich } from '../kernel/reply.js';
 import { tiers } from '../storage/schema.js';
@@ -15,7 +15,7 @@ export const join = defineCommand({
   args: { community: community(), tier: optional(choice(tiers, 'core or wider; newcomers join as wider'), '[tier:core|wider]') },
   async run(ctx, { community: c, tier }) {
     const member = await ctx.callerMember();
-    const result = await joinCommunity(ctx.db, c, member, tier, ctx.settings.coreLimit, ctx.clock.now());
+    const result = await ctx.db.transaction().execute((trx) => joinCommunity(trx, c, member, tier, ctx.settings.coreLimit, ctx.clock.now()));
     switch (result.outcome) {
       case 'closed':
         return refuse('CommunityClosed', `${c.name} (${c.slug}) is closed and takes no new members; /cop list shows the others.`);
@@ -44,7 +44,8 @@ export const leave = defineCommand({
   access: 'everyone',
   args: { community: community() },
   async run(ctx, { community: c }) {
-    const left = await leaveCommunity(ctx.db, c, await ctx.callerMember(), ctx.clock.now());
+    const member = await ctx.callerMember();
+    const left = await ctx.db.transaction().execute((trx) => leaveCommunity(trx, c, member, ctx.clock.now()));
     return left
       ? answer(rich`You left ${bold(c.name)}. You can come back any time with ${code(`/cop join ${c.slug}`)}.`)
       : refuse('NotMember', `You are not a member of ${c.slug}; /cop mine lists your communities.`);

@@ -1,6 +1,6 @@
 import { ensureMember } from '../communities/members.js';
 import { findCommunityById, isCoordinator } from '../communities/communities.js';
-import { refuse, type Reply } from '../kernel/reply.js';
+import { apologize, refuse, type Reply } from '../kernel/reply.js';
 import type { Member } from '../storage/schema.js';
 import { usageOf, type AnyCommand, type CommandContext, type CommandTable, type Invocation, type RawArg } from './define.js';
 import type { Services } from '../storage/services.js';
@@ -64,7 +64,7 @@ export async function executeCommand(
     return await command.run(ctx, values);
   } catch (error) {
     services.log.error({ command: command.path.join(' '), user: invocation.caller.user, err: error }, 'command failed');
-    return refuse('InternalError', `Something went wrong with /cop ${command.path.join(' ')}; it has been logged. Please try again in a moment.`);
+    return apologize(`/cop ${command.path.join(' ')}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { channelColumns, qualified } from '../storage/columns.js';
 import type { ChannelRef } from '../kernel/identity.js';
 import type { CoreSettings } from '../kernel/settings.js';
 import type { Db } from '../storage/database.js';
@@ -52,10 +53,6 @@ export async function updateCommunityField(db: Db, communityId: number, field: E
     .execute();
 }
 
-export function channelRefOf(home: HomeChannel): ChannelRef {
-  return { platform: home.platform as ChannelRef['platform'], workspaceId: home.workspace_id, channelId: home.channel_id };
-}
-
 export async function homeChannels(db: Db, communityId: number): Promise<HomeChannel[]> {
   return db.selectFrom('home_channel').selectAll().where('community_id', '=', communityId).orderBy('platform').execute();
 }
@@ -65,9 +62,7 @@ export async function findCommunityByHomeChannel(db: Db, channel: ChannelRef): P
     .selectFrom('home_channel')
     .innerJoin('community', 'community.id', 'home_channel.community_id')
     .selectAll('community')
-    .where('home_channel.platform', '=', channel.platform)
-    .where('home_channel.workspace_id', '=', channel.workspaceId)
-    .where('home_channel.channel_id', '=', channel.channelId)
+    .where((eb) => eb.and(qualified('home_channel', channelColumns(channel))))
     .executeTakeFirst();
 }
 
@@ -75,35 +70,31 @@ export type LinkOutcome = { outcome: 'linked'; previous?: HomeChannel } | { outc
 
 /** Makes the channel the community's home on its workspace; one home channel per workspace, one community per channel. */
 export async function linkHomeChannel(db: Db, community: Community, channel: ChannelRef & { name?: string }, now: number): Promise<LinkOutcome> {
-  return db.transaction().execute(async (trx) => {
-    const owner = await findCommunityByHomeChannel(trx, channel);
-    if (owner?.id === community.id) return { outcome: 'already-linked' };
-    if (owner) return { outcome: 'taken', by: owner };
-    const previous = await trx
-      .selectFrom('home_channel')
-      .selectAll()
-      .where('community_id', '=', community.id)
-      .where('platform', '=', channel.platform)
-      .where('workspace_id', '=', channel.workspaceId)
-      .executeTakeFirst();
-    await trx
-      .insertInto('home_channel')
-      .values({
-        community_id: community.id,
-        platform: channel.platform,
-        workspace_id: channel.workspaceId,
-        channel_id: channel.channelId,
-        channel_name: channel.name ?? null,
-        linked_at: now,
-      })
-      .onConflict((oc) =>
-        oc
-          .columns(['community_id', 'platform', 'workspace_id'])
-          .doUpdateSet({ channel_id: channel.channelId, channel_name: channel.name ?? null, linked_at: now }),
-      )
-      .execute();
-    return { outcome: 'linked', previous };
-  });
+  const owner = await findCommunityByHomeChannel(db, channel);
+  if (owner?.id === community.id) return { outcome: 'already-linked' };
+  if (owner) return { outcome: 'taken', by: owner };
+  const previous = await db
+    .selectFrom('home_channel')
+    .selectAll()
+    .where('community_id', '=', community.id)
+    .where('platform', '=', channel.platform)
+    .where('workspace_id', '=', channel.workspaceId)
+    .executeTakeFirst();
+  await db
+    .insertInto('home_channel')
+    .values({
+      community_id: community.id,
+      ...channelColumns(channel),
+      channel_name: channel.name ?? null,
+      linked_at: now,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['community_id', 'platform', 'workspace_id'])
+        .doUpdateSet({ channel_id: channel.channelId, channel_name: channel.name ?? null, linked_at: now }),
+    )
+    .execute();
+  return { outcome: 'linked', previous };
 }
 
 export async function isCoordinator(db: Db, communityId: number, memberId: number): Promise<boolean> {

@@ -1,3 +1,4 @@
+import { userColumns } from '../storage/columns.js';
 import type { UserRef } from '../kernel/identity.js';
 import type { Db } from '../storage/database.js';
 import type { Member } from '../storage/schema.js';
@@ -6,9 +7,7 @@ export async function findMember(db: Db, user: UserRef): Promise<Member | undefi
   return db
     .selectFrom('member')
     .selectAll()
-    .where('platform', '=', user.platform)
-    .where('workspace_id', '=', user.workspaceId)
-    .where('user_id', '=', user.userId)
+    .where((eb) => eb.and(userColumns(user)))
     .executeTakeFirst();
 }
 
@@ -16,7 +15,7 @@ export async function findMember(db: Db, user: UserRef): Promise<Member | undefi
 export async function ensureMember(db: Db, user: UserRef, displayName: string | undefined, now: number): Promise<Member> {
   return db
     .insertInto('member')
-    .values({ platform: user.platform, workspace_id: user.workspaceId, user_id: user.userId, display_name: displayName ?? null, created_at: now })
+    .values({ ...userColumns(user), display_name: displayName ?? null, created_at: now })
     .onConflict((oc) =>
       oc.columns(['platform', 'workspace_id', 'user_id']).doUpdateSet((eb) => ({
         display_name: displayName === undefined ? eb.ref('member.display_name') : eb.val(displayName),
@@ -24,10 +23,6 @@ export async function ensureMember(db: Db, user: UserRef, displayName: string | 
     )
     .returningAll()
     .executeTakeFirstOrThrow();
-}
-
-export function userRefOf(member: Member): UserRef {
-  return { platform: member.platform as UserRef['platform'], workspaceId: member.workspace_id, userId: member.user_id };
 }
 
 export async function findMemberById(db: Db, id: number): Promise<Member | undefined> {

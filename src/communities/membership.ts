@@ -21,36 +21,32 @@ export async function joinCommunity(
   now: number,
 ): Promise<JoinOutcome> {
   if (community.status === 'closed') return { outcome: 'closed' };
-  return db.transaction().execute(async (trx) => {
-    const current = await findMembership(trx, community.id, member.id);
-    const tier = wanted ?? current?.tier ?? 'wider';
-    if (current?.tier === tier) return { outcome: 'unchanged', tier };
-    if (tier === 'core') {
-      const coreIn = await coreCommunitiesOf(trx, member.id);
-      if (coreIn.length >= coreLimit) return { outcome: 'core-limit', coreIn };
-    }
-    if (current) {
-      await trx.updateTable('membership').set({ tier }).where('community_id', '=', community.id).where('member_id', '=', member.id).execute();
-    } else {
-      await trx.insertInto('membership').values({ community_id: community.id, member_id: member.id, tier, joined_at: now }).execute();
-    }
-    await trx
-      .insertInto('membership_change')
-      .values({ community_id: community.id, member_id: member.id, change: current ? 'tier' : 'joined', tier, at: now })
-      .execute();
-    return current ? { outcome: 'tier-changed', from: current.tier, tier } : { outcome: 'joined', tier };
-  });
+  const current = await findMembership(db, community.id, member.id);
+  const tier = wanted ?? current?.tier ?? 'wider';
+  if (current?.tier === tier) return { outcome: 'unchanged', tier };
+  if (tier === 'core') {
+    const coreIn = await coreCommunitiesOf(db, member.id);
+    if (coreIn.length >= coreLimit) return { outcome: 'core-limit', coreIn };
+  }
+  if (current) {
+    await db.updateTable('membership').set({ tier }).where('community_id', '=', community.id).where('member_id', '=', member.id).execute();
+  } else {
+    await db.insertInto('membership').values({ community_id: community.id, member_id: member.id, tier, joined_at: now }).execute();
+  }
+  await db
+    .insertInto('membership_change')
+    .values({ community_id: community.id, member_id: member.id, change: current ? 'tier' : 'joined', tier, at: now })
+    .execute();
+  return current ? { outcome: 'tier-changed', from: current.tier, tier } : { outcome: 'joined', tier };
 }
 
 /** Returns the tier the member left, or undefined when they were not a member. */
 export async function leaveCommunity(db: Db, community: Community, member: Member, now: number): Promise<Tier | undefined> {
-  return db.transaction().execute(async (trx) => {
-    const current = await findMembership(trx, community.id, member.id);
-    if (!current) return undefined;
-    await trx.deleteFrom('membership').where('community_id', '=', community.id).where('member_id', '=', member.id).execute();
-    await trx.insertInto('membership_change').values({ community_id: community.id, member_id: member.id, change: 'left', tier: null, at: now }).execute();
-    return current.tier;
-  });
+  const current = await findMembership(db, community.id, member.id);
+  if (!current) return undefined;
+  await db.deleteFrom('membership').where('community_id', '=', community.id).where('member_id', '=', member.id).execute();
+  await db.insertInto('membership_change').values({ community_id: community.id, member_id: member.id, change: 'left', tier: null, at: now }).execute();
+  return current.tier;
 }
 
 export async function findMembership(db: Db, communityId: number, memberId: number) {

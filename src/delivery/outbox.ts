@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Services } from '../storage/services.js';
-import type { ChannelRef, Platform, UserRef } from '../kernel/identity.js';
+import type { ChannelRef, UserRef } from '../kernel/identity.js';
 import { DeliveryError, type Destination, type PostedMessage } from '../kernel/ports.js';
 import type { Reply } from '../kernel/reply.js';
 import type { Db } from '../storage/database.js';
@@ -217,7 +217,7 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
       waiting++;
       continue;
     }
-    const slot = pacer.reserve(row.platform as Platform, destinationOf(row), now, row.user_id !== null ? 'direct-message' : 'post');
+    const slot = pacer.reserve(row.platform, destinationOf(row), now, row.user_id !== null ? 'direct-message' : 'post');
     if (slot > now) {
       await db.updateTable('outbox').set({ next_attempt_at: slot }).where('id', '=', row.id).where('status', '=', 'pending').execute();
       report.deferred++;
@@ -285,7 +285,7 @@ async function deliverRow(services: Services, row: OutboxRow, owner: string, pac
 
 /** After a send whose answer never came: the platform is asked whether the post is there, where it can say. */
 async function lookForEarlierSend(services: Services, row: OutboxRow): Promise<SendOutcome | undefined> {
-  const platform = row.platform as Platform;
+  const platform = row.platform;
   const port = services.platforms.get(platform);
   if (!port?.findSent || row.send_started_at === null) return undefined;
   try {
@@ -300,14 +300,14 @@ async function lookForEarlierSend(services: Services, row: OutboxRow): Promise<S
 }
 
 function destinationRefOf(row: OutboxRow): Destination {
-  const platform = row.platform as Platform;
+  const platform = row.platform;
   return row.channel_id !== null
     ? { channel: { platform, workspaceId: row.workspace_id, channelId: row.channel_id }, threadId: row.thread_id ?? undefined }
     : { user: { platform, workspaceId: row.workspace_id, userId: row.user_id ?? '' } };
 }
 
 async function send(services: Services, row: OutboxRow): Promise<SendOutcome> {
-  const platform = row.platform as Platform;
+  const platform = row.platform;
   const port = services.platforms.get(platform);
   if (!port) return { kind: 'failed', error: `no ${platform} connection in this process` };
   const reply = JSON.parse(row.reply) as Reply;
@@ -369,7 +369,7 @@ async function recordOutcome(services: Services, row: OutboxRow, outcome: SendOu
   const attempts = row.attempts + 1;
   if (outcome.kind === 'retry' && now - row.not_before < maxRetryAgeMs) {
     const retryAt = now + (outcome.retryAfterMs ?? retryDelayMs(attempts));
-    pacer.pause(row.platform as Platform, destinationOf(row), retryAt);
+    pacer.pause(row.platform, destinationOf(row), retryAt);
     await db
       .updateTable('outbox')
       .set({

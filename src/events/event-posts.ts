@@ -1,8 +1,9 @@
 import type { Services } from '../storage/services.js';
-import { channelRefOf, homeChannels } from '../communities/communities.js';
+import { homeChannels } from '../communities/communities.js';
+import { channelRefOf } from '../storage/columns.js';
 import { countRsvps, describeMinutes, listAttendees, type RsvpCounts } from './events.js';
-import type { ChannelRef, Platform } from '../kernel/identity.js';
-import { userRefOf } from '../communities/members.js';
+import type { ChannelRef } from '../kernel/identity.js';
+import { userRefOf } from '../storage/columns.js';
 import { deliverNow, enqueue, enqueueEdit, replaceQueuedReply } from '../delivery/outbox.js';
 import { channelKey } from '../rhythms/prompts.js';
 import { answer, bold, code, link, rich, time, type Reply, type Span } from '../kernel/reply.js';
@@ -105,7 +106,7 @@ export async function refreshEventPosts(services: Services, event: WeaverEvent, 
   for (const post of posts) {
     if (post.status === 'pending' && (await replaceQueuedReply(db, post.id, reply))) continue;
     if (post.status !== 'sent' || !post.message_id || !post.channel_id) continue;
-    const channel: ChannelRef = { platform: post.platform as Platform, workspaceId: post.workspace_id, channelId: post.channel_id };
+    const channel: ChannelRef = { platform: post.platform, workspaceId: post.workspace_id, channelId: post.channel_id };
     const key = `edit:${post.key}`;
     await enqueueEdit(db, { key, channel, messageId: post.message_id, reply, notBefore: now }, now);
     edits.push(key);

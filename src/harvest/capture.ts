@@ -3,7 +3,8 @@ import { findCommunityByHomeChannel, isCoordinator } from '../communities/commun
 import type { UserRef } from '../kernel/identity.js';
 import type { InboundEvent, InboundMessage } from '../kernel/inbound.js';
 import type { InboundListener } from '../storage/services.js';
-import { ensureMember, findMember, findMemberById, userRefOf } from '../communities/members.js';
+import { ensureMember, findMember, findMemberById } from '../communities/members.js';
+import { userRefOf } from '../storage/columns.js';
 import { answer, bold, mention, refuse, rich, type Reply } from '../kernel/reply.js';
 import type { Community, HarvestMessage, HarvestThread, Member } from '../storage/schema.js';
 import { announceHarvest, postAnswerHint, shorten, threadChannel } from './posts.js';
@@ -76,7 +77,7 @@ async function captureMessage(services: Services, message: InboundMessage): Prom
     const asker = await memberWhoAllowsHarvest(services, message.author, message.authorName);
     if (!asker) return;
     // The hint waits for the first reply: a question nobody takes up is not yet a thread worth a bot post.
-    await recordQuestionThread(services.db, {
+    const question = {
       communityId: community.id,
       channel: message.channel,
       rootMessageId: message.messageId,
@@ -85,7 +86,8 @@ async function captureMessage(services: Services, message: InboundMessage): Prom
       permalink: message.permalink,
       at: message.at,
       source: 'message',
-    });
+    } as const;
+    await services.db.transaction().execute((trx) => recordQuestionThread(trx, question));
     return;
   }
   const thread = await findThreadByRoot(services.db, message.channel, message.threadId);
@@ -146,7 +148,9 @@ async function markIfAllowed(
       services.settings.admins.some((admin) => admin.platform === markerUser.platform && admin.userId === markerUser.userId) ||
       (await isCoordinator(services.db, community.id, marker.id)));
   if (!allowed || !marker) return { kind: 'not-allowed', asker: await findMemberById(services.db, thread.asker_member_id) };
-  const outcome = await markAnswer(services.db, thread, message, { markerMemberId: marker.id, markedAt }, services.clock.now());
+  const outcome = await services.db
+    .transaction()
+    .execute((trx) => markAnswer(trx, thread, message, { markerMemberId: marker.id, markedAt }, services.clock.now()));
   if (outcome === 'harvested') await announceHarvest(services, thread, community.slug);
   return { kind: 'marked', outcome };
 }

@@ -1,4 +1,4 @@
-import { userRefOf } from '../communities/members.js';
+import { userRefOf } from '../storage/columns.js';
 import { bold, link, mention, type RichText, type Span } from '../kernel/reply.js';
 import { snippetClose, snippetOpen, type KnowledgeHit } from './search.js';
 import type { Member } from '../storage/schema.js';

@@ -1,6 +1,7 @@
 import type { Services } from '../storage/services.js';
 import type { ChannelRef } from '../kernel/identity.js';
-import { findMemberById, userRefOf } from '../communities/members.js';
+import { findMemberById } from '../communities/members.js';
+import { userRefOf } from '../storage/columns.js';
 import { answer, bold, code, link, mention, rich, type Reply } from '../kernel/reply.js';
 import type { HarvestThread } from '../storage/schema.js';
 import { claimThreadPost } from './store.js';
@@ -8,7 +9,7 @@ import { deliverNow, enqueue } from '../delivery/outbox.js';
 import { channelKey } from '../rhythms/prompts.js';
 
 export function threadChannel(thread: HarvestThread): ChannelRef {
-  return { platform: thread.platform as ChannelRef['platform'], workspaceId: thread.workspace_id, channelId: thread.channel_id };
+  return { platform: thread.platform, workspaceId: thread.workspace_id, channelId: thread.channel_id };
 }
 
 /** The outbox key of a post about a question thread: one per thread and kind, whatever its row id later becomes. */

@@ -1,5 +1,6 @@
 import type { Services } from '../storage/services.js';
-import { findMemberById, userRefOf } from '../communities/members.js';
+import { findMemberById } from '../communities/members.js';
+import { userRefOf } from '../storage/columns.js';
 import { reminderReply, threadChannel, threadPostKey } from './posts.js';
 import { deliverNow, enqueue } from '../delivery/outbox.js';
 import { claimThreadPost, findHarvestMessage, prunePendingMarks } from './store.js';

@@ -1,3 +1,4 @@
+import { channelColumns } from '../storage/columns.js';
 import type { ChannelRef } from '../kernel/identity.js';
 import type { Db } from '../storage/database.js';
 import type { HarvestMessage, HarvestThread } from '../storage/schema.js';
@@ -16,52 +17,44 @@ export type NewQuestion = Readonly<{
 /** Starts following a question thread; undefined when it was already followed (a redelivered event). */
 export async function recordQuestionThread(db: Db, question: NewQuestion): Promise<HarvestThread | undefined> {
   const { channel } = question;
-  return db.transaction().execute(async (trx) => {
-    const thread = await trx
-      .insertInto('harvest_thread')
-      .values({
-        community_id: question.communityId,
-        platform: channel.platform,
-        workspace_id: channel.workspaceId,
-        channel_id: channel.channelId,
-        root_message_id: question.rootMessageId,
-        asker_member_id: question.askerMemberId,
-        source: question.source,
-        permalink: question.permalink ?? null,
-        asked_at: question.at,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .returningAll()
-      .executeTakeFirst();
-    if (!thread) return undefined;
-    await trx
-      .insertInto('harvest_message')
-      .values({
-        thread_id: thread.id,
-        community_id: question.communityId,
-        platform: channel.platform,
-        workspace_id: channel.workspaceId,
-        channel_id: channel.channelId,
-        message_id: question.rootMessageId,
-        member_id: question.askerMemberId,
-        role: 'question',
-        text: question.text,
-        permalink: question.permalink ?? null,
-        posted_at: question.at,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-    return thread;
-  });
+  const thread = await db
+    .insertInto('harvest_thread')
+    .values({
+      community_id: question.communityId,
+      ...channelColumns(channel),
+      root_message_id: question.rootMessageId,
+      asker_member_id: question.askerMemberId,
+      source: question.source,
+      permalink: question.permalink ?? null,
+      asked_at: question.at,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (!thread) return undefined;
+  await db
+    .insertInto('harvest_message')
+    .values({
+      thread_id: thread.id,
+      community_id: question.communityId,
+      ...channelColumns(channel),
+      message_id: question.rootMessageId,
+      member_id: question.askerMemberId,
+      role: 'question',
+      text: question.text,
+      permalink: question.permalink ?? null,
+      posted_at: question.at,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  return thread;
 }
 
 export async function findThreadByRoot(db: Db, channel: ChannelRef, rootMessageId: string): Promise<HarvestThread | undefined> {
   return db
     .selectFrom('harvest_thread')
     .selectAll()
-    .where('platform', '=', channel.platform)
-    .where('workspace_id', '=', channel.workspaceId)
-    .where('channel_id', '=', channel.channelId)
+    .where((eb) => eb.and(channelColumns(channel)))
     .where('root_message_id', '=', rootMessageId)
     .executeTakeFirst();
 }
@@ -74,9 +67,7 @@ export async function findHarvestMessage(db: Db, channel: ChannelRef, messageId:
   return db
     .selectFrom('harvest_message')
     .selectAll()
-    .where('platform', '=', channel.platform)
-    .where('workspace_id', '=', channel.workspaceId)
-    .where('channel_id', '=', channel.channelId)
+    .where((eb) => eb.and(channelColumns(channel)))
     .where('message_id', '=', messageId)
     .executeTakeFirst();
 }
@@ -122,25 +113,23 @@ export type Mark = Readonly<{ markerMemberId: number; markedAt: number }>;
 
 /** Makes the message the thread's answer and the whole thread searchable; 'harvested' only the first time. */
 export async function markAnswer(db: Db, thread: HarvestThread, answer: HarvestMessage, mark: Mark, now: number): Promise<MarkOutcome> {
-  return db.transaction().execute(async (trx) => {
-    const current = await trx.selectFrom('harvest_thread').selectAll().where('id', '=', thread.id).executeTakeFirstOrThrow();
-    if (current.answer_message_id === answer.message_id) return 'unchanged';
-    if (current.marked_at !== null && mark.markedAt < current.marked_at) return 'unchanged';
-    await trx
-      .updateTable('harvest_thread')
-      .set({
-        answer_message_id: answer.message_id,
-        marked_by_member_id: mark.markerMemberId,
-        marked_at: mark.markedAt,
-        harvested_at: current.harvested_at ?? now,
-      })
-      .where('id', '=', thread.id)
-      .execute();
-    await trx.updateTable('harvest_message').set({ role: 'reply' }).where('thread_id', '=', thread.id).where('role', '=', 'answer').execute();
-    await trx.updateTable('harvest_message').set({ role: 'answer' }).where('id', '=', answer.id).execute();
-    await trx.updateTable('harvest_message').set({ harvested: 1 }).where('thread_id', '=', thread.id).where('harvested', '=', 0).execute();
-    return current.harvested_at === null ? 'harvested' : 'changed';
-  });
+  const current = await db.selectFrom('harvest_thread').selectAll().where('id', '=', thread.id).executeTakeFirstOrThrow();
+  if (current.answer_message_id === answer.message_id) return 'unchanged';
+  if (current.marked_at !== null && mark.markedAt < current.marked_at) return 'unchanged';
+  await db
+    .updateTable('harvest_thread')
+    .set({
+      answer_message_id: answer.message_id,
+      marked_by_member_id: mark.markerMemberId,
+      marked_at: mark.markedAt,
+      harvested_at: current.harvested_at ?? now,
+    })
+    .where('id', '=', thread.id)
+    .execute();
+  await db.updateTable('harvest_message').set({ role: 'reply' }).where('thread_id', '=', thread.id).where('role', '=', 'answer').execute();
+  await db.updateTable('harvest_message').set({ role: 'answer' }).where('id', '=', answer.id).execute();
+  await db.updateTable('harvest_message').set({ harvested: 1 }).where('thread_id', '=', thread.id).where('harvested', '=', 0).execute();
+  return current.harvested_at === null ? 'harvested' : 'changed';
 }
 
 /**
@@ -170,7 +159,7 @@ export async function removeHarvestMessage(db: Db, message: HarvestMessage): Pro
 export async function savePendingMark(db: Db, channel: ChannelRef, messageId: string, userId: string, at: number): Promise<void> {
   await db
     .insertInto('harvest_pending_mark')
-    .values({ platform: channel.platform, workspace_id: channel.workspaceId, channel_id: channel.channelId, message_id: messageId, user_id: userId, at })
+    .values({ ...channelColumns(channel), message_id: messageId, user_id: userId, at })
     .onConflict((oc) => oc.doNothing())
     .execute();
 }
@@ -179,9 +168,7 @@ export async function savePendingMark(db: Db, channel: ChannelRef, messageId: st
 export async function takePendingMarks(db: Db, channel: ChannelRef, messageId: string): Promise<{ user_id: string; at: number }[]> {
   const rows = await db
     .deleteFrom('harvest_pending_mark')
-    .where('platform', '=', channel.platform)
-    .where('workspace_id', '=', channel.workspaceId)
-    .where('channel_id', '=', channel.channelId)
+    .where((eb) => eb.and(channelColumns(channel)))
     .where('message_id', '=', messageId)
     .returning(['user_id', 'at'])
     .execute();

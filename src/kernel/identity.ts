@@ -26,7 +26,7 @@ export function parseAdmins(value: string): { admins: AdminId[] } | { error: str
 }
 
 export function isPlatform(value: string | undefined): value is Platform {
-  return platforms.includes(value as Platform);
+  return (platforms as readonly (string | undefined)[]).includes(value);
 }
 
 export function formatUserKey(user: UserRef): string {

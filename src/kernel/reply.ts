@@ -1,4 +1,5 @@
 import type { ChannelRef, UserRef } from './identity.js';
+import type { RefusalCode } from './refusals.js';
 
 /** One piece of rich text; each adapter renders it in its platform's own markup. */
 export type Span =
@@ -29,7 +30,9 @@ export type Reply = Readonly<{
   buttons: readonly Button[];
   attachment?: Attachment;
   /** Set when the reply is a refusal: an expected failure, named for tests and logs. */
-  refusal?: string;
+  refusal?: RefusalCode;
+  /** Set when a bug stopped the command: the person gets an apology, the log has the error. Never a refusal. */
+  internalError?: true;
 }>;
 
 export type ReplyOptions = Partial<Pick<Reply, 'visibility' | 'sections' | 'buttons' | 'attachment'>>;
@@ -44,8 +47,13 @@ export function answer(body: RichText | string, options: ReplyOptions = {}): Rep
   };
 }
 
-export function refuse(code: string, body: RichText | string): Reply {
+export function refuse(code: RefusalCode, body: RichText | string): Reply {
   return { ...answer(body), refusal: code };
+}
+
+/** The answer when a bug stopped the work: a short apology, no stack trace (the error itself goes to the log). */
+export function apologize(what: string): Reply {
+  return { ...answer(`Something went wrong with ${what}; it has been logged. Please try again in a moment.`), internalError: true };
 }
 
 /** Rich text from a template: `rich\`Welcome to ${bold(name)}\``. Plain values become text. */

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { userColumns, userRefOf } from '../storage/columns.js';
 import type { Db } from '../storage/database.js';
 import type { Member } from '../storage/schema.js';
 
@@ -17,9 +18,7 @@ export const forgetSteps: readonly ForgetStep[] = [
       deleted(
         await trx
           .deleteFrom('harvest_pending_mark')
-          .where('platform', '=', m.platform)
-          .where('workspace_id', '=', m.workspace_id)
-          .where('user_id', '=', m.user_id)
+          .where((eb) => eb.and(userColumns(userRefOf(m))))
           .executeTakeFirst(),
       ),
   },
@@ -78,9 +77,7 @@ export const forgetSteps: readonly ForgetStep[] = [
       deleted(
         await trx
           .deleteFrom('outbox')
-          .where('platform', '=', m.platform)
-          .where('workspace_id', '=', m.workspace_id)
-          .where('user_id', '=', m.user_id)
+          .where((eb) => eb.and(userColumns(userRefOf(m))))
           .executeTakeFirst(),
       ),
   },

@@ -1,5 +1,6 @@
 import type { Services } from '../storage/services.js';
-import { channelRefOf, homeChannels, zoneOfCommunity } from '../communities/communities.js';
+import { homeChannels, zoneOfCommunity } from '../communities/communities.js';
+import { channelRefOf } from '../storage/columns.js';
 import { shorten } from '../harvest/posts.js';
 import type { ChannelRef } from '../kernel/identity.js';
 import { authorSpan } from '../harvest/knowledge-render.js';

@@ -1,3 +1,4 @@
+import { channelColumns, qualified } from '../storage/columns.js';
 import { ensureMember } from '../communities/members.js';
 import type { InboundListener } from '../storage/services.js';
 import { recordPractice } from '../communities/practices.js';
@@ -14,9 +15,7 @@ export const recordPromptReply: InboundListener = async (services, event) => {
       .innerJoin('member', 'member.id', 'practice.member_id')
       .select(['practice.id', 'member.privacy_on'])
       .where('practice.source', '=', 'prompt-reply')
-      .where('practice.platform', '=', event.channel.platform)
-      .where('practice.workspace_id', '=', event.channel.workspaceId)
-      .where('practice.channel_id', '=', event.channel.channelId)
+      .where((eb) => eb.and(qualified('practice', channelColumns(event.channel))))
       .where('practice.message_id', '=', event.messageId);
     const practice = await found.executeTakeFirst();
     // With privacy off the new words are not stored: the practice keeps what was shared before.
@@ -33,9 +32,7 @@ export const recordPromptReply: InboundListener = async (services, event) => {
     .selectFrom('prompt_post')
     .innerJoin('outbox', 'outbox.id', 'prompt_post.outbox_id')
     .select(['prompt_post.id', 'prompt_post.community_id'])
-    .where('outbox.platform', '=', message.channel.platform)
-    .where('outbox.workspace_id', '=', message.channel.workspaceId)
-    .where('outbox.channel_id', '=', message.channel.channelId)
+    .where((eb) => eb.and(qualified('outbox', channelColumns(message.channel))))
     .where('outbox.message_id', '=', threadId)
     .executeTakeFirst();
   if (!post) return;

@@ -1,4 +1,5 @@
-import { channelRefOf, homeChannels } from '../communities/communities.js';
+import { homeChannels } from '../communities/communities.js';
+import { channelRefOf } from '../storage/columns.js';
 import type { ChannelRef } from '../kernel/identity.js';
 import { enqueue } from '../delivery/outbox.js';
 import { answer, bold, code, rich, type Reply } from '../kernel/reply.js';

@@ -28,7 +28,34 @@ export function openDatabase(path: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new WeaverSqliteDialect({ database: sqlite }) });
+  return new Kysely<Database>({ dialect: new WeaverSqliteDialect({ database: cacheStatements(sqlite) }) });
+}
+
+const statementCacheSize = 500;
+
+/**
+ * Kysely prepares every query anew, and preparing was the largest cost of a command (bench/README.md). Weaver's
+ * queries come from a few hundred shapes, so each SQL text is prepared once and reused; a statement still being
+ * iterated is never handed out twice, and the least recently used go when the cache is full.
+ */
+function cacheStatements(sqlite: SQLite.Database): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = sqlite.prepare.bind(sqlite);
+  sqlite.prepare = ((source: string) => {
+    const cached = cache.get(source);
+    if (cached && !cached.busy) {
+      cache.delete(source);
+      cache.set(source, cached);
+      return cached;
+    }
+    const statement = prepare(source);
+    if (!cached) {
+      cache.set(source, statement);
+      if (cache.size > statementCacheSize) cache.delete(cache.keys().next().value!);
+    }
+    return statement;
+  }) as typeof sqlite.prepare;
+  return sqlite;
 }
 
 export async function migrateToLatest(db: Db, list: Record<string, Migration> = migrations): Promise<MigrationResultSet> {

@@ -1,3 +1,4 @@
+import type { Platform } from '../kernel/identity.js';
 import type { Generated, Selectable } from 'kysely';
 
 // The tables of rhythms, prompts, events and the outbox; schema.ts's Database includes them.
@@ -7,7 +8,7 @@ export type OutboxStatus = 'pending' | 'sent' | 'failed';
 export interface OutboxTable {
   id: Generated<number>;
   key: string;
-  platform: string;
+  platform: Platform;
   workspace_id: string;
   channel_id: string | null;
   user_id: string | null;

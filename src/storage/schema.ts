@@ -1,4 +1,6 @@
+import type { Platform } from '../kernel/identity.js';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { PlatformTables } from './platform-schema.js';
 import type { RhythmTables } from './rhythm-schema.js';
 
 // Times are milliseconds since the epoch (UTC); zones are stored beside them where wall-clock time matters.
@@ -11,7 +13,7 @@ export type Tier = (typeof tiers)[number];
 
 export interface MemberTable {
   id: Generated<number>;
-  platform: string;
+  platform: Platform;
   workspace_id: string;
   user_id: string;
   display_name: string | null;
@@ -40,7 +42,7 @@ export interface CommunityTable {
 export interface HomeChannelTable {
   id: Generated<number>;
   community_id: number;
-  platform: string;
+  platform: Platform;
   workspace_id: string;
   channel_id: string;
   channel_name: string | null;
@@ -76,7 +78,7 @@ export interface PracticeTable {
   text: string;
   source: 'command' | 'prompt-reply';
   prompt_post_id: number | null;
-  platform: string | null;
+  platform: Platform | null;
   workspace_id: string | null;
   channel_id: string | null;
   message_id: string | null;
@@ -88,7 +90,7 @@ export interface PracticeTable {
 export interface HarvestThreadTable {
   id: Generated<number>;
   community_id: number;
-  platform: string;
+  platform: Platform;
   workspace_id: string;
   channel_id: string;
   root_message_id: string;
@@ -112,7 +114,7 @@ export interface HarvestMessageTable {
   id: Generated<number>;
   thread_id: number;
   community_id: number;
-  platform: string;
+  platform: Platform;
   workspace_id: string;
   channel_id: string;
   message_id: string;
@@ -126,7 +128,7 @@ export interface HarvestMessageTable {
 }
 
 export interface HarvestPendingMarkTable {
-  platform: string;
+  platform: Platform;
   workspace_id: string;
   channel_id: string;
   message_id: string;
@@ -134,7 +136,7 @@ export interface HarvestPendingMarkTable {
   at: number;
 }
 
-export interface Database extends RhythmTables {
+export interface Database extends RhythmTables, PlatformTables {
   member: MemberTable;
   community: CommunityTable;
   home_channel: HomeChannelTable;

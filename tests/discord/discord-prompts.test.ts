@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../fakes/discord-api.js';
 import { buttonClick } from '../fakes/discord-payloads.js';
 import { startWeaverOnFakeDiscord, type DiscordSession } from '../fakes/discord-session.js';
@@ -12,6 +12,8 @@ beforeAll(async () => {
   discord = await startWeaverOnFakeDiscord();
 });
 afterAll(async () => discord?.stop());
+// Each test starts from an empty database and builds what it needs with the given… steps below.
+beforeEach(async () => discord.reset());
 
 const db = () => discord.weaver.services.db;
 const home = ids.homeChannel;
@@ -39,7 +41,19 @@ async function practices() {
     .execute();
 }
 
-let prompt: Posted;
+/** outreach, coordinated by bob, with its home channel here. */
+async function givenOutreachLinked(): Promise<void> {
+  await discord.cop(people.owner, ['create'], { slug: 'outreach', name: 'STEM Outreach' });
+  await discord.cop(people.owner, ['coordinator'], { community: 'outreach', user: { user: people.bob } });
+  await discord.cop(people.bob, ['link'], { community: 'outreach' });
+}
+
+/** The first prompt, posted in the home channel. */
+async function givenPromptPosted(): Promise<Posted> {
+  await givenOutreachLinked();
+  await discord.cop(people.bob, ['prompt', 'now'], { community: 'outreach' });
+  return postedInHome('What is a method you tried recently?');
+}
 
 describe('prompts on Discord, through a real discord.js client', () => {
   it('a coordinator sets a home channel and posts the next prompt at once', async () => {
@@ -48,7 +62,7 @@ describe('prompts on Discord, through a real discord.js client', () => {
     expect((await discord.cop(people.bob, ['link'], { community: 'outreach' })).data.content).toContain('is now the home channel');
     const { data } = await discord.cop(people.bob, ['prompt', 'now'], { community: 'outreach' });
     expect(data.content).toContain('Replies in its thread become practices');
-    prompt = postedInHome('What is a method you tried recently?');
+    const prompt = postedInHome('What is a method you tried recently?');
     expect(prompt.content).toMatch(/\?/);
     expect(discord.fake.calls.some((call: RecordedCall) => call.method === 'POST' && call.path === `/channels/${home}/messages` && call.status === 200)).toBe(
       true,
@@ -56,12 +70,14 @@ describe('prompts on Discord, through a real discord.js client', () => {
   });
 
   it('the bot’s own prompt, which ends in “?”, is never taken for a member’s question', async () => {
+    const prompt = await givenPromptPosted();
     discord.fake.gateway.dispatch('MESSAGE_CREATE', { ...prompt, author: botUser });
     await discord.settle();
     expect(await db().selectFrom('harvest_thread').select('id').execute()).toEqual([]);
   });
 
   it('replies in a thread started on the prompt are practices of their authors, and search finds them', async () => {
+    const prompt = await givenPromptPosted();
     await discord.startThread(prompt, people.ann);
     const ann = await discord.say(people.ann, 'We tried exit tickets after each workshop: three lines, two minutes. Yes, again!', prompt.id);
     const carol = await discord.say(people.carol, 'Pairing new volunteers with a regular for their first two sessions.', prompt.id);
@@ -76,6 +92,7 @@ describe('prompts on Discord, through a real discord.js client', () => {
   });
 
   it('an inline reply to the prompt (message_reference) is a practice too', async () => {
+    const prompt = await givenPromptPosted();
     const reference = { type: 0, message_id: prompt.id, channel_id: home, guild_id: ids.guild };
     const reply = await discord.say(people.bob, 'A shared drive of lesson plans, sorted by age group.', home, {
       type: 19,
@@ -94,6 +111,7 @@ describe('prompts on Discord, through a real discord.js client', () => {
 
 describe('events on Discord', () => {
   it('event create posts the event with RSVP buttons; a click on Yes records the RSVP and edits the post', async () => {
+    await givenOutreachLinked();
     const { data } = await discord.cop(people.bob, ['event', 'create'], {
       community: 'outreach',
       title: 'Taster day debrief',

@@ -1,7 +1,7 @@
 import { manualClock } from '../../src/kernel/clock.js';
 import { loadConfig } from '../../src/app/config.js';
 import { startWeaver, type RunningWeaver } from '../../src/app/start.js';
-import { silentLog, tempDatabasePath } from '../support/harness.js';
+import { emptyDatabase, silentLog, tempDatabasePath } from '../support/harness.js';
 import { FakeDiscord, type RecordedCall } from './discord-api.js';
 import { autocomplete, memberMessage, slashCommand, type OptionValue } from './discord-payloads.js';
 import { ids, people, type Person } from './discord-world.js';
@@ -94,6 +94,13 @@ export async function startWeaverOnFakeDiscord(env: Record<string, string> = {})
     settle,
     say,
     startThread,
+    /** Starts a test from nothing on the running bot: no rows in the database, no calls recorded by the fake. */
+    async reset() {
+      await settle();
+      await emptyDatabase(weaver.services.db);
+      fake.calls.splice(0);
+      for (const channel of fake.channels.values()) channel.messages.splice(0);
+    },
     async stop() {
       await weaver.stop();
       await fake.close();

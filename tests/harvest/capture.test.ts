@@ -12,7 +12,7 @@ import {
   slackReaction,
   slackUser,
   type HarvestWorld,
-} from './support.js';
+} from '../support/fixtures.js';
 
 const root = '1732350000.000100';
 const bobReply = '1732350060.000200';
@@ -224,7 +224,7 @@ describe('/cop ask', () => {
     const reply = await w.runAs(slackUser('U0ASKER01'), 'ask outreach How do you budget for a science fair');
     expect(reply.refusal).toBeUndefined();
     const [post, hint] = w.slack.posts;
-    expect(post).toMatchObject({ kind: 'post', to: slackHome.channelId, threadId: undefined });
+    expect(post).toMatchObject({ channelId: slackHome.channelId, threadId: undefined });
     expect(post!.text).toContain('How do you budget for a science fair');
     expect(hint).toMatchObject({ threadId: post!.messageId });
     const [thread] = await threads();

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { remindUnansweredThreads } from '../../src/harvest/remind.js';
-import { createHarvestWorld, slackMessage, slackReaction, type HarvestWorld } from './support.js';
+import { createHarvestWorld, slackMessage, slackReaction, type HarvestWorld } from '../support/fixtures.js';
 
 const hour = 3_600_000;
 let w: HarvestWorld;
@@ -13,7 +13,7 @@ afterEach(() => w.close());
 const root = '1795428000.000100';
 const reply = '1795428600.000200';
 const at = (ts: string) => Math.round(Number(ts) * 1000);
-const dms = () => w.slack.posts.filter((p) => p.kind === 'dm');
+const dms = () => w.slack.dms;
 
 describe('the reminder to mark an answer', () => {
   it('fires once, to the asker, a delay after the first reply', async () => {
@@ -25,7 +25,7 @@ describe('the reminder to mark an answer', () => {
     w.clock.advance(1);
     expect(await remindUnansweredThreads(w.services)).toBe(1);
     expect(dms()).toHaveLength(1);
-    expect(dms()[0]).toMatchObject({ to: 'U0ASKER01' });
+    expect(dms()[0]).toMatchObject({ userId: 'U0ASKER01' });
     expect(dms()[0]!.text).toContain('react ✅');
     w.clock.advance(72 * hour);
     expect(await remindUnansweredThreads(w.services)).toBe(0);

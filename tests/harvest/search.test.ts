@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { matchExpression, queryTerms, searchKnowledge } from '../../src/harvest/search.js';
 import { createCommunity, linkHomeChannel } from '../../src/communities/communities.js';
-import { createHarvestWorld, slackMessage, slackReaction, slackUser, type HarvestWorld } from './support.js';
+import { createHarvestWorld, slackMessage, slackReaction, slackUser, type HarvestWorld } from '../support/fixtures.js';
 
 let w: HarvestWorld;
 beforeEach(async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ChannelRef } from '../../src/kernel/identity.js';
 import { handleInbound, type InboundEvent } from '../../src/kernel/inbound.js';
 import { inboundListeners } from '../../src/app/registry.js';
-import { createRhythmWorld } from './world.js';
+import { createRhythmWorld } from '../support/fixtures.js';
 
 type World = Awaited<ReturnType<typeof createRhythmWorld>>;
 let world: World | undefined;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultPrompts } from '../../src/rhythms/prompts.js';
-import { createRhythmWorld } from './world.js';
+import { createRhythmWorld } from '../support/fixtures.js';
 
 type World = Awaited<ReturnType<typeof createRhythmWorld>>;
 let world: World | undefined;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { manualClock } from '../../src/kernel/clock.js';
 import { fakeBot, fakeTeam, type ApiCall } from '../fakes/slack-api.js';
 import { people, rooms, startSlackWorld, textOf, type SlackBlock, type SlackWorld } from './slack-world.js';
@@ -12,6 +12,8 @@ beforeAll(async () => {
   world = await startSlackWorld({ clock });
 });
 afterAll(async () => world?.close());
+// Each test starts from an empty database and builds what it needs with the given… steps below.
+beforeEach(async () => world.reset());
 
 const home = rooms.general;
 const db = () => world.weaver.services.db;
@@ -55,7 +57,42 @@ function buttonsIn(call: ApiCall): { action_id: string; value: string; text: str
     .map((element) => ({ action_id: element.action_id ?? '', value: element.value ?? '', text: element.text?.text ?? '' }));
 }
 
-let promptTs = '';
+/** outreach, coordinated by bob, with its home channel here. */
+async function givenOutreachLinked(): Promise<void> {
+  await world.ask(people.admin, 'create outreach "STEM Outreach"');
+  await world.ask(people.admin, 'coordinator outreach <@U0BOB|bob>');
+  await world.cop(people.bob, 'link outreach', home);
+  await world.fake.waitForCall('chat.postMessage', (call) => textOf(call).includes('is now the home channel'));
+  await world.idle();
+}
+
+/** The first prompt posted in the home channel; its ts, which replies name as their thread. */
+async function givenPromptPosted(): Promise<string> {
+  await givenOutreachLinked();
+  await world.ask(people.bob, 'prompt now outreach');
+  const prompt = await world.fake.waitForAnswered('chat.postMessage', (call) => textOf(call).includes('What is a method you tried recently?'));
+  return String(prompt.answer.ts);
+}
+
+const annReply = 'We tried *exit tickets* after each workshop: three lines, two minutes. Yes, again!';
+const carolReply = 'Pairing new volunteers with a regular for their first two sessions.';
+
+async function givenTwoReplies(promptTs: string): Promise<void> {
+  await world.event(said(people.ann, annReply, '1795428100.000100', promptTs));
+  await world.event(said(people.carol, carolReply, '1795428200.000100', promptTs));
+}
+
+/** Event #1 by bob, its post in the home channel with RSVP buttons; ann clicked Yes. */
+async function givenEventAnnSaidYesTo() {
+  await givenOutreachLinked();
+  await world.ask(people.bob, 'event create outreach Taster day debrief 2026-12-03 14:00 duration:90');
+  const post = await world.fake.waitForAnswered('chat.postMessage', (call) => textOf(call).includes('Taster day debrief') && buttonsIn(call).length > 0);
+  const clicked = await world.click(people.ann, buttonsIn(post)[0]!, home, { ts: String(post.answer.ts), text: textOf(post), blocks: post.params.blocks });
+  await clicked.answer();
+  await world.fake.waitForCall('chat.update', (call) => call.params.ts === post.answer.ts);
+  await world.idle();
+  return post;
+}
 
 describe('prompts on Slack, through the real Bolt app', () => {
   test('a coordinator sets a home channel and posts the next prompt at once', async () => {
@@ -69,10 +106,10 @@ describe('prompts on Slack, through the real Bolt app', () => {
     expect(prompt.params).toMatchObject({ channel: home.id });
     expect(prompt.params.thread_ts).toBeUndefined();
     expect(textOf(prompt)).toMatch(/\?/);
-    promptTs = String(prompt.answer.ts);
   });
 
   test('the bot’s echo of its prompt, which ends in “?”, is never taken for a member’s question', async () => {
+    const promptTs = await givenPromptPosted();
     const prompt = await world.fake.waitForAnswered('chat.postMessage', (call) => String(call.answer?.ts) === promptTs);
     await world.event(echoOf(prompt));
     // Even an echo without bot_id (Slack's older bot_message form) is the bot's.
@@ -82,8 +119,8 @@ describe('prompts on Slack, through the real Bolt app', () => {
   });
 
   test('replies in the prompt’s thread are recorded as practices of their authors, and search finds them', async () => {
-    await world.event(said(people.ann, 'We tried *exit tickets* after each workshop: three lines, two minutes. Yes, again!', '1795428100.000100', promptTs));
-    await world.event(said(people.carol, 'Pairing new volunteers with a regular for their first two sessions.', '1795428200.000100', promptTs));
+    const promptTs = await givenPromptPosted();
+    await givenTwoReplies(promptTs);
     const practices = await db()
       .selectFrom('practice')
       .innerJoin('member', 'member.id', 'practice.member_id')
@@ -93,13 +130,13 @@ describe('prompts on Slack, through the real Bolt app', () => {
     expect(practices).toEqual([
       {
         user_id: people.ann.id,
-        text: 'We tried *exit tickets* after each workshop: three lines, two minutes. Yes, again!',
+        text: annReply,
         source: 'prompt-reply',
         permalink: `https://weaver-test.slack.com/archives/${home.id}/p1795428100000100?thread_ts=${promptTs}&cid=${home.id}`,
       },
       {
         user_id: people.carol.id,
-        text: 'Pairing new volunteers with a regular for their first two sessions.',
+        text: carolReply,
         source: 'prompt-reply',
         permalink: `https://weaver-test.slack.com/archives/${home.id}/p1795428200000100?thread_ts=${promptTs}&cid=${home.id}`,
       },
@@ -112,6 +149,8 @@ describe('prompts on Slack, through the real Bolt app', () => {
   });
 
   test('a redelivered reply, an edit and a deletion follow the message', async () => {
+    const promptTs = await givenPromptPosted();
+    await givenTwoReplies(promptTs);
     const eventId = await world.event(said(people.dave, 'A shared drive of lesson plans.', '1795428300.000100', promptTs));
     await world.event(said(people.dave, 'A shared drive of lesson plans.', '1795428300.000100', promptTs), { eventId, retryNum: 1 });
     expect(await db().selectFrom('practice').select('id').execute()).toHaveLength(3);
@@ -149,6 +188,7 @@ describe('prompts on Slack, through the real Bolt app', () => {
 
 describe('events on Slack', () => {
   test('event create posts the event with RSVP buttons; a click on Yes records the RSVP and updates the post', async () => {
+    await givenOutreachLinked();
     const created = textOf(await world.ask(people.bob, 'event create outreach Taster day debrief 2026-12-03 14:00 duration:90'));
     expect(created).toContain('Created event #1');
     const post = await world.fake.waitForAnswered('chat.postMessage', (call) => textOf(call).includes('Taster day debrief') && buttonsIn(call).length > 0);
@@ -167,7 +207,7 @@ describe('events on Slack', () => {
   });
 
   test('a member who is forgotten no longer counts on the event post', async () => {
-    const post = await world.fake.waitForAnswered('chat.postMessage', (call) => textOf(call).includes('Taster day debrief') && buttonsIn(call).length > 0);
+    const post = await givenEventAnnSaidYesTo();
     const updates = world.fake.callsTo('chat.update').length;
     const asked = await world.ask(people.ann, 'me forget');
     const clicked = await world.click(people.ann, { action_id: 'cop_button_0', value: 'me forget confirm:yes' }, home);

@@ -1,7 +1,7 @@
 import type { Clock } from '../../src/kernel/clock.js';
 import { loadConfig } from '../../src/app/config.js';
 import { startWeaver, type RunningWeaver } from '../../src/app/start.js';
-import { silentLog, tempDatabasePath } from '../support/harness.js';
+import { emptyDatabase, silentLog, tempDatabasePath } from '../support/harness.js';
 import { fakeBot, startFakeSlack, type FakeSlack, type ResponseUrlPost } from '../fakes/slack-api.js';
 import {
   blockActionsPayload,
@@ -119,6 +119,13 @@ export async function startSlackWorld(options: { clock?: Clock } = {}) {
     event,
     /** Settles once every request sent so far has been fully handled. */
     idle: () => weaver.waitUntilIdle(),
+    /** Starts a test from nothing on the running bot: no rows in the database, no calls recorded by the fake. */
+    async reset() {
+      await weaver.waitUntilIdle();
+      await emptyDatabase(weaver.services.db);
+      fake.calls.splice(0);
+      fake.responses.splice(0);
+    },
     base,
     requestUrl,
     cop,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRhythmWorld } from './world.js';
+import { createRhythmWorld } from '../support/fixtures.js';
 
 type World = Awaited<ReturnType<typeof createRhythmWorld>>;
 let world: World | undefined;

@@ -3,7 +3,7 @@ import { enqueue, deliverDue } from '../../src/delivery/outbox.js';
 import { materializeDueRhythms } from '../../src/rhythms/rhythms.js';
 import { createScheduler } from '../../src/scheduler/scheduler.js';
 import { createTestWorld, tempDatabasePath, type TestWorld } from '../support/harness.js';
-import { channelGone, createFakePort, rateLimited, serverError } from '../support/recording-port.js';
+import { channelGone, createRecordingPort, rateLimited, serverError } from '../support/recording-port.js';
 
 const opened: TestWorld[] = [];
 afterEach(async () => {
@@ -12,7 +12,7 @@ afterEach(async () => {
 
 /** A "process" on the database file: its own connection, clock and Slack-like platform. */
 async function openProcess(databasePath: string, now: string) {
-  const fake = createFakePort('slack');
+  const fake = createRecordingPort('slack');
   const world = await createTestWorld({ databasePath, now, ports: [fake.port] });
   opened.push(world);
   return { ...world, fake };

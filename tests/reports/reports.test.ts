@@ -10,7 +10,7 @@ import { commands } from '../../src/commands/index.js';
 import { buildDigest, postWeeklyDigests } from '../../src/reports/digest.js';
 import { escapeMarkdown } from '../../src/reports/export.js';
 import { gatherStats } from '../../src/reports/stats.js';
-import { createHarvestWorld, slackHome, slackMessage, slackReaction, slackUser, type HarvestWorld } from './support.js';
+import { createHarvestWorld, slackHome, slackMessage, slackReaction, slackUser, type HarvestWorld } from '../support/fixtures.js';
 
 const day = 86_400_000;
 const hour = 3_600_000;

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { calendarRoutes } from '../../src/events/calendar.js';
 import { createHttpServer, listen } from '../../src/app/http.js';
 import { silentLog } from '../support/harness.js';
-import { createRhythmWorld } from './world.js';
+import { createRhythmWorld } from '../support/fixtures.js';
 
 type World = Awaited<ReturnType<typeof createRhythmWorld>>;
 let world: World | undefined;

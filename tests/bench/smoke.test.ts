@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { runFanout } from '../bench/fanout.js';
-import { runIngest } from '../bench/ingest.js';
-import { runLatency } from '../bench/latency.js';
-import type { BenchOptions, Figure } from '../bench/lib/report.js';
-import { runScheduler } from '../bench/scheduler.js';
-import { runSearch } from '../bench/search.js';
+import { runFanout } from '../../bench/fanout.js';
+import { runIngest } from '../../bench/ingest.js';
+import { runLatency } from '../../bench/latency.js';
+import type { BenchOptions, Figure } from '../../bench/lib/report.js';
+import { runScheduler } from '../../bench/scheduler.js';
+import { runSearch } from '../../bench/search.js';
 
 // Each benchmark at tiny sizes, servers in this process, so that none can rot unnoticed. `npm run bench` runs the
 // same code at full size, each figure in its own process. Only the shape of the figures is checked, never a timing.

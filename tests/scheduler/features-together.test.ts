@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handleInbound, type InboundMessage } from '../../src/kernel/inbound.js';
 import { inboundListeners } from '../../src/app/registry.js';
-import { createRhythmWorld } from '../rhythms/world.js';
+import { createRhythmWorld } from '../support/fixtures.js';
 
 type World = Awaited<ReturnType<typeof createRhythmWorld>>;
 let world: World;

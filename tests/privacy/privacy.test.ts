@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findMember } from '../../src/communities/members.js';
 import { searchKnowledge } from '../../src/harvest/search.js';
 import { findWhoKnows } from '../../src/harvest/who.js';
-import { createHarvestWorld, slackHome, slackMessage, slackReaction, slackUser, type HarvestWorld } from './support.js';
+import { createHarvestWorld, slackHome, slackMessage, slackReaction, slackUser, type HarvestWorld } from '../support/fixtures.js';
 
 let w: HarvestWorld;
 beforeEach(async () => {

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/app/config.js';
 import { createScheduler } from '../../src/scheduler/scheduler.js';
 import { startWeaver } from '../../src/app/start.js';
 import { silentLog, tempDatabasePath } from '../support/harness.js';
-import { createRhythmWorld } from './world.js';
+import { createRhythmWorld } from '../support/fixtures.js';
 
 afterEach(() => {
   vi.useRealTimers();
