@@ -90,6 +90,7 @@ export async function startLimitedPlatforms(limits: Limits = documentedLimits, l
   const discordChannels = new Map<string, ReturnType<typeof createWindow>>();
   const dmChannels = new Map<string, string>();
   const dmRecipients = new Map<string, string>();
+  const nonces = new Map<string, Record<string, unknown>>();
   let ts = 0;
   let snowflake = 1_300_000_000_000_000_000n;
 
@@ -156,20 +157,22 @@ export async function startLimitedPlatforms(limits: Limits = documentedLimits, l
           { ...headers, 'retry-after': String(Math.ceil(taken.waitMs / 1000)), 'x-ratelimit-scope': 'user' },
         );
       }
+      // As Discord does with enforce_nonce: a nonce seen before returns the message it made, and nothing is delivered.
+      const nonce = typeof body.nonce === 'string' ? body.nonce : undefined;
+      const earlier = nonce === undefined ? undefined : nonces.get(nonce);
+      if (earlier && body.enforce_nonce === true) return reply(200, earlier, headers);
       const recipient = dmRecipients.get(channelId);
       deliveries.push({ platform: 'discord', destination: recipient ? `@${recipient}` : channelId, text: JSON.stringify(body), at: now });
       const id = String(++snowflake);
-      return reply(
-        200,
-        {
-          id,
-          channel_id: channelId,
-          content: body.content ?? '',
-          embeds: body.embeds ?? [],
-          author: { id: '1100000000000000001', username: 'weaver', bot: true },
-        },
-        headers,
-      );
+      const message = {
+        id,
+        channel_id: channelId,
+        content: body.content ?? '',
+        embeds: body.embeds ?? [],
+        author: { id: '1100000000000000001', username: 'weaver', bot: true },
+      };
+      if (nonce !== undefined) nonces.set(nonce, message);
+      return reply(200, message, headers);
     }
     reply(404, { message: '404: Not Found', code: 0 });
   }

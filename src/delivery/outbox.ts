@@ -204,6 +204,8 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
   const busy = options.inFlight?.destinations ?? new Set<string>();
   let superseded = false;
   let waiting = 0;
+  // Rows that must wait for their turn, by the instant it comes: one statement per instant, not one per row.
+  const deferrals = new Map<number, number[]>();
   for (const row of await query.execute()) {
     const now = clock.now();
     if (row.expires_at !== null && now > row.expires_at) {
@@ -219,7 +221,7 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
     }
     const slot = pacer.reserve(row.platform, destinationOf(row), now, row.user_id !== null ? 'direct-message' : 'post');
     if (slot > now) {
-      await db.updateTable('outbox').set({ next_attempt_at: slot }).where('id', '=', row.id).where('status', '=', 'pending').execute();
+      deferrals.set(slot, [...(deferrals.get(slot) ?? []), row.id]);
       report.deferred++;
       continue;
     }
@@ -233,6 +235,16 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
     });
     if (options.inFlight) options.inFlight.track(delivery);
     else awaited.push(delivery);
+  }
+  for (const [slot, rowIds] of deferrals) {
+    for (let i = 0; i < rowIds.length; i += 500) {
+      await db
+        .updateTable('outbox')
+        .set({ next_attempt_at: slot })
+        .where('id', 'in', rowIds.slice(i, i + 500))
+        .where('status', '=', 'pending')
+        .execute();
+    }
   }
   await Promise.all(awaited);
   // Rows that waited behind another send to their destination go now (or are deferred by what it met); an edit whose
@@ -341,14 +353,18 @@ async function recordOutcome(services: Services, row: OutboxRow, outcome: SendOu
   const { db, clock, log } = services;
   const now = clock.now();
   const released = { claimed_by: null, claimed_until: null };
-  if (outcome.kind === 'sent') {
+  if (outcome.kind === 'sent' && row.kind === 'edit') {
+    // A delivered edit leaves nothing to keep: the post's own row has the message; the next change starts a new row.
+    const done = await db.deleteFrom('outbox').where('id', '=', row.id).where('revision', '=', row.revision).executeTakeFirst();
+    if (Number(done.numDeletedRows) === 1) return 'sent';
+  }
+  if (outcome.kind === 'sent' && row.kind === 'post') {
     const done = await db
       .updateTable('outbox')
       .set({
         ...released,
         status: 'sent',
-        // An edit's row keeps no message id of its own: lookups of posts by message id find only posts.
-        message_id: row.kind === 'edit' ? null : outcome.posted.messageId,
+        message_id: outcome.posted.messageId,
         permalink: outcome.posted.permalink ?? null,
         sent_at: now,
         send_started_at: null,
@@ -358,6 +374,8 @@ async function recordOutcome(services: Services, row: OutboxRow, outcome: SendOu
       .where('revision', '=', row.revision)
       .executeTakeFirst();
     if (Number(done.numUpdatedRows) === 1) return 'sent';
+  }
+  if (outcome.kind === 'sent') {
     // Newer content came while this edit was on its way: the row stays pending, due now, for one more edit.
     await db
       .updateTable('outbox')
