@@ -47,8 +47,6 @@ export class FakeDiscord {
   readonly channels = new Map<string, FakeChannel>();
   readonly gateway: FakeGateway;
   private readonly failures: ScriptedFailure[] = [];
-  /** Messages created with a nonce, by nonce: Discord remembers them "for the past few minutes" (enforce_nonce). */
-  private readonly nonces = new Map<string, { at: number; message: Record<string, unknown> }>();
   /** How long the fake remembers a nonce; Discord documents only "a few minutes". */
   nonceWindowMs = 3 * 60_000;
   private slowness?: { test: (method: string, path: string) => boolean; ms: number };
@@ -258,11 +256,15 @@ export class FakeDiscord {
     const nonce = typeof fields.nonce === 'string' || typeof fields.nonce === 'number' ? String(fields.nonce) : undefined;
     if (nonce !== undefined && nonce.length > 25) return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };
     // With enforce_nonce, a nonce the same author used in the past few minutes returns that message; nothing new is made.
-    const earlier = nonce === undefined ? undefined : this.nonces.get(nonce);
-    if (enforce === true && earlier && Date.now() - earlier.at < this.nonceWindowMs) return ok(earlier.message);
+    const earlier =
+      nonce === undefined || enforce !== true
+        ? undefined
+        : [...this.channels.values()]
+            .flatMap((c) => c.messages)
+            .find((m) => m.nonce === nonce && Date.now() - Date.parse(String(m.timestamp)) < this.nonceWindowMs);
+    if (earlier) return ok(earlier);
     const message = this.messageFrom(channelId, fields);
     channel.messages.push(message);
-    if (nonce !== undefined) this.nonces.set(nonce, { at: Date.now(), message });
     return ok(message);
   }
 
