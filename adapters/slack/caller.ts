@@ -13,12 +13,18 @@ export type SlackActor = Readonly<{ teamId: string; userId: string; userName?: s
  * call: whether they are a workspace admin or owner, and their name. A failed lookup is not remembered.
  */
 export function createUserLookup(client: webApi.WebClient, clock: Clock, log: Logger) {
+  return createUserLookupIn(() => Promise.resolve(client), clock, log);
+}
+
+/** The same, asking each workspace about its own people with its own token: admins are admins of their workspace. */
+export function createUserLookupIn(clientFor: (teamId: string) => Promise<webApi.WebClient>, clock: Clock, log: Logger) {
   const known = new Map<string, { isAdmin: boolean; name?: string; until: number }>();
   async function lookUp(teamId: string, userId: string) {
     const key = `${teamId}:${userId}`;
     const cached = known.get(key);
     if (cached && cached.until > clock.now()) return cached;
     try {
+      const client = await clientFor(teamId);
       const found = await client.users.info({ user: userId });
       const isAdmin = Boolean(found.user?.is_admin || found.user?.is_owner || found.user?.is_primary_owner);
       // The same name a slash command's user_name gives, so a member's name does not flip between commands and messages.

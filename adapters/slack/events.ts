@@ -1,4 +1,5 @@
 import type { App, webApi } from '@slack/bolt';
+import type { ChannelRef } from '../../src/kernel/identity.js';
 import type { Services } from '../../src/storage/services.js';
 import { handleInbound, type InboundEvent } from '../../src/kernel/inbound.js';
 import type { InboundListener } from '../../src/storage/services.js';
@@ -7,15 +8,15 @@ import { claimEvent } from './event-ids.js';
 import { toInboundEvent } from './inbound-events.js';
 import { renderBlocks } from './render-blocks.js';
 import { slackErrorCode } from './slack-errors.js';
-import type { SlackWorkspace } from './slack-port.js';
+import { asKnownChannel } from './shared-channels.js';
+import type { SlackDirectory } from './workspaces.js';
 import type { WorkTracker } from '../../src/kernel/work.js';
 import type { NameLookup } from './caller.js';
 
 export type EventDeps = Readonly<{
   services: Services;
   listeners: readonly InboundListener[];
-  client: webApi.WebClient;
-  workspace: SlackWorkspace;
+  directory: SlackDirectory;
   work: WorkTracker;
   /** Message events carry only a user id; the name comes from users.info, remembered a while. */
   nameOf: NameLookup;
@@ -23,18 +24,27 @@ export type EventDeps = Readonly<{
 
 /** Messages, edits, deletions and reactions in channels the bot is in, handed to the core's listeners once each. */
 export function registerEvents(app: App, deps: EventDeps): void {
-  const receive = ({ body, event }: { body: Readonly<Record<string, unknown>>; event: object }) =>
-    deps.work.track(deps.work.inTurn(() => receiveEvent(deps, body, { ...event })));
+  const receive = ({ body, event, client }: { body: Readonly<Record<string, unknown>>; event: object; client: webApi.WebClient }) =>
+    deps.work.track(deps.work.inTurn(() => receiveEvent(deps, client, body, { ...event })));
   app.event('message', receive);
   app.event('reaction_added', receive);
 }
 
-async function receiveEvent(deps: EventDeps, body: Readonly<Record<string, unknown>>, event: Readonly<Record<string, unknown>>): Promise<void> {
+async function receiveEvent(
+  deps: EventDeps,
+  client: webApi.WebClient,
+  body: Readonly<Record<string, unknown>>,
+  event: Readonly<Record<string, unknown>>,
+): Promise<void> {
   const { services } = deps;
   try {
-    const teamId = typeof body.team_id === 'string' ? body.team_id : deps.workspace.teamId;
-    const inbound = toInboundEvent(event, teamId, deps.workspace, services.clock.now());
-    if (!inbound) return;
+    // Who the bot is there, read without its token: a failing token refresh must not lose a member's message.
+    const workspace = await deps.directory.describe(typeof body.team_id === 'string' ? body.team_id : '');
+    if (!workspace) return;
+    const teamId = typeof body.team_id === 'string' ? body.team_id : workspace.teamId;
+    const found = toInboundEvent(event, teamId, workspace, services.clock.now());
+    if (!found) return;
+    const inbound = await onKnownChannel(services.db, found);
     const eventId = typeof body.event_id === 'string' ? body.event_id : undefined;
     // Slack retries an event it thinks we missed; event_id makes the second delivery a no-op.
     if (eventId && !(await claimEvent(services.db, eventId, services.clock.now()))) {
@@ -42,7 +52,7 @@ async function receiveEvent(deps: EventDeps, body: Readonly<Record<string, unkno
       return;
     }
     const replies = await handleInbound(services, deps.listeners, await withNames(deps, inbound));
-    for (const reply of replies) await answerActor(deps, inbound, reply);
+    for (const reply of replies) await answerActor(deps, client, inbound, reply);
   } catch (error) {
     services.log.error({ err: error, eventId: body.event_id }, 'Slack event failed');
   }
@@ -71,14 +81,28 @@ async function nameMentions(deps: EventDeps, teamId: string, text: string): Prom
 }
 
 // A listener's answer is for the person who acted, seen by them alone, in the channel where they acted.
-async function answerActor(deps: EventDeps, event: InboundEvent, reply: Reply): Promise<void> {
+async function answerActor(deps: EventDeps, client: webApi.WebClient, event: InboundEvent, reply: Reply): Promise<void> {
   const actor = event.kind === 'message' ? event.message.author : event.kind === 'reaction' || event.kind === 'mark-answer' ? event.user : undefined;
   const channel = event.kind === 'message' ? event.message.channel : event.channel;
   if (!actor) return;
   const thread = event.kind === 'message' ? (event.message.threadId ?? event.message.messageId) : event.kind === 'reaction' ? event.threadId : undefined;
   try {
-    await deps.client.chat.postEphemeral({ channel: channel.channelId, user: actor.userId, thread_ts: thread, ...renderBlocks(reply) });
+    await client.chat.postEphemeral({ channel: channel.channelId, user: actor.userId, thread_ts: thread, ...renderBlocks(reply) });
   } catch (error) {
     deps.services.log.warn({ slackError: slackErrorCode(error), user: actor.userId }, 'could not answer a Slack event');
+  }
+}
+
+// Events from a channel shared with another organisation name it as Weaver knows it (see asKnownChannel).
+async function onKnownChannel(db: EventDeps['services']['db'], event: InboundEvent): Promise<InboundEvent> {
+  const known = (channel: ChannelRef) => asKnownChannel(db, channel);
+  switch (event.kind) {
+    case 'message':
+      return { ...event, message: { ...event.message, channel: await known(event.message.channel) } };
+    case 'edited':
+    case 'deleted':
+    case 'reaction':
+    case 'mark-answer':
+      return { ...event, channel: await known(event.channel) };
   }
 }

@@ -28,7 +28,7 @@ export function toInboundEvent(
       kind: 'reaction',
       channel: { platform: 'slack', workspaceId: teamId, channelId: itemChannel },
       messageId: ts,
-      user: { platform: 'slack', workspaceId: teamId, userId: user },
+      user: { platform: 'slack', workspaceId: teamOf(event, teamId), userId: user },
       emoji: text(event.reaction) ?? '',
       at: toMillis(text(event.event_ts)) || now,
     };
@@ -62,12 +62,17 @@ export function toInboundEvent(
       channel,
       messageId: ts,
       threadId,
-      author: { platform: 'slack', workspaceId: teamId, userId: user },
+      author: { platform: 'slack', workspaceId: teamOf(event, teamId), userId: user },
       text: decodeSlackText(text(event.text) ?? '', 'label-and-url'),
       at: toMillis(ts) || now,
       permalink: buildPermalink(workspace, channelId, ts, threadId),
     },
   };
+}
+
+// Slack Connect: someone from another organisation is known by their own team (`user_team`, else `team`).
+function teamOf(event: Fields, receivedBy: string): string {
+  return text(event.user_team) ?? text(event.team) ?? receivedBy;
 }
 
 function isFromBot(message: Fields, workspace: Pick<SlackWorkspace, 'botUserId' | 'botId'>): boolean {

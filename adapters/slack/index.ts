@@ -2,18 +2,24 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, webApi, type Receiver } from '@slack/bolt';
 import type { CommandTable } from '../../src/commands/define.js';
 import type { Services } from '../../src/storage/services.js';
-import type { SlackSettings } from '../../src/kernel/settings.js';
+import type { SlackOAuthSettings, SlackSettings } from '../../src/kernel/settings.js';
 import type { Route } from '../../src/kernel/routes.js';
 import type { InboundListener } from '../../src/storage/services.js';
 import type { Logger } from '../../src/kernel/logger.js';
 import type { AdapterHandle } from '../../src/kernel/ports.js';
 import { toBoltLogger } from './bolt-logger.js';
-import { createUserLookup } from './caller.js';
+import { createUserLookupIn } from './caller.js';
 import { registerEvents } from './events.js';
 import { registerInteractions } from './interactions.js';
 import { slackErrorCode } from './slack-errors.js';
-import { createSlackPort, type SlackWorkspace } from './slack-port.js';
-import { createWorkTracker } from '../../src/kernel/work.js';
+import { createWorkspacesPort } from './slack-port.js';
+import { createWorkTracker, type WorkTracker } from '../../src/kernel/work.js';
+import { createInstallationStore } from './installation-store.js';
+import { authorizationUrlFor, installedPage, installFailedPage, manifestBotScopes, renderInstallPage } from './install-pages.js';
+import { createStateStore } from './oauth-state.js';
+import { createTokenCipher } from './token-cipher.js';
+import { registerUninstall } from './uninstall.js';
+import { installedWorkspaces, singleWorkspace, type SlackDirectory, type SlackWorkspace } from './workspaces.js';
 
 export type SlackConfig = SlackSettings;
 
@@ -25,32 +31,56 @@ export type SlackOptions = Readonly<{
   log: Logger;
   /** How often a failed Web API call (5xx, network) is tried again; rate limits are never waited out here. */
   retries?: number;
+  /** Many workspaces: a workspace removed Weaver (the core gives up its posts and marks its home channels gone). */
+  onWorkspaceRemoved?(teamId: string, reason: string): Promise<void>;
+  /** Many workspaces: a workspace installed Weaver (again). */
+  onWorkspaceInstalled?(teamId: string): Promise<void>;
 }>;
 
-export type SlackAdapter = AdapterHandle & Readonly<{ workspace: SlackWorkspace; mode: 'http' | 'socket'; waitUntilIdle(): Promise<void> }>;
+export type SlackAdapter = AdapterHandle &
+  Readonly<{
+    /** The one workspace of SLACK_BOT_TOKEN; absent with many workspaces. */
+    workspace?: SlackWorkspace;
+    mode: 'http' | 'socket';
+    waitUntilIdle(): Promise<void>;
+  }>;
 
 export const eventsPath = '/slack/events';
+export const installPath = '/slack/install';
+export const redirectPath = '/slack/oauth_redirect';
 // Bolt's own check refuses only old timestamps; one from the future is as suspect.
 const maxClockSkewSeconds = 5 * 60;
 
 /**
- * Starts Weaver on Slack: checks the token (a bad one stops the start with a clear message), then either serves
- * POST /slack/events on Weaver's HTTP server or, with an app-level token, connects in Socket Mode.
+ * Starts Weaver on Slack. With SLACK_BOT_TOKEN: checks the token (a bad one stops the start with a clear message),
+ * then serves POST /slack/events or connects in Socket Mode. With OAuth settings: serves the install pages too, and
+ * each workspace that installs Weaver is served with its own token.
  */
 export async function startSlack(options: SlackOptions): Promise<SlackAdapter> {
-  const { config, services, log } = options;
-  const logger = toBoltLogger(log);
-  const clientOptions: webApi.WebClientOptions = {
-    slackApiUrl: config.apiUrl,
-    logger,
+  const { config } = options;
+  if (config.botToken) return startOneWorkspace(options, config.botToken);
+  if (config.oauth) return startManyWorkspaces(options, config.oauth);
+  throw new Error('Slack needs SLACK_BOT_TOKEN, or SLACK_CLIENT_ID with SLACK_CLIENT_SECRET and SLACK_STATE_SECRET.');
+}
+
+function webClientOptions(options: SlackOptions): webApi.WebClientOptions {
+  return {
+    slackApiUrl: options.config.apiUrl,
+    logger: toBoltLogger(options.log),
     timeout: 10_000,
     // A 429 must not pause every call for minutes: it is rejected at once, and the caller retries or says so.
     rejectRateLimitedCalls: true,
     retryConfig: { retries: options.retries ?? 2, factor: 2, minTimeout: 500, maxTimeout: 3_000, randomize: true },
   };
-  const client = new webApi.WebClient(config.botToken, clientOptions);
+}
+
+async function startOneWorkspace(options: SlackOptions, botToken: string): Promise<SlackAdapter> {
+  const { config, log } = options;
+  const logger = toBoltLogger(log);
+  const clientOptions = webClientOptions(options);
+  const client = new webApi.WebClient(botToken, clientOptions);
   // At start a failure is reported at once: a supervisor restarting us is a better retry than a silent wait.
-  const workspace = await identifyWorkspace(new webApi.WebClient(config.botToken, { ...clientOptions, retryConfig: { retries: 0 } }), config.apiUrl);
+  const workspace = await identifyWorkspace(new webApi.WebClient(botToken, { ...clientOptions, retryConfig: { retries: 0 } }), config.apiUrl);
 
   const socketMode = config.appToken !== undefined;
   let receiver: Receiver;
@@ -63,7 +93,7 @@ export async function startSlack(options: SlackOptions): Promise<SlackAdapter> {
     receiver = httpReceiver;
   }
   const app = new App({
-    token: config.botToken,
+    token: botToken,
     botId: workspace.botId,
     botUserId: workspace.botUserId,
     receiver,
@@ -77,26 +107,16 @@ export async function startSlack(options: SlackOptions): Promise<SlackAdapter> {
   await app.init();
   app.error(async (error) => log.error({ err: error }, 'Slack request failed'));
 
-  const work = createWorkTracker();
-  const users = createUserLookup(client, services.clock, log);
-  registerInteractions(app, {
-    services,
-    commands: options.commands,
-    listeners: options.listeners,
-    client,
-    workspace,
-    isWorkspaceAdmin: users.isWorkspaceAdmin,
-    work,
-  });
-  registerEvents(app, { services, listeners: options.listeners, client, workspace, work, nameOf: users.nameOf });
-
+  const directory = singleWorkspace(client, workspace);
+  const work = registerListeners(app, options, directory);
   if (socketMode) await connectSocketMode(app);
   log.info({ team: workspace.teamId, mode: socketMode ? 'socket' : 'http' }, 'Slack is connected');
   const routes: Route[] = httpReceiver ? [eventsRoute(httpReceiver)] : [];
+  // The outbox retries posts itself, after looking for an earlier one: the client's own retry of a post whose answer
+  // timed out could post it twice.
+  const sending = singleWorkspace(new webApi.WebClient(botToken, { ...clientOptions, retryConfig: { retries: 0 } }), workspace);
   return {
-    // The outbox retries posts itself, after looking for an earlier one: the client's own retry of a post whose answer
-    // timed out could post it twice.
-    port: createSlackPort(new webApi.WebClient(config.botToken, { ...clientOptions, retryConfig: { retries: 0 } }), workspace, log),
+    port: createWorkspacesPort(sending, log),
     routes,
     workspace,
     mode: socketMode ? 'socket' : 'http',
@@ -106,6 +126,80 @@ export async function startSlack(options: SlackOptions): Promise<SlackAdapter> {
       await work.waitUntilIdle();
     },
   };
+}
+
+/**
+ * Slack in many workspaces, with Bolt's built-in OAuth: GET /slack/install shows the "Add to Slack" page,
+ * GET /slack/oauth_redirect completes an install into Weaver's database, and Bolt's authorize gives every request
+ * its workspace's token (refreshing it when the app rotates tokens). Posts pick the token by workspace the same way.
+ */
+async function startManyWorkspaces(options: SlackOptions, oauth: SlackOAuthSettings): Promise<SlackAdapter> {
+  const { config, services, log } = options;
+  if (!config.signingSecret) throw new Error('SLACK_SIGNING_SECRET is required for Slack in many workspaces.');
+  const logger = toBoltLogger(log);
+  const clientOptions = webClientOptions(options);
+  const probe = new webApi.WebClient(undefined, { ...clientOptions, retryConfig: { retries: 0 } });
+  const store = createInstallationStore({
+    db: services.db,
+    clock: services.clock,
+    cipher: createTokenCipher(config.secretKey),
+    async describeTeam(token) {
+      try {
+        return (await probe.auth.test({ token })).url;
+      } catch (error) {
+        log.warn({ slackError: slackErrorCode(error) }, 'auth.test of a new installation failed; its permalinks wait for the next install');
+        return undefined;
+      }
+    },
+    onInstalled: async (teamId) => {
+      log.info({ team: teamId }, 'Weaver was installed in a Slack workspace');
+      await options.onWorkspaceInstalled?.(teamId);
+    },
+  });
+  const publicUrl = services.settings.publicUrl ?? 'http://localhost';
+  const httpReceiver = new HTTPReceiver({
+    signingSecret: config.signingSecret,
+    endpoints: eventsPath,
+    logger,
+    clientId: oauth.clientId,
+    clientSecret: oauth.clientSecret,
+    installationStore: store,
+    scopes: manifestBotScopes(),
+    redirectUri: `${publicUrl}${redirectPath}`,
+    installerOptions: {
+      installPath,
+      redirectUriPath: redirectPath,
+      stateStore: createStateStore(services.db, services.clock, oauth.stateSecret),
+      authorizationUrl: authorizationUrlFor(config.apiUrl),
+      renderHtmlForInstallPath: renderInstallPage,
+      callbackOptions: { success: installedPage, failure: installFailedPage },
+      clientOptions,
+    },
+  });
+  const app = new App({ receiver: httpReceiver, logger, clientOptions, convoStore: false, deferInitialization: true });
+  await app.init();
+  app.error(async (error) => log.error({ err: error }, 'Slack request failed'));
+
+  const directory = installedWorkspaces({ store, clock: services.clock, log, oauth, clientOptions });
+  const work = registerListeners(app, options, directory);
+  registerUninstall(app, { store, log, work, onWorkspaceRemoved: options.onWorkspaceRemoved });
+  log.info({ mode: 'http', installAt: `${publicUrl}${installPath}` }, 'Slack is ready for many workspaces');
+  return {
+    port: createWorkspacesPort(directory, log),
+    routes: [eventsRoute(httpReceiver), oauthRoute(httpReceiver, installPath), oauthRoute(httpReceiver, redirectPath)],
+    mode: 'http',
+    waitUntilIdle: () => work.waitUntilIdle(),
+    stop: () => work.waitUntilIdle(),
+  };
+}
+
+function registerListeners(app: App, options: SlackOptions, directory: SlackDirectory): WorkTracker {
+  const { services } = options;
+  const work = createWorkTracker();
+  const users = createUserLookupIn(async (teamId) => (await directory.access(teamId)).client, services.clock, options.log);
+  registerInteractions(app, { services, commands: options.commands, listeners: options.listeners, isWorkspaceAdmin: users.isWorkspaceAdmin, work });
+  registerEvents(app, { services, listeners: options.listeners, directory, work, nameOf: users.nameOf });
+  return work;
 }
 
 async function identifyWorkspace(client: webApi.WebClient, apiUrl: string): Promise<SlackWorkspace> {
@@ -133,6 +227,11 @@ async function connectSocketMode(app: App): Promise<void> {
       );
     throw new Error(`Cannot open a Socket Mode connection to Slack (${error instanceof Error ? error.message : String(error)}).`);
   }
+}
+
+// The install page and the OAuth redirect are Bolt's; the receiver's request listener serves both.
+function oauthRoute(receiver: HTTPReceiver, path: string): Route {
+  return { method: 'GET', path: new RegExp(`^${path}$`), handle: (request, response) => receiver.requestListener(request, response) };
 }
 
 function eventsRoute(receiver: HTTPReceiver): Route {

@@ -9,7 +9,7 @@ import { buildInvocation, type AdminLookup, type SlackActor } from './caller.js'
 import { deliverReply, type ReplyTarget } from './deliver.js';
 import { buttonActionPrefix } from './render-blocks.js';
 import { decodeSlackText } from './slack-text.js';
-import type { SlackWorkspace } from './slack-port.js';
+import { asKnownChannel } from './shared-channels.js';
 import type { WorkTracker } from '../../src/kernel/work.js';
 
 // The app has one slash command; a workspace that renamed it (another app owns /cop) is still answered.
@@ -20,8 +20,6 @@ export type InteractionDeps = Readonly<{
   services: Services;
   commands: CommandTable;
   listeners: readonly InboundListener[];
-  client: webApi.WebClient;
-  workspace: SlackWorkspace;
   isWorkspaceAdmin: AdminLookup;
   work: WorkTracker;
 }>;
@@ -33,7 +31,7 @@ const nothingToHarvest = 'Nothing to harvest here: use Harvest answer on the rep
  * allows 3 seconds); the answer follows through response_url, so a slow database or Web API never costs the ack.
  */
 export function registerInteractions(app: App, deps: InteractionDeps): void {
-  app.command(anySlashCommand, ({ command, ack, respond }) =>
+  app.command(anySlashCommand, ({ command, ack, respond, client }) =>
     deps.work.track(
       (async () => {
         await ack();
@@ -44,38 +42,42 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
           channelId: command.channel_id,
           channelName: command.channel_name,
         };
-        await deps.work.inTurn(() => runAsActor(deps, actor, respond, decodeSlackText(command.text), commandLabel(command)));
+        await deps.work.inTurn(() => runAsActor(deps, client, actor, respond, decodeSlackText(command.text), commandLabel(command)));
       })(),
     ),
   );
 
-  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: new RegExp(`^${buttonActionPrefix}`) }, ({ body, action, ack, respond }) =>
-    deps.work.track(
-      (async () => {
-        await ack();
-        const actor: SlackActor = {
-          teamId: body.team?.id ?? body.user.team_id ?? deps.workspace.teamId,
-          userId: body.user.id,
-          userName: body.user.username ?? body.user.name,
-          channelId: body.channel?.id,
-          channelName: body.channel?.name,
-        };
-        await deps.work.inTurn(() => runAsActor(deps, actor, respond, action.value ?? '', `button ${action.action_id}`));
-      })(),
-    ),
+  app.action<BlockAction<ButtonAction>>(
+    { type: 'block_actions', action_id: new RegExp(`^${buttonActionPrefix}`) },
+    ({ body, action, ack, respond, client, context }) =>
+      deps.work.track(
+        (async () => {
+          await ack();
+          const actor: SlackActor = {
+            // Slack Connect: the person's own team, which may not be the workspace the click came through.
+            teamId: body.user.team_id ?? body.team?.id ?? context.teamId ?? '',
+            userId: body.user.id,
+            userName: body.user.username ?? body.user.name,
+            channelId: body.channel?.id,
+            channelName: body.channel?.name,
+          };
+          await deps.work.inTurn(() => runAsActor(deps, client, actor, respond, action.value ?? '', `button ${action.action_id}`));
+        })(),
+      ),
   );
 
-  app.shortcut<MessageShortcut>({ type: 'message_action', callback_id: harvestCallbackId }, ({ shortcut, ack, respond }) =>
+  app.shortcut<MessageShortcut>({ type: 'message_action', callback_id: harvestCallbackId }, ({ shortcut, ack, respond, client, context }) =>
     deps.work.track(
       (async () => {
         await ack();
-        const teamId = shortcut.team?.id ?? shortcut.user.team_id ?? deps.workspace.teamId;
-        const target: ReplyTarget = { client: deps.client, log: deps.services.log, userId: shortcut.user.id, channelId: shortcut.channel.id, respond };
+        const teamId = shortcut.user.team_id ?? shortcut.team?.id ?? context.teamId ?? '';
+        const receivedBy = shortcut.team?.id ?? context.teamId ?? teamId;
+        const target: ReplyTarget = { client, log: deps.services.log, userId: shortcut.user.id, channelId: shortcut.channel.id, respond };
         try {
           const thread = typeof shortcut.message.thread_ts === 'string' ? shortcut.message.thread_ts : undefined;
           const replies = await handleInbound(deps.services, deps.listeners, {
             kind: 'mark-answer',
-            channel: { platform: 'slack', workspaceId: teamId, channelId: shortcut.channel.id },
+            channel: await asKnownChannel(deps.services.db, { platform: 'slack', workspaceId: receivedBy, channelId: shortcut.channel.id }),
             messageId: shortcut.message.ts,
             threadId: thread,
             user: { platform: 'slack', workspaceId: teamId, userId: shortcut.user.id },
@@ -92,11 +94,12 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
 }
 
 // Runs a command line as the person who typed or clicked it, and answers them; nothing here may throw into Bolt.
-async function runAsActor(deps: InteractionDeps, actor: SlackActor, respond: RespondFn, line: string, label: string): Promise<void> {
+async function runAsActor(deps: InteractionDeps, client: webApi.WebClient, actor: SlackActor, respond: RespondFn, line: string, label: string): Promise<void> {
   const { services } = deps;
-  const target: ReplyTarget = { client: deps.client, log: services.log, userId: actor.userId, channelId: actor.channelId, respond };
+  const target: ReplyTarget = { client, log: services.log, userId: actor.userId, channelId: actor.channelId, respond };
   try {
-    const invocation = buildInvocation(actor, await deps.isWorkspaceAdmin(actor.teamId, actor.userId));
+    const found = buildInvocation(actor, await deps.isWorkspaceAdmin(actor.teamId, actor.userId));
+    const invocation = found.channel ? { ...found, channel: await asKnownChannel(services.db, found.channel) } : found;
     const reply = await executeText(services, deps.commands, invocation, line);
     await deliverReply({ ...target, channelId: invocation.channel?.channelId }, reply);
   } catch (error) {

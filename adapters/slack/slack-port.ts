@@ -5,18 +5,27 @@ import type { ChannelAccess, Destination, PlatformPort, PostedMessage, SendOptio
 import type { Attachment, Reply } from '../../src/kernel/reply.js';
 import { renderBlocks } from './render-blocks.js';
 import { describeForPerson, slackErrorCode, toDeliveryError } from './slack-errors.js';
+import { singleWorkspace, type SlackDirectory, type SlackWorkspace } from './workspaces.js';
 
-/** What auth.test said about the installation this bot token belongs to. */
-export type SlackWorkspace = Readonly<{ teamId: string; url: string; botUserId: string; botId?: string }>;
+export type { SlackWorkspace };
 
 export const inviteFirst = 'Invite me first: /invite @Weaver in that channel, then run /cop link again.';
 
-/** The core's PlatformPort on Slack's Web API; every failure is a DeliveryError the outbox can retry or give up on. */
+/** The PlatformPort of one workspace's bot token (SLACK_BOT_TOKEN). */
 export function createSlackPort(client: webApi.WebClient, workspace: SlackWorkspace, log: Logger): PlatformPort {
+  return createWorkspacesPort(singleWorkspace(client, workspace), log);
+}
+
+/**
+ * The core's PlatformPort on Slack's Web API; every failure is a DeliveryError the outbox can retry or give up on.
+ * Each call speaks with the token of the workspace it is for (the channel's or the person's), from `directory`.
+ */
+export function createWorkspacesPort(directory: SlackDirectory, log: Logger): PlatformPort {
   return {
     platform: 'slack',
     async postMessage(channel: ChannelRef, message: Reply, options?: SendOptions): Promise<PostedMessage> {
       try {
+        const { client, workspace } = await directory.access(channel.workspaceId);
         const posted = await client.chat.postMessage({
           channel: channel.channelId,
           ...renderBlocks(message),
@@ -34,6 +43,7 @@ export function createSlackPort(client: webApi.WebClient, workspace: SlackWorksp
     },
     async updateMessage(channel: ChannelRef, messageId: string, message: Reply): Promise<void> {
       try {
+        const { client } = await directory.access(channel.workspaceId);
         await client.chat.update({ channel: channel.channelId, ts: messageId, ...renderBlocks(message) });
       } catch (error) {
         throw toDeliveryError(error, `chat.update of ${messageId} in ${channel.channelId}`);
@@ -41,6 +51,7 @@ export function createSlackPort(client: webApi.WebClient, workspace: SlackWorksp
     },
     async sendDirectMessage(user: UserRef, message: Reply, options?: Pick<SendOptions, 'idempotencyKey'>): Promise<PostedMessage> {
       try {
+        const { client, workspace } = await directory.access(user.workspaceId);
         // A user id as the channel posts in the app's direct messages with that user.
         const posted = await client.chat.postMessage({
           channel: user.userId,
@@ -58,6 +69,7 @@ export function createSlackPort(client: webApi.WebClient, workspace: SlackWorksp
     async findSent(destination: Destination, key: string, since: number): Promise<PostedMessage | undefined> {
       const where = 'channel' in destination ? destination.channel.channelId : destination.user.userId;
       try {
+        const { client, workspace } = await directory.access('channel' in destination ? destination.channel.workspaceId : destination.user.workspaceId);
         // A direct message is looked for in the app's DM conversation with the person (im:history).
         const channelId =
           'channel' in destination ? destination.channel.channelId : ((await client.conversations.open({ users: destination.user.userId })).channel?.id ?? '');
@@ -70,6 +82,7 @@ export function createSlackPort(client: webApi.WebClient, workspace: SlackWorksp
     },
     async prepareHomeChannel(channel: ChannelRef): Promise<ChannelAccess> {
       try {
+        const { client } = await directory.access(channel.workspaceId);
         const found = await client.conversations.info({ channel: channel.channelId });
         const info = found.channel ?? {};
         if (info.is_archived) return { ok: false, problem: 'This channel is archived; unarchive it or link another channel.' };

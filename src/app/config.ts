@@ -29,6 +29,10 @@ const schema = z.object({
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
+  SLACK_CLIENT_ID: optionalText,
+  SLACK_CLIENT_SECRET: optionalText,
+  SLACK_STATE_SECRET: z.string().trim().min(16, 'must be at least 16 characters (a long random string)').optional(),
+  WEAVER_SECRET_KEY: z.string().trim().min(16, 'must be at least 16 characters (a long random string)').optional(),
   SLACK_API_URL: z
     .url({ message: 'must be an http(s) URL ending in /' })
     .refine((url) => url.endsWith('/'), 'must end in /')
@@ -99,6 +103,15 @@ function checkCombinations(env: Record<string, string | undefined>): string[] {
     errors.push('SLACK_SIGNING_SECRET is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)');
   }
   if (env.SLACK_APP_TOKEN && !env.SLACK_APP_TOKEN.startsWith('xapp-')) errors.push('SLACK_APP_TOKEN must be an app-level token starting with xapp-');
+  const oauthNames = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'];
+  const oauthMissing = oauthNames.filter((name) => !env[name]);
+  if (oauthMissing.length > 0 && oauthMissing.length < oauthNames.length) {
+    errors.push(`Slack in many workspaces needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET together; missing: ${oauthMissing.join(', ')}`);
+  }
+  if (oauthMissing.length === 0 && !env.SLACK_BOT_TOKEN) {
+    if (env.SLACK_APP_TOKEN) errors.push('Slack in many workspaces runs over HTTP (its install pages need it): unset SLACK_APP_TOKEN');
+    else if (!env.SLACK_SIGNING_SECRET) errors.push('SLACK_SIGNING_SECRET is required for Slack in many workspaces (with SLACK_CLIENT_ID)');
+  }
   if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) errors.push('DISCORD_APPLICATION_ID is required when DISCORD_TOKEN is set');
   return errors;
 }
@@ -120,7 +133,14 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     port: e.PORT,
     slack: e.SLACK_BOT_TOKEN
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL }
-      : undefined,
+      : e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET
+        ? {
+            signingSecret: e.SLACK_SIGNING_SECRET,
+            apiUrl: e.SLACK_API_URL,
+            oauth: { clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET, stateSecret: e.SLACK_STATE_SECRET },
+            secretKey: e.WEAVER_SECRET_KEY,
+          }
+        : undefined,
     discord:
       e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
         ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiUrl: e.DISCORD_API_URL, guildId: e.DISCORD_GUILD_ID }
@@ -134,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     harvestReminderDelayMs: e.HARVEST_REMINDER_DELAY,
     outboxClaimMs: e.OUTBOX_CLAIM_TIMEOUT,
     schedulerLeaseMs: e.SCHEDULER_LEASE,
+    secretKey: e.WEAVER_SECRET_KEY,
   };
   return { ok: true, config: Object.freeze(config) };
 }

@@ -19,6 +19,7 @@ import type { AdapterHandle, PlatformPort } from '../kernel/ports.js';
 import { openMigratedDatabase } from '../storage/database.js';
 import { calendarRoutes } from '../events/calendar.js';
 import { createScheduler, type Scheduler } from '../scheduler/scheduler.js';
+import { restoreWorkspace, retireWorkspace } from '../installations/workspaces.js';
 
 export type StartOptions = Readonly<{
   clock?: Clock;
@@ -72,7 +73,22 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
   };
 
   try {
-    if (config.slack) adapters.push(await startSlack({ config: config.slack, services, commands, listeners: inboundListeners, log }));
+    if (config.slack) {
+      adapters.push(
+        await startSlack({
+          config: config.slack,
+          services,
+          commands,
+          listeners: inboundListeners,
+          log,
+          onWorkspaceRemoved: (teamId, reason) =>
+            db
+              .transaction()
+              .execute(async (trx) => void (await retireWorkspace(trx, { platform: 'slack', workspaceId: teamId }, reason, services.clock.now()))),
+          onWorkspaceInstalled: async (teamId) => void (await restoreWorkspace(db, { platform: 'slack', workspaceId: teamId })),
+        }),
+      );
+    }
     if (config.discord) adapters.push(await startDiscord({ config: config.discord, services, commands, listeners: inboundListeners, log }));
     for (const adapter of adapters) platforms.set(adapter.port.platform, adapter.port);
     if (adapters.length > 0) {

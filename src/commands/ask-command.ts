@@ -19,8 +19,13 @@ export const ask = defineCommand({
   args: { community: community(), question: text('your question', { max: 3000, label: 'The question' }) },
   async run(ctx, { community: c, question }) {
     const { user } = ctx.caller;
-    // The thread is followed where the asker can see it: the home channel on their own workspace.
-    const home = (await homeChannels(ctx.db, c.id)).find((h) => h.platform === user.platform && h.workspace_id === user.workspaceId);
+    // The thread is followed where the asker can see it: the home channel they are in (a channel shared between
+    // organisations, such as Slack Connect, is home to people of both), else the one on their own workspace.
+    const homes = await homeChannels(ctx.db, c.id);
+    const here = ctx.channel;
+    const home =
+      homes.find((h) => here !== undefined && h.platform === here.platform && h.workspace_id === here.workspaceId && h.channel_id === here.channelId) ??
+      homes.find((h) => h.platform === user.platform && h.workspace_id === user.workspaceId);
     if (!home) {
       return refuse(
         'NoHomeChannel',

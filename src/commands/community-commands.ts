@@ -20,6 +20,7 @@ import { choice, community, optional, slug, text, timezone, user, withDefault } 
 import { defineCommand, type ArgSpec } from './define.js';
 import { describeNextEvent } from './event-commands.js';
 import { describeRhythm } from './rhythm-commands.js';
+import { describeOpenGoals } from '../goals/goal-report.js';
 
 export const list = defineCommand({
   path: ['list'],
@@ -58,7 +59,11 @@ export const info = defineCommand({
   args: { community: community() },
   async run(ctx, { community: c }) {
     const [coordinators, homes, counts] = await Promise.all([listCoordinators(ctx.db, c.id), homeChannels(ctx.db, c.id), memberCounts(ctx.db, [c.id])]);
-    const [rhythm, nextEvent] = await Promise.all([findRhythm(ctx.db, c.id), describeNextEvent(ctx.db, ctx.clock.now(), c.id)]);
+    const [rhythm, nextEvent, openGoals] = await Promise.all([
+      findRhythm(ctx.db, c.id),
+      describeNextEvent(ctx.db, ctx.clock.now(), c.id),
+      describeOpenGoals(ctx.db, ctx.clock.now(), c.id),
+    ]);
     const tally = counts.get(c.id) ?? { core: 0, wider: 0 };
     const none = ['none yet'];
     return answer(rich`${bold(c.name)} (${c.slug})`, {
@@ -82,6 +87,7 @@ export const info = defineCommand({
             { label: 'Time zone', value: [c.timezone ?? `${ctx.settings.defaultTimezone} (default)`] },
             { label: 'Rhythm', value: rhythm ? describeRhythm(rhythm) : ['none yet'] },
             { label: 'Next event', value: nextEvent ?? ['none planned'] },
+            { label: 'Open goals', value: openGoals ?? ['none set'] },
           ],
         },
       ],
@@ -207,7 +213,11 @@ function firstLine(textValue: string): string {
 
 function channelList(homes: readonly HomeChannel[]): RichText {
   return joinRich(
-    homes.map((home) => [channelMention(channelRefOf(home), home.channel_name), ` (${home.platform})`]),
+    // A channel whose workspace removed Weaver stays listed, saying so, until a coordinator links another.
+    homes.map((home) => [
+      channelMention(channelRefOf(home), home.channel_name),
+      ` (${home.platform}${home.gone_at === null ? '' : `, gone: ${home.gone_reason ?? 'Weaver was removed'}`})`,
+    ]),
     ', ',
   );
 }

@@ -7,6 +7,7 @@ import { join, leave, members, mine } from './membership-commands.js';
 import { share } from './practice-commands.js';
 import { eventCancel, eventCreate, events, meReminders, rsvp } from './event-commands.js';
 import { forget, privacy } from './privacy-commands.js';
+import { goalAdd, goalClose, goalList, goalLog } from './goal-commands.js';
 import { digest, exportCommand, stats } from './report-commands.js';
 import { promptAdd, promptList, promptNow, rhythm } from './rhythm-commands.js';
 
@@ -25,6 +26,8 @@ export const commands = createCommandTable([
   who,
   events,
   rsvp,
+  goalList,
+  goalLog,
   digest,
   stats,
   meReminders,
@@ -41,4 +44,6 @@ export const commands = createCommandTable([
   eventCreate,
   eventCancel,
   exportCommand,
+  goalAdd,
+  goalClose,
 ]);

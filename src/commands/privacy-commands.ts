@@ -31,7 +31,7 @@ export const forget = defineCommand({
   aliases: [['forget-me']],
   summary: 'Deletes everything stored about you, after you confirm',
   details:
-    'Deletes, in every community: your memberships and their history, coordinator roles, practices you shared, questions you asked (with their threads), harvested messages you wrote, and your member record.',
+    'Deletes, in every community: your memberships and their history, coordinator roles, practices you shared, questions you asked (with their threads), harvested messages you wrote, notes you logged against goals, and your member record.',
   examples: ['/cop me forget', '/cop forget-me'],
   access: 'everyone',
   args: { confirm: optional(choice(['yes'], 'yes, to delete without asking again'), '[confirm:yes]') },

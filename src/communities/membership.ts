@@ -102,3 +102,24 @@ export async function memberCounts(db: Db, communityIds?: readonly number[]): Pr
   }
   return counts;
 }
+
+/** Members by tier of these communities together, as they were at `at` (from the history of joins, tier changes and leaves). */
+export async function memberCountsAt(db: Db, communityIds: readonly number[], at: number): Promise<TierCounts> {
+  if (communityIds.length === 0) return { core: 0, wider: 0 };
+  const rows = await db
+    .selectFrom('membership_change as c')
+    .select(['c.tier', 'c.change'])
+    .where('c.community_id', 'in', communityIds)
+    .where('c.id', '=', (eb) =>
+      eb
+        .selectFrom('membership_change as last')
+        .select((inner) => inner.fn.max('last.id').as('id'))
+        .whereRef('last.community_id', '=', 'c.community_id')
+        .whereRef('last.member_id', '=', 'c.member_id')
+        .where('last.at', '<=', at),
+    )
+    .execute();
+  const counts: TierCounts = { core: 0, wider: 0 };
+  for (const row of rows) if (row.change !== 'left' && row.tier) counts[row.tier]++;
+  return counts;
+}

@@ -35,3 +35,16 @@ export async function recordPractice(db: Db, practice: NewPractice, now: number)
     .returningAll()
     .executeTakeFirst();
 }
+
+/** Practices shared in these communities from `since` (inclusive) up to `until` (inclusive). */
+export async function countPracticesShared(db: Db, communityIds: readonly number[], since: number, until: number): Promise<number> {
+  if (communityIds.length === 0 || until < since) return 0;
+  const row = await db
+    .selectFrom('practice')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('community_id', 'in', communityIds)
+    .where('created_at', '>=', since)
+    .where('created_at', '<=', until)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

@@ -176,3 +176,17 @@ export async function setRemindersOn(db: Db, memberId: number, on: boolean): Pro
     .where('id', '=', memberId)
     .execute();
 }
+
+/** Events of these communities that started from `since` and were over by `until` (cancelled ones never count). */
+export async function countEventsHeld(db: Db, communityIds: readonly number[], since: number, until: number): Promise<number> {
+  if (communityIds.length === 0 || until < since) return 0;
+  const row = await db
+    .selectFrom('event')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('community_id', 'in', communityIds)
+    .where('status', '=', 'scheduled')
+    .where('starts_at', '>=', since)
+    .where('ends_at', '<=', until)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

@@ -180,3 +180,16 @@ export async function prunePendingMarks(db: Db, olderThan: number): Promise<numb
   const result = await db.deleteFrom('harvest_pending_mark').where('at', '<', olderThan).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** Questions whose answer was harvested in these communities from `since` (inclusive) up to `until` (inclusive). */
+export async function countAnswersHarvested(db: Db, communityIds: readonly number[], since: number, until: number): Promise<number> {
+  if (communityIds.length === 0 || until < since) return 0;
+  const row = await db
+    .selectFrom('harvest_thread')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('community_id', 'in', communityIds)
+    .where('harvested_at', '>=', since)
+    .where('harvested_at', '<=', until)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

@@ -22,6 +22,8 @@ export const refusalCodes = [
   'AlreadyCancelled',
   'IsQuestion',
   'NotAReply',
+  'GoalClosed',
+  'GoalMeasured',
 ] as const;
 
 export type RefusalCode = (typeof refusalCodes)[number];

@@ -13,9 +13,23 @@ export type CoreSettings = Readonly<{
   harvestReminderDelayMs: number;
   /** How long a send may take before another sender may take its row (OUTBOX_CLAIM_TIMEOUT); 2 minutes when unset. */
   outboxClaimMs?: number;
+  /** WEAVER_SECRET_KEY, when set. */
+  secretKey?: string;
 }>;
 
-export type SlackSettings = Readonly<{ botToken: string; signingSecret?: string; appToken?: string; apiUrl: string }>;
+/** Slack in many workspaces (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET): workspaces install Weaver by OAuth. */
+export type SlackOAuthSettings = Readonly<{ clientId: string; clientSecret: string; stateSecret: string }>;
+
+/** One workspace by `botToken`, or many by `oauth` (then each workspace's token is kept in the database). */
+export type SlackSettings = Readonly<{
+  botToken?: string;
+  signingSecret?: string;
+  appToken?: string;
+  apiUrl: string;
+  oauth?: SlackOAuthSettings;
+  /** WEAVER_SECRET_KEY: stored Slack tokens are encrypted with a key derived from it; stored as given without it. */
+  secretKey?: string;
+}>;
 export type DiscordSettings = Readonly<{ token: string; applicationId: string; apiUrl: string; guildId?: string }>;
 
 /** Every setting, validated once at start by app/config.ts. */
@@ -38,4 +52,6 @@ export type Config = Readonly<{
   outboxClaimMs: number;
   /** How long a scheduler's lease lasts without renewal (SCHEDULER_LEASE): a crashed process's successor waits this. */
   schedulerLeaseMs: number;
+  /** WEAVER_SECRET_KEY, when set. */
+  secretKey?: string;
 }>;

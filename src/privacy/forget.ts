@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { userColumns, userRefOf } from '../storage/columns.js';
 import type { Db } from '../storage/database.js';
 import type { Member } from '../storage/schema.js';
+import { deleteNotesOf } from '../goals/goals.js';
 
 type Transaction = Parameters<Parameters<ReturnType<Db['transaction']>['execute']>[0]>[0];
 
@@ -70,6 +71,7 @@ export const forgetSteps: readonly ForgetStep[] = [
   { what: 'coordinator roles', run: async (trx, m) => deleted(await trx.deleteFrom('coordinator').where('member_id', '=', m.id).executeTakeFirst()) },
   { what: 'membership history', run: async (trx, m) => deleted(await trx.deleteFrom('membership_change').where('member_id', '=', m.id).executeTakeFirst()) },
   { what: 'memberships', run: async (trx, m) => deleted(await trx.deleteFrom('membership').where('member_id', '=', m.id).executeTakeFirst()) },
+  { what: 'notes you logged against goals', run: (trx, m) => deleteNotesOf(trx, m.id) },
   { what: 'your answers to events', run: async (trx, m) => deleted(await trx.deleteFrom('rsvp').where('member_id', '=', m.id).executeTakeFirst()) },
   {
     what: 'direct messages to you, sent or waiting',

@@ -4,6 +4,7 @@ import type { Services } from '../storage/services.js';
 import type { Attachment } from '../kernel/reply.js';
 import type { Community, Member } from '../storage/schema.js';
 import { formatDate } from '../kernel/time.js';
+import { exportSectionProviders, type ExportSectionProvider } from './sections.js';
 
 /** Escapes user text so that Markdown shows it as written: every punctuation mark Markdown reads, and line starts that open blocks. */
 export function escapeMarkdown(text: string): string {
@@ -47,7 +48,11 @@ function groupByMonth<T>(items: readonly T[], at: (item: T) => number, zone: str
 }
 
 /** The community's domain, practices and harvested Q&A as one Markdown document, grouped by month and dated. */
-export async function buildExport(services: Services, community: Community): Promise<Attachment> {
+export async function buildExport(
+  services: Services,
+  community: Community,
+  providers: readonly ExportSectionProvider[] = exportSectionProviders,
+): Promise<Attachment> {
   const { db } = services;
   const now = services.clock.now();
   const zone = zoneOfCommunity(community, services.settings);
@@ -112,6 +117,8 @@ export async function buildExport(services: Services, community: Community): Pro
       }
     }
   }
+  const markdown = { inline: escapeInline, block: escapeBlock, name: nameOf, date: (at: number) => formatDate(at, zone) };
+  for (const provide of providers) out.push(...(await provide(services, community, markdown)));
   const date = DateTime.fromMillis(now, { zone }).toFormat('yyyy-MM-dd');
   return { filename: `${community.slug}-${date}.md`, content: `${out.join('\n').trimEnd()}\n`, mimeType: 'text/markdown' };
 }

@@ -2,7 +2,8 @@ import type { Services } from '../storage/services.js';
 import { rsvpFields, upcomingEventsSection } from '../events/event-report.js';
 import { promptResponseFields } from '../rhythms/prompt-report.js';
 import type { Field, Section } from '../kernel/reply.js';
-import type { Community } from '../storage/schema.js';
+import type { Community, Member } from '../storage/schema.js';
+import { goalStatsFields, goalsDigestSection, goalsExport } from '../goals/goal-report.js';
 
 export type DigestWindow = Readonly<{ from: number; to: number }>;
 
@@ -13,5 +14,18 @@ export type DigestSectionProvider = (services: Services, community: Community, w
 export type StatsFieldProvider = (services: Services, community: Community, now: number) => Promise<readonly Field[]>;
 
 // Parts of the digest and of /cop stats that other features own, in the order they are shown.
-export const digestSectionProviders: readonly DigestSectionProvider[] = [upcomingEventsSection];
-export const statsFieldProviders: readonly StatsFieldProvider[] = [promptResponseFields, rsvpFields];
+export const digestSectionProviders: readonly DigestSectionProvider[] = [upcomingEventsSection, goalsDigestSection];
+export const statsFieldProviders: readonly StatsFieldProvider[] = [promptResponseFields, rsvpFields, goalStatsFields];
+
+/** Markdown helpers the export lends to the sections other features own: escaping, and names that respect privacy. */
+export type MarkdownTools = Readonly<{
+  inline(text: string): string;
+  block(text: string, indent: string): string;
+  name(member: Member | undefined): string;
+  date(at: number): string;
+}>;
+
+/** Sections of the export owned by another feature (e.g. goals), as Markdown lines. */
+export type ExportSectionProvider = (services: Services, community: Community, markdown: MarkdownTools) => Promise<readonly string[]>;
+
+export const exportSectionProviders: readonly ExportSectionProvider[] = [goalsExport];

@@ -7,6 +7,7 @@ import { enqueueWeeklyDigests } from '../reports/digest.js';
 import { enqueueAnswerReminders } from '../harvest/remind.js';
 import { materializeDueReminders, nextReminderDueAt } from '../events/reminders.js';
 import { materializeDueRhythms, nextRhythmDueAt } from '../rhythms/rhythms.js';
+import { celebrateReachedGoals, nextGoalCheckAt } from '../goals/celebrate.js';
 import type { Db } from '../storage/database.js';
 
 export type TickReport = Readonly<{
@@ -50,6 +51,7 @@ export const scheduledJobs: readonly ScheduledJob[] = [
   { name: 'rhythms', materializeDue: materializeDueRhythms, nextDueAt: nextRhythmDueAt },
   { name: 'event reminders', materializeDue: materializeDueReminders, nextDueAt: nextReminderDueAt },
   { name: 'weekly digests', materializeDue: enqueueWeeklyDigests, nextDueAt: onHeartbeat },
+  { name: 'goal celebrations', materializeDue: celebrateReachedGoals, nextDueAt: nextGoalCheckAt },
   { name: 'answer reminders', materializeDue: enqueueAnswerReminders, nextDueAt: onHeartbeat },
   { name: 'outbox pruning', materializeDue: pruneOldOutboxRows, nextDueAt: onHeartbeat },
 ];

@@ -1,7 +1,9 @@
 import type { Platform } from '../kernel/identity.js';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { GoalTables } from './goal-schema.js';
 import type { PlatformTables } from './platform-schema.js';
 import type { RhythmTables } from './rhythm-schema.js';
+import type { InstallationTables } from './installation-schema.js';
 
 // Times are milliseconds since the epoch (UTC); zones are stored beside them where wall-clock time matters.
 
@@ -47,6 +49,9 @@ export interface HomeChannelTable {
   channel_id: string;
   channel_name: string | null;
   linked_at: number;
+  /** Set when the workspace removed Weaver (Slack uninstall); the channel is kept so that `info` can say so. */
+  gone_at: number | null;
+  gone_reason: string | null;
 }
 
 export interface CoordinatorTable {
@@ -136,7 +141,7 @@ export interface HarvestPendingMarkTable {
   at: number;
 }
 
-export interface Database extends RhythmTables, PlatformTables {
+export interface Database extends RhythmTables, PlatformTables, InstallationTables, GoalTables {
   member: MemberTable;
   community: CommunityTable;
   home_channel: HomeChannelTable;

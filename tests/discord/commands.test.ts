@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createCommunity } from '../../src/communities/communities.js';
 import { autocomplete, buttonClick, harvestAnswer, messagePayload } from '../fakes/discord-payloads.js';
 import { startWeaverOnFakeDiscord, type DiscordSession } from '../fakes/discord-session.js';
@@ -20,7 +20,27 @@ const text = (data: { content: string; embeds?: any[] }) =>
     .filter(Boolean)
     .join('\n');
 
-// Each test builds on the one before, as people on a server would: the file runs in order.
+// Each test starts from an empty database and builds what it needs with the given… steps below.
+beforeEach(async () => discord.reset());
+
+/** outreach (with a domain, by the server owner) and data-club (by bob, a WEAVER_ADMINS admin). */
+async function givenTwoCommunities(): Promise<void> {
+  await discord.cop(people.owner, ['create'], { slug: 'outreach', name: 'STEM Outreach', domain: 'Reaching new audiences' });
+  await discord.cop(people.bob, ['create'], { slug: 'data-club', name: 'Data Club' });
+}
+
+/** The two communities, ann coordinating outreach. */
+async function givenAnnCoordinatesOutreach(): Promise<void> {
+  await givenTwoCommunities();
+  await discord.cop(people.owner, ['coordinator'], { community: 'outreach', user: { user: people.ann } });
+}
+
+/** The two communities, ann coordinating outreach, its home channel linked. */
+async function givenOutreachLinked(): Promise<void> {
+  await givenAnnCoordinatesOutreach();
+  await discord.cop(people.ann, ['link'], { community: 'outreach' });
+}
+
 describe('/cop on Discord, through the fake gateway', () => {
   it('registered /cop and Harvest answer in the development server on start', () => {
     const registered = discord.fake.registered.get(ids.guild) as { name: string }[];
@@ -64,6 +84,7 @@ describe('/cop on Discord, through the fake gateway', () => {
   });
 
   it('community options: autocomplete offers communities from the database', async () => {
+    await givenTwoCommunities();
     const interaction = autocomplete(people.ann, ['join'], { community: 'out' }, 'community');
     const callback = await discord.interact(interaction);
     expect(callback.status).toBe(204);
@@ -73,29 +94,34 @@ describe('/cop on Discord, through the fake gateway', () => {
   });
 
   it('set: refuses someone who does not coordinate the community', async () => {
+    await givenTwoCommunities();
     const { data } = await discord.cop(people.ann, ['set'], { community: 'outreach', field: 'status', value: 'launched' });
     expect(data.flags).toBe(ephemeral);
     expect(data.content).toBe('Only coordinators of outreach and admins can use /cop set.');
   });
 
   it('coordinator: a user option names the member, mentioned without a ping', async () => {
+    await givenTwoCommunities();
     const { data } = await discord.cop(people.owner, ['coordinator'], { community: 'outreach', user: { user: people.ann } });
     expect(data.content).toBe(`<@${ids.ann}> is now a coordinator of **STEM Outreach**.`);
     expect(data.flags).toBe(ephemeral);
   });
 
   it('set: a coordinator changes the status', async () => {
+    await givenAnnCoordinatesOutreach();
     const { data } = await discord.cop(people.ann, ['set'], { community: 'outreach', field: 'status', value: 'launched' });
     expect(data.content).toBe('**outreach**: status is now “launched”.');
   });
 
   it('link: refuses a channel the bot cannot see, saying which permissions to give', async () => {
+    await givenAnnCoordinatesOutreach();
     const { data } = await discord.cop(people.ann, ['link'], { community: 'outreach' }, { channelId: ids.staffChannel, channelName: 'staff' });
     expect(data.flags).toBe(ephemeral);
     expect(data.content).toBe('I can’t post in this channel; give Weaver the View Channel and Send Messages permissions here, then run /cop link again.');
   });
 
   it('link: names the permissions missing in a channel where the bot can post but not do all it must', async () => {
+    await givenAnnCoordinatesOutreach();
     const { data } = await discord.cop(people.ann, ['link'], { community: 'outreach' }, { channelId: ids.announcementsChannel, channelName: 'announcements' });
     expect(data.content).toBe(
       'I can post here but lack Embed Links, Create Public Threads; give Weaver those permissions in this channel, then run /cop link again.',
@@ -103,6 +129,7 @@ describe('/cop on Discord, through the fake gateway', () => {
   });
 
   it('link: refuses a thread, pointing to the channel itself', async () => {
+    await givenAnnCoordinatesOutreach();
     const threadId = snowflakes.next();
     discord.fake.gateway.dispatch('THREAD_CREATE', {
       id: threadId,
@@ -118,6 +145,7 @@ describe('/cop on Discord, through the fake gateway', () => {
   });
 
   it('link: makes the channel the home channel, announced to everyone (not ephemeral)', async () => {
+    await givenAnnCoordinatesOutreach();
     const { callback, data } = await discord.cop(people.ann, ['link'], { community: 'outreach' });
     expect(callback.status).toBe(204);
     expect(data.flags).toBeUndefined();
@@ -126,6 +154,7 @@ describe('/cop on Discord, through the fake gateway', () => {
   });
 
   it('info: shows the community as embeds, with Join buttons', async () => {
+    await givenOutreachLinked();
     const { data } = await discord.cop(people.bob, ['info'], { community: 'outreach' });
     expect(data.content).toBe('**STEM Outreach** (outreach)');
     expect(text(data)).toContain(`<@${ids.ann}>`);
@@ -142,6 +171,7 @@ describe('/cop on Discord, through the fake gateway', () => {
   });
 
   it('a Join button joins the one who clicks it', async () => {
+    await givenTwoCommunities();
     const { data: info } = await discord.cop(people.bob, ['info'], { community: 'outreach' });
     const message = messagePayload({ id: botUser.id, username: botUser.username, bot: true }, info.content, { components: info.components, flags: ephemeral });
     const callback = await discord.interact(buttonClick(people.bob, 'cop:join outreach', message));
@@ -151,6 +181,7 @@ describe('/cop on Discord, through the fake gateway', () => {
   });
 
   it('join: typed options with choices, and the core limit refused with the way to move', async () => {
+    await givenTwoCommunities();
     expect((await discord.cop(people.ann, ['join'], { community: 'outreach', tier: 'core' })).data.content).toContain('You joined as a core member');
     const { data } = await discord.cop(people.ann, ['join'], { community: 'data-club', tier: 'core' });
     expect(data.flags).toBe(ephemeral);
@@ -165,12 +196,17 @@ describe('/cop on Discord, through the fake gateway', () => {
   });
 
   it('mine: lists my communities with my tier', async () => {
+    await givenTwoCommunities();
+    await discord.cop(people.ann, ['join'], { community: 'outreach', tier: 'core' });
     const { data } = await discord.cop(people.ann, ['mine']);
     expect(data.content).toBe('You are in 1 community:');
     expect(data.embeds![0].fields).toEqual([{ name: 'STEM Outreach (outreach)', value: 'core member', inline: true }]);
   });
 
   it('members: lists core and wider members as mentions', async () => {
+    await givenTwoCommunities();
+    await discord.cop(people.ann, ['join'], { community: 'outreach', tier: 'core' });
+    await discord.cop(people.bob, ['join'], { community: 'outreach' });
     const { data } = await discord.cop(people.bob, ['members'], { community: 'outreach' });
     expect(data.content).toBe('**STEM Outreach** has 2 members.');
     expect(data.embeds!.map((e) => [e.title, e.description])).toEqual([
@@ -180,16 +216,20 @@ describe('/cop on Discord, through the fake gateway', () => {
   });
 
   it('share: records a practice', async () => {
+    await givenTwoCommunities();
     const { data } = await discord.cop(people.bob, ['share'], { community: 'outreach', text: 'We ran a **taster day** with a local school.' });
     expect(data.content).toContain('Thank you! Your practice is now part of the **STEM Outreach** repertoire.');
   });
 
   it('leave: leaves', async () => {
+    await givenTwoCommunities();
+    await discord.cop(people.bob, ['join'], { community: 'outreach' });
     const { data } = await discord.cop(people.bob, ['leave'], { community: 'outreach' });
     expect(data.content).toContain('You left **STEM Outreach**.');
   });
 
   it('list: now shows both communities', async () => {
+    await givenTwoCommunities();
     const { data } = await discord.cop(people.ann, ['list']);
     expect(data.content).toBe('2 communities. Join one with /cop join <community>.');
     expect(data.embeds!.map((e) => e.title)).toEqual(['Data Club (data-club)', 'STEM Outreach (outreach)']);
@@ -205,6 +245,7 @@ describe('/cop on Discord, through the fake gateway', () => {
   });
 
   it('list: a long answer is split over the reply and ephemeral follow-ups, never rejected', async () => {
+    await givenTwoCommunities();
     for (let i = 0; i < 14; i++) {
       await createCommunity(
         discord.weaver.services.db,

@@ -65,7 +65,8 @@ function checkAgainstDiscordLimits(body: RESTPostAPIApplicationCommandsJSONBody)
     const nested = top.filter((o) => o.type === ApplicationCommandOptionType.Subcommand || o.type === ApplicationCommandOptionType.SubcommandGroup);
     if (nested.length > 25) problems.push(`${body.name}: ${nested.length} subcommands and groups (max 25)`);
     checkOptions(top, [body.name]);
-    if (characters > 4000) problems.push(`${body.name}: ${characters} characters in names, descriptions and choices (max 4000)`);
+    // Discord raised this limit from 4000 to 8000 in February 2024 (discord/discord-api-docs#6668).
+    if (characters > 8000) problems.push(`${body.name}: ${characters} characters in names, descriptions and choices (max 8000)`);
   } else if (body.name.length < 1 || body.name.length > 32) {
     problems.push(`${body.name}: a context-menu name is 1-32 characters`);
   }

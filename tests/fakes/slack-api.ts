@@ -9,8 +9,22 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * Socket Mode too: apps.connections.open (with an xapp- token) hands out a WebSocket on the same server.
  */
 
-export type FakeUser = { id: string; name: string; is_admin?: boolean; is_owner?: boolean; is_bot?: boolean };
-export type FakeChannel = { id: string; name: string; is_private?: boolean; is_member?: boolean; is_archived?: boolean };
+export type FakeUser = {
+  id: string;
+  name: string;
+  is_admin?: boolean;
+  is_owner?: boolean;
+  is_bot?: boolean;
+  /** Their own workspace; fakeTeam's by default. */ team?: string;
+};
+/** `teams`: the workspaces that see the channel (two for a Slack Connect channel); every workspace when absent. */
+export type FakeChannel = { id: string; name: string; is_private?: boolean; is_member?: boolean; is_archived?: boolean; teams?: string[] };
+
+/** A workspace of the fake, with its bot. Tokens are issued to it by installs (or `token` is valid from the start). */
+export type FakeTeam = Readonly<{ id: string; name: string; domain: string; url: string; botUserId: string; botId: string; token?: string }>;
+
+/** The Slack app's OAuth credentials the fake checks, and whether it rotates tokens (each lives `expiresIn` seconds). */
+export type FakeOAuth = Readonly<{ clientId: string; clientSecret: string; appId?: string; rotation?: { expiresIn: number } }>;
 
 export type ApiCall = Readonly<{ seq: number; method: string; token?: string; params: Record<string, unknown> }> & {
   /** What the fake answered, once it has (a posted message's `ts` is there). */
@@ -39,11 +53,27 @@ export const fakeBot = { userId: 'U0BOT', botId: 'B0BOT', token: 'xoxb-fake-toke
 
 export type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>;
 
-export async function startFakeSlack(options: { users?: FakeUser[]; channels?: FakeChannel[]; validTokens?: string[] } = {}) {
+export async function startFakeSlack(
+  options: { users?: FakeUser[]; channels?: FakeChannel[]; validTokens?: string[]; teams?: FakeTeam[]; oauth?: FakeOAuth } = {},
+) {
   const users = new Map((options.users ?? []).map((user) => [user.id, { ...user }]));
   const channels = new Map((options.channels ?? []).map((channel) => [channel.id, { ...channel }]));
   const validTokens = new Set(options.validTokens ?? [fakeBot.token]);
+  const defaultTeam: FakeTeam = { ...fakeTeam, name: 'Weaver Test', botUserId: fakeBot.userId, botId: fakeBot.botId, token: fakeBot.token };
+  const teams = new Map([defaultTeam, ...(options.teams ?? [])].map((team) => [team.id, team]));
+  // Which workspace each bot token speaks for; tokens issued by installs and refreshes join it.
+  const tokenTeams = new Map<string, string>([...validTokens].map((token) => [token, defaultTeam.id]));
+  for (const team of options.teams ?? []) {
+    if (!team.token) continue;
+    validTokens.add(team.token);
+    tokenTeams.set(team.token, team.id);
+  }
+  const oauthCodes = new Map<string, string>();
+  const refreshTokens = new Map<string, { team: string; used: boolean }>();
+  let installCounter = 0;
+  let pendingInstallTeam: string | undefined;
   const calls: ApiCall[] = [];
+  const authorizeRequests: Record<string, string>[] = [];
   const responses: ResponseUrlPost[] = [];
   const uploads: Upload[] = [];
   const failures = new Map<string, Failure[]>();
@@ -66,6 +96,7 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
     method: string,
     token: string | undefined,
     params: Record<string, unknown>,
+    basicAuth?: { id: string; secret: string },
   ): Promise<[number, Record<string, unknown>, Record<string, string>?]> {
     const gate = gates.get(method);
     if (gate) {
@@ -75,17 +106,18 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
     const slowness = slow.get(method);
     if (slowness) {
       // The call takes effect at once and its answer comes late: a post has gone out before the bot hears so.
-      const answered = await handleNow(method, token, params);
+      const answered = await handleNow(method, token, params, basicAuth);
       await new Promise((resolve) => setTimeout(resolve, slowness));
       return answered;
     }
-    return handleNow(method, token, params);
+    return handleNow(method, token, params, basicAuth);
   }
 
   async function handleNow(
     method: string,
     token: string | undefined,
     params: Record<string, unknown>,
+    basicAuth?: { id: string; secret: string },
   ): Promise<[number, Record<string, unknown>, Record<string, string>?]> {
     const scripted = failures.get(method)?.shift();
     if (scripted) {
@@ -97,25 +129,91 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
       if (token !== fakeBot.appToken) return [200, { ok: false, error: token?.startsWith('xapp-') ? 'invalid_auth' : 'not_allowed_token_type' }];
       return [200, { ok: true, url: `${baseUrl.replace('http', 'ws')}/socket` }];
     }
+    if (method === 'oauth.v2.access') return [200, exchange(params, basicAuth)];
     if (!token || !validTokens.has(token)) return [200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' }];
-    return [200, answer(method, params)];
+    return [200, answer(method, params, teams.get(tokenTeams.get(token) ?? '') ?? defaultTeam)];
   }
 
-  function answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
+  // oauth.v2.access (docs.slack.dev/reference/methods/oauth.v2.access): a code from the authorize page for the
+  // workspace's bot token, or, with token rotation, a refresh token (good once) for a new pair.
+  function exchange(params: Record<string, unknown>, basic: { id: string; secret: string } | undefined): Record<string, unknown> {
+    const oauth = options.oauth;
+    const clientId = basic?.id ?? String(params.client_id ?? '');
+    const clientSecret = basic?.secret ?? String(params.client_secret ?? '');
+    if (!oauth || clientId !== oauth.clientId) return { ok: false, error: 'invalid_client_id' };
+    if (clientSecret !== oauth.clientSecret) return { ok: false, error: 'bad_client_secret' };
+    let teamId: string;
+    if (params.grant_type === 'refresh_token') {
+      const known = refreshTokens.get(String(params.refresh_token ?? ''));
+      if (!known || known.used) return { ok: false, error: 'invalid_refresh_token' };
+      known.used = true;
+      teamId = known.team;
+    } else {
+      const code = String(params.code ?? '');
+      const found = oauthCodes.get(code);
+      if (!found) return { ok: false, error: 'invalid_code' };
+      oauthCodes.delete(code);
+      teamId = found;
+    }
+    const team = teams.get(teamId)!;
+    const n = ++installCounter;
+    const token = oauth.rotation ? `xoxe.xoxb-1-${team.id}-${n}` : `xoxb-${team.id}-${n}`;
+    validTokens.add(token);
+    tokenTeams.set(token, team.id);
+    const rotation: Record<string, unknown> = {};
+    if (oauth.rotation) {
+      const refreshToken = `xoxe-1-${team.id}-${n}`;
+      refreshTokens.set(refreshToken, { team: team.id, used: false });
+      Object.assign(rotation, { refresh_token: refreshToken, expires_in: oauth.rotation.expiresIn });
+    }
+    if (params.grant_type === 'refresh_token') {
+      return {
+        ok: true,
+        app_id: oauth.appId ?? 'A0WEAVER',
+        access_token: token,
+        token_type: 'bot',
+        scope: 'commands,chat:write',
+        team: { id: team.id, name: team.name },
+        enterprise: null,
+        is_enterprise_install: false,
+        ...rotation,
+      };
+    }
+    return {
+      ok: true,
+      app_id: oauth.appId ?? 'A0WEAVER',
+      authed_user: { id: 'U0INSTALLER' },
+      scope: String(params.scope ?? 'commands,chat:write'),
+      token_type: 'bot',
+      access_token: token,
+      bot_user_id: team.botUserId,
+      team: { id: team.id, name: team.name },
+      enterprise: null,
+      is_enterprise_install: false,
+      ...rotation,
+    };
+  }
+
+  function answer(method: string, params: Record<string, unknown>, team: FakeTeam): Record<string, unknown> {
     const channelId = String(params.channel ?? '');
+    const postTarget = (id: string) => postTargetFor(id, team.id);
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: fakeTeam.url, team: 'Weaver Test', user: 'weaver', team_id: fakeTeam.id, user_id: fakeBot.userId, bot_id: fakeBot.botId };
+        return { ok: true, url: team.url, team: team.name, user: 'weaver', team_id: team.id, user_id: team.botUserId, bot_id: team.botId };
       case 'users.info': {
         const user = users.get(String(params.user));
         if (!user) return { ok: false, error: 'user_not_found' };
-        return { ok: true, user: { team_id: fakeTeam.id, deleted: false, is_bot: false, is_admin: false, is_owner: false, is_primary_owner: false, ...user } };
+        const { team: own, ...fields } = user;
+        return {
+          ok: true,
+          user: { team_id: own ?? defaultTeam.id, deleted: false, is_bot: false, is_admin: false, is_owner: false, is_primary_owner: false, ...fields },
+        };
       }
       case 'chat.postMessage': {
         const target = postTarget(channelId);
         if ('error' in target) return { ok: false, error: target.error };
         const ts = nextTs();
-        const message: StoredMessage = { type: 'message', user: fakeBot.userId, bot_id: fakeBot.botId, text: String(params.text ?? ''), ts };
+        const message: StoredMessage = { type: 'message', user: team.botUserId, bot_id: team.botId, text: String(params.text ?? ''), ts };
         if (typeof params.thread_ts === 'string') message.thread_ts = params.thread_ts;
         // Slack keeps event metadata only when it has an event_type and an event_payload object.
         const metadata = params.metadata as StoredMessage['metadata'] | undefined;
@@ -156,15 +254,15 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
         return 'error' in target ? { ok: false, error: target.error } : { ok: true, channel: target.id, ts: params.ts, text: params.text };
       }
       case 'chat.getPermalink':
-        return { ok: true, channel: channelId, permalink: `${fakeTeam.url}archives/${channelId}/p${String(params.message_ts).replace('.', '')}` };
+        return { ok: true, channel: channelId, permalink: `${team.url}archives/${channelId}/p${String(params.message_ts).replace('.', '')}` };
       case 'conversations.info': {
-        const channel = channels.get(channelId);
+        const channel = visible(channelId, team.id);
         // A private channel the bot is not in is invisible to it.
         if (!channel || (channel.is_private && !channel.is_member)) return { ok: false, error: 'channel_not_found' };
         return { ok: true, channel: describeChannel(channel) };
       }
       case 'conversations.join': {
-        const channel = channels.get(channelId);
+        const channel = visible(channelId, team.id);
         if (!channel || channel.is_private) return { ok: false, error: channel ? 'method_not_supported_for_channel_type' : 'channel_not_found' };
         if (channel.is_archived) return { ok: false, error: 'is_archived' };
         channel.is_member = true;
@@ -185,11 +283,17 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
     }
   }
 
+  // A workspace sees its own channels, and a Slack Connect channel from each side.
+  function visible(channelId: string, teamId: string): FakeChannel | undefined {
+    const channel = channels.get(channelId);
+    return channel && (!channel.teams || channel.teams.includes(teamId)) ? channel : undefined;
+  }
+
   // Posting to a user id opens the app's direct messages with that user, as Slack does.
-  function postTarget(channelId: string): { id: string } | { error: string } {
+  function postTargetFor(channelId: string, teamId: string): { id: string } | { error: string } {
     if (/^[UW]/.test(channelId)) return users.has(channelId) ? { id: `D${channelId}` } : { error: 'channel_not_found' };
     if (channelId.startsWith('D')) return { id: channelId };
-    const channel = channels.get(channelId);
+    const channel = visible(channelId, teamId);
     if (!channel || (channel.is_private && !channel.is_member)) return { error: 'channel_not_found' };
     if (channel.is_archived) return { error: 'is_archived' };
     if (!channel.is_member) return { error: 'not_in_channel' };
@@ -211,14 +315,34 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
       const method = api[1]!;
       const params = parseParams(raw, request.headers['content-type']);
       const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+      const basic = /^Basic (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+      const [basicId, basicSecret] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':') : [];
       const token = bearer ?? (typeof params.token === 'string' ? params.token : undefined);
       const call: ApiCall = { seq: ++seq, method, token, params };
       calls.push(call);
       notify();
-      const [status, body, headers] = await handleApi(method, token, params);
+      const [status, body, headers] = await handleApi(method, token, params, basicId ? { id: basicId, secret: basicSecret ?? '' } : undefined);
       call.answer = body;
       notify();
       response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+      return;
+    }
+    // The authorize page (docs.slack.dev/authentication/installing-with-oauth): the person approves the install in the
+    // workspace the test chose, and Slack sends the browser to redirect_uri with a one-time code and the same state.
+    if (path === '/oauth/v2/authorize' && request.method === 'GET') {
+      const query = new URL(request.url ?? '/', 'http://fake').searchParams;
+      const teamId = pendingInstallTeam ?? query.get('team') ?? defaultTeam.id;
+      authorizeRequests.push(Object.fromEntries(query));
+      if (!options.oauth || query.get('client_id') !== options.oauth.clientId || !teams.has(teamId)) {
+        response.writeHead(400, { 'content-type': 'text/plain' }).end('invalid_client_id');
+        return;
+      }
+      const code = `code-${teamId}-${++installCounter}`;
+      oauthCodes.set(code, teamId);
+      const back = new URL(query.get('redirect_uri') ?? '');
+      back.searchParams.set('code', code);
+      back.searchParams.set('state', query.get('state') ?? '');
+      response.writeHead(302, { location: back.toString() }).end();
       return;
     }
     const upload = /^\/upload\/(\w+)$/.exec(path);
@@ -296,6 +420,18 @@ export async function startFakeSlack(options: { users?: FakeUser[]; channels?: F
       return { id, url: `${baseUrl}/respond/${id}` };
     },
     callsTo: (method: string) => calls.filter((call) => call.method === method),
+    /** Which workspace a token speaks for (undefined for a token Slack never issued). */
+    teamOfToken: (token: string | undefined) => (token ? tokenTeams.get(token) : undefined),
+    /** What reached the authorize page: client_id, scope, redirect_uri, state. */
+    authorizeRequests,
+    /** The next visit to the authorize page installs into this workspace, as the person picking it in Slack would. */
+    installInto(teamId: string) {
+      pendingInstallTeam = teamId;
+    },
+    /** The workspace removed the app: its tokens stop working, as Slack's do. */
+    revokeTokensOf(teamId: string) {
+      for (const [token, team] of tokenTeams) if (team === teamId) validTokens.delete(token);
+    },
     responsesTo: (id: string) => responses.filter((post) => post.id === id),
     waitForCall: (method: string, match: (call: ApiCall) => boolean = () => true) => waitFor(() => calls.find((call) => call.method === method && match(call))),
     /** Like waitForCall, once the fake has answered the call: `answer.ts` is the posted message's ts. */

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { buttonsOf, people, rooms, startSlackWorld, textOf, type SlackBlock, type SlackWorld } from './slack-world.js';
 
 let world: SlackWorld;
@@ -8,6 +8,22 @@ beforeAll(async () => {
 afterAll(async () => world?.close());
 
 // One story on one running Weaver: each test builds on the communities the earlier ones made.
+// Each test starts from an empty database and builds what it needs with the given… steps below.
+beforeEach(async () => world.reset());
+
+/** outreach (by a workspace admin, with a domain), gardening (by the owner) and cooking (by a WEAVER_ADMINS admin). */
+async function givenThreeCommunities(): Promise<void> {
+  await world.ask(people.admin, 'create outreach “STEM Outreach” domain:"Reaching new audiences"');
+  await world.ask(people.owner, 'create gardening Gardening');
+  await world.ask(people.weaverAdmin, 'create cooking Cooking');
+}
+
+/** The three communities, with bob a coordinator of outreach. */
+async function givenBobCoordinatesOutreach(): Promise<void> {
+  await givenThreeCommunities();
+  await world.ask(people.admin, 'coordinator outreach <@U0BOB|bob>');
+}
+
 describe('/cop on Slack, through the real Bolt app', () => {
   test('acknowledges with an empty 200 and answers help ephemerally through response_url', async () => {
     const sent = await world.cop(people.ann, 'help');
@@ -29,6 +45,7 @@ describe('/cop on Slack, through the real Bolt app', () => {
   });
 
   test('list names every community', async () => {
+    await givenThreeCommunities();
     const text = textOf(await world.ask(people.bob, 'list'));
     expect(text).toContain('3 communities');
     expect(text).toContain('STEM Outreach (outreach)');
@@ -36,6 +53,7 @@ describe('/cop on Slack, through the real Bolt app', () => {
   });
 
   test('info is rendered as sections with fields and Join buttons, and a click joins as the one who clicked', async () => {
+    await givenThreeCommunities();
     const info = await world.ask(people.bob, 'info outreach');
     const blocks = info.body.blocks as (SlackBlock & { fields?: { text: string }[] })[];
     expect(blocks.find((block) => block.fields)?.fields?.map((field) => field.text)).toEqual(
@@ -56,6 +74,7 @@ describe('/cop on Slack, through the real Bolt app', () => {
   });
 
   test('set is for coordinators and admins; coordinator takes Slack’s escaped mention', async () => {
+    await givenThreeCommunities();
     expect(textOf(await world.ask(people.bob, 'set outreach status launched'))).toBe('Only coordinators of outreach and admins can use /cop set.');
     expect(textOf(await world.ask(people.admin, 'set outreach status launched'))).toContain('outreach: status is now “launched”.');
 
@@ -71,6 +90,7 @@ describe('/cop on Slack, through the real Bolt app', () => {
   });
 
   test('link in a public channel the bot is not in joins it and posts the news in the channel', async () => {
+    await givenBobCoordinatesOutreach();
     const sent = await world.cop(people.bob, 'link outreach', rooms.outreach);
     expect(sent.ack.status).toBe(200);
     const posted = await world.fake.waitForCall('chat.postMessage', (call) => call.params.channel === rooms.outreach.id);
@@ -81,6 +101,7 @@ describe('/cop on Slack, through the real Bolt app', () => {
   });
 
   test('link in a private channel the bot cannot see says to invite it first', async () => {
+    await givenBobCoordinatesOutreach();
     const answer = await world.ask(people.bob, 'link outreach', rooms.secret);
     expect(answer.body.response_type).toBe('ephemeral');
     expect(textOf(answer)).toBe('Invite me first: /invite @Weaver in that channel, then run /cop link again.');
@@ -88,23 +109,28 @@ describe('/cop on Slack, through the real Bolt app', () => {
   });
 
   test('link in an archived channel explains why not', async () => {
+    await givenThreeCommunities();
     expect(textOf(await world.ask(people.admin, 'link cooking', rooms.archived))).toContain('archived');
   });
 
   test('join, mine, members and leave', async () => {
-    expect(textOf(await world.ask(people.bob, 'join outreach tier:core'))).toContain('You joined as a core member');
-    expect(textOf(await world.ask(people.bob, 'join gardening tier:core'))).toContain('You are already core in outreach');
-    expect(textOf(await world.ask(people.bob, 'mine'))).toMatch(/outreach.*core/s);
+    await givenThreeCommunities();
+    await world.ask(people.ann, 'join outreach');
+    expect(textOf(await world.ask(people.carol, 'join outreach tier:core'))).toContain('You joined as a core member');
+    expect(textOf(await world.ask(people.carol, 'join gardening tier:core'))).toContain('You are already core in outreach');
+    expect(textOf(await world.ask(people.carol, 'mine'))).toMatch(/outreach.*core/s);
     const members = textOf(await world.ask(people.ann, 'members outreach'));
-    expect(members).toContain('@bob');
+    expect(members).toContain('@carol');
     expect(members).toContain('@ann');
     expect(textOf(await world.ask(people.ann, 'leave outreach'))).toContain('You left STEM Outreach.');
     expect(textOf(await world.ask(people.ann, 'leave outreach'))).toContain('You are not a member of outreach');
     // users.info is asked once per person, then remembered for a few minutes.
-    expect(world.fake.callsTo('users.info').filter((call) => call.params.user === people.bob.id)).toHaveLength(1);
+    expect(world.fake.callsTo('users.info').filter((call) => call.params.user === people.carol.id)).toHaveLength(1);
   });
 
   test('share records a practice in the community’s repertoire', async () => {
+    await givenThreeCommunities();
+    await world.ask(people.bob, 'join outreach tier:core');
     const answer = await world.ask(
       people.bob,
       'share outreach We ran a taster day with &lt;b&gt;local&lt;/b&gt; schools, see <https://example.org/taster|example.org/taster>',
@@ -146,6 +172,7 @@ describe('when Slack is slow or failing', () => {
   });
 
   test('a channel reply that chat.postMessage cannot post (HTTP 429) is posted in the channel through response_url', async () => {
+    await givenThreeCommunities();
     world.fake.fail('chat.postMessage', { status: 429, retryAfter: 30 });
     const answer = await world.ask(people.owner, 'link gardening');
     expect(answer.body.response_type).toBe('in_channel');
@@ -153,6 +180,7 @@ describe('when Slack is slow or failing', () => {
   });
 
   test('a rate limit while linking says how long to wait, and trying again works', async () => {
+    await givenThreeCommunities();
     world.fake.fail('conversations.info', { status: 429, retryAfter: 7 });
     expect(textOf(await world.ask(people.weaverAdmin, 'link cooking', rooms.busy))).toBe('Slack asked Weaver to slow down; please try again in 7 seconds.');
     expect((await world.cop(people.weaverAdmin, 'link cooking', rooms.busy)).ack.status).toBe(200);
@@ -161,6 +189,7 @@ describe('when Slack is slow or failing', () => {
   });
 
   test('an ok:false error (invalid_auth) while linking is a clear answer, not a stack trace', async () => {
+    await givenThreeCommunities();
     world.fake.fail('conversations.info', { error: 'invalid_auth' });
     const text = textOf(await world.ask(people.admin, 'link cooking', rooms.outreach));
     expect(text).toBe('Weaver’s Slack token is no longer accepted; ask a workspace admin to reinstall the app and update SLACK_BOT_TOKEN.');
