@@ -9,6 +9,7 @@ import * as events from './2026-11-23-07-events.js';
 import * as harvest from './2026-11-23-10-harvest.js';
 import * as outboxLookup from './2026-11-23-11-outbox-lookup.js';
 import * as digestDue from './2026-11-23-12-digest-due.js';
+import * as networks from './2026-12-02-03-networks.js';
 import * as slackInstallations from './2026-12-02-05-slack-installations.js';
 import * as goals from './2026-12-02-02-goals.js';
 import * as outboxSends from './2026-12-02-07-outbox-sends.js';
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-10-harvest': harvest,
   '2026-11-23-11-outbox-lookup': outboxLookup,
   '2026-11-23-12-digest-due': digestDue,
+  '2026-12-02-03-networks': networks,
   '2026-12-02-05-slack-installations': slackInstallations,
   '2026-12-02-02-goals': goals,
   '2026-12-02-07-outbox-sends': outboxSends,

@@ -244,8 +244,66 @@ function eventsRoute(receiver: HTTPReceiver): Route {
         response.writeHead(401).end();
         return;
       }
-      // Bolt verifies the signature and the age, acks, and dispatches to the listeners registered above.
-      receiver.requestListener(request, response);
+      // Bolt reads the body itself, but a body that is not one of Slack's shapes (`null`, a bare number) makes it
+      // throw outside any handler, an unhandled rejection that would end the process: such a body is refused here.
+      readBody(request, bodyLimit).then(
+        (raw) => {
+          if (!isSlackShaped(raw, request.headers['content-type'])) {
+            response.writeHead(400).end();
+            return;
+          }
+          // Bolt verifies the signature and the age, acks, and dispatches to the listeners registered above.
+          Object.assign(request, { rawBody: raw });
+          receiver.requestListener(request, response);
+        },
+        () => void response.writeHead(413).end(),
+      );
     },
   };
+}
+
+// Bolt's own limit.
+const bodyLimit = 4 * 1024 * 1024;
+
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new Error('request body too large'));
+        request.destroy();
+      } else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+/** Slack sends a slash command or ssl_check as a form, interactivity as a form with a JSON `payload` object, events as a JSON object with a `type`. */
+function isSlackShaped(raw: Buffer, contentType: string | undefined): boolean {
+  const text = raw.toString();
+  try {
+    if (contentType === 'application/x-www-form-urlencoded') {
+      const form = new URLSearchParams(text);
+      const payload = form.get('payload');
+      if (payload === null) return form.has('command') || form.has('ssl_check');
+      const parsed: unknown = JSON.parse(payload);
+      return isObjectWithType(parsed);
+    }
+    const body: unknown = JSON.parse(text);
+    // An event_callback without its event would wait out Bolt's 3-second ack timeout for nothing.
+    if (isObjectWithType(body) && (body as { type: string }).type === 'event_callback') {
+      const event = (body as { event?: unknown }).event;
+      return typeof event === 'object' && event !== null && !Array.isArray(event);
+    }
+    return isObjectWithType(body);
+  } catch {
+    return false;
+  }
+}
+
+function isObjectWithType(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { type?: unknown }).type === 'string';
 }

@@ -94,6 +94,18 @@ const schema = z.object({
   OUTBOX_CLAIM_TIMEOUT: takeoverDuration('2m'),
   // How long a dead scheduler's lease keeps another process from scheduling.
   SCHEDULER_LEASE: takeoverDuration('60s'),
+  BRIDGE_DELAY: z
+    .string()
+    .default('24h')
+    .transform((value, ctx) => {
+      if (value.trim().toLowerCase() === 'off') return null;
+      const ms = parseDuration(value, { min: 60_000, max: 30 * 86_400_000 });
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration from 1m to 30d, e.g. 90m, 24h or 2d, or off' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
 });
 
 // Settings that only make sense together; checked apart from the schema so that every problem is named in one start.
@@ -154,6 +166,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     harvestReminderDelayMs: e.HARVEST_REMINDER_DELAY,
     outboxClaimMs: e.OUTBOX_CLAIM_TIMEOUT,
     schedulerLeaseMs: e.SCHEDULER_LEASE,
+    bridgeDelayMs: e.BRIDGE_DELAY,
     secretKey: e.WEAVER_SECRET_KEY,
   };
   return { ok: true, config: Object.freeze(config) };

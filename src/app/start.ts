@@ -57,6 +57,7 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
       publicUrl: config.publicUrl ?? (config.slack || config.discord ? `http://localhost:${config.port}` : undefined),
       harvestReminderDelayMs: config.harvestReminderDelayMs,
       outboxClaimMs: config.outboxClaimMs,
+      bridgeDelayMs: config.bridgeDelayMs,
     },
   };
 

@@ -1,5 +1,6 @@
 import { isValidTimeZone } from '../kernel/time.js';
 import { findCommunityBySlug } from '../communities/communities.js';
+import { communitiesOfNetwork, isNetwork } from '../networks/networks.js';
 import type { Community } from '../storage/schema.js';
 import type { ArgSpec, Parsed, RawArg } from './define.js';
 
@@ -99,8 +100,11 @@ export function slug(description: string): ArgSpec<string> {
   };
 }
 
-/** A community's slug, looked up: handlers receive the community itself. */
-export function community(description = 'the community, by its slug'): ArgSpec<Community> {
+/**
+ * A community's slug, looked up: handlers receive the community itself. A network is taken only where the command
+ * says it covers one (`networks: 'allow'`); elsewhere the answer names the network's communities.
+ */
+export function community(description = 'the community, by its slug', options: { networks?: 'allow' } = {}): ArgSpec<Community> {
   return {
     kind: 'string',
     description,
@@ -110,10 +114,23 @@ export function community(description = 'the community, by its slug'): ArgSpec<C
     async parse(raw, ctx) {
       const value = asString(raw)?.trim().toLowerCase() ?? '';
       const found = slugPattern.test(value) ? await findCommunityBySlug(ctx.db, value) : undefined;
-      return found ? ok(found) : problem(`There is no community “${value.slice(0, 40)}”; /cop list shows them all.`);
+      if (!found) return problem(`There is no community “${value.slice(0, 40)}”; /cop list shows them all.`);
+      if (isNetwork(found) && options.networks !== 'allow') {
+        const members = await communitiesOfNetwork(ctx.db, found.id);
+        const names = members.map((c) => `${c.slug} (${c.name})`).join(', ');
+        return problem(
+          members.length
+            ? `${found.slug} is a network, not a community: people join its communities, ${names}. Give one of them.`
+            : `${found.slug} is a network, not a community, and has no communities yet; a coordinator adds one with /cop set <community> network ${found.slug}.`,
+        );
+      }
+      return ok(found);
     },
   };
 }
+
+/** A community or a network, for commands that cover all of a network's communities. */
+export const communityOrNetwork = (description = 'the community or network') => community(description, { networks: 'allow' });
 
 export function timezone(description: string): ArgSpec<string> {
   return {

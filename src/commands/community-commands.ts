@@ -1,4 +1,5 @@
 import {
+  findCommunityBySlug,
   createCommunity,
   homeChannels,
   linkHomeChannel,
@@ -15,9 +16,12 @@ import { userRefOf } from '../storage/columns.js';
 import { memberCounts } from '../communities/membership.js';
 import { findRhythm } from '../rhythms/rhythms.js';
 import { answer, bold, channelMention, code, joinRich, mention, refuse, rich, type RichText } from '../kernel/reply.js';
-import { communityStatuses, type HomeChannel } from '../storage/schema.js';
-import { choice, community, optional, slug, text, timezone, user, withDefault } from './args.js';
-import { defineCommand, type ArgSpec } from './define.js';
+import { communityStatuses, type Community, type HomeChannel } from '../storage/schema.js';
+import { communityKinds } from '../storage/network-schema.js';
+import { findNetworkOf, isNetwork, setNetwork } from '../networks/networks.js';
+import { choice, communityOrNetwork, optional, slug, slugPattern, text, timezone, user, withDefault } from './args.js';
+import { defineCommand, type ArgSpec, type CommandContext } from './define.js';
+import { networkInfo, networkListBody, orderWithNetworks } from './network-commands.js';
 import { describeNextEvent } from './event-commands.js';
 import { describeRhythm } from './rhythm-commands.js';
 import { describeOpenGoals } from '../goals/goal-report.js';
@@ -25,27 +29,32 @@ import { describeOpenGoals } from '../goals/goal-report.js';
 export const list = defineCommand({
   path: ['list'],
   summary: 'Lists the communities, with their members and home channels',
+  details: 'Each network is listed with its communities.',
   examples: ['/cop list'],
   access: 'everyone',
   args: {},
   async run(ctx) {
-    const communities = await listCommunities(ctx.db);
-    if (communities.length === 0) {
+    const all = await listCommunities(ctx.db);
+    if (all.length === 0) {
       return answer('There are no communities yet. An admin can start one with /cop create <slug> <name>.');
     }
     const counts = await memberCounts(ctx.db);
     const sections = await Promise.all(
-      communities.map(async (c) => {
+      orderWithNetworks(all).map(async ({ community: c, network }) => {
         const tally = counts.get(c.id) ?? { core: 0, wider: 0 };
         const homes = await homeChannels(ctx.db, c.id);
+        if (isNetwork(c)) return { title: `Network: ${c.name} (${c.slug})`, body: networkListBody(c, all, counts, channelList(homes), firstLine) };
         return {
-          title: `${c.name} (${c.slug})`,
+          title: network ? `${c.name} (${c.slug}), in ${network.slug}` : `${c.name} (${c.slug})`,
           body: rich`${c.status}${c.domain ? ` · ${firstLine(c.domain)}` : ''}
 ${tally.core} core · ${tally.wider} wider${homes.length ? ' · ' : ''}${channelList(homes)}`,
         };
       }),
     );
-    return answer(`${communities.length} ${communities.length === 1 ? 'community' : 'communities'}. Join one with /cop join <community>.`, {
+    const communities = all.filter((c) => !isNetwork(c)).length;
+    const networks = all.length - communities;
+    const networkCount = networks ? ` and ${networks === 1 ? '1 network' : `${networks} networks`}` : '';
+    return answer(`${communities} ${communities === 1 ? 'community' : 'communities'}${networkCount}. Join one with /cop join <community>.`, {
       sections,
     });
   },
@@ -54,10 +63,12 @@ ${tally.core} core · ${tally.wider} wider${homes.length ? ' · ' : ''}${channel
 export const info = defineCommand({
   path: ['info'],
   summary: 'Shows a community: domain, sponsor, status, coordinators, home channels, members',
+  details: 'Given a network, it shows its communities with their member counts and the next events across them.',
   examples: ['/cop info outreach'],
   access: 'everyone',
-  args: { community: community() },
+  args: { community: communityOrNetwork() },
   async run(ctx, { community: c }) {
+    if (isNetwork(c)) return networkInfo(ctx, c, channelList);
     const [coordinators, homes, counts] = await Promise.all([listCoordinators(ctx.db, c.id), homeChannels(ctx.db, c.id), memberCounts(ctx.db, [c.id])]);
     const [rhythm, nextEvent, openGoals] = await Promise.all([
       findRhythm(ctx.db, c.id),
@@ -66,7 +77,8 @@ export const info = defineCommand({
     ]);
     const tally = counts.get(c.id) ?? { core: 0, wider: 0 };
     const none = ['none yet'];
-    return answer(rich`${bold(c.name)} (${c.slug})`, {
+    const network = await findNetworkOf(ctx.db, c);
+    return answer(rich`${bold(c.name)} (${c.slug})${network ? `, in the ${network.name} network (${network.slug})` : ''}`, {
       sections: [
         { title: 'Domain', body: [c.domain ?? 'not described yet'] },
         {
@@ -105,16 +117,24 @@ export const info = defineCommand({
 export const create = defineCommand({
   path: ['create'],
   summary: 'Creates a community, with status potential',
-  examples: ['/cop create outreach "STEM Outreach" domain:"Reaching new audiences"'],
+  details:
+    'A network is a constellation of communities: it has a domain, sponsor, status, coordinators and home channels like a community; communities join it with /cop set <community> network <network>, and its coordinators may do for its communities what their own coordinators may.',
+  examples: ['/cop create outreach "STEM Outreach" domain:"Reaching new audiences"', '/cop create uni-outreach "Outreach Network" kind:network'],
   access: 'admin',
   args: {
     slug: slug('2 to 32 of a-z, 0-9 and -'),
     name: text('the community’s full name', { max: 80, label: 'The name' }),
     domain: optional(text('what the community cares about', { max: 1000, label: 'The domain' }), '[domain:<text>]'),
+    kind: withDefault(choice(communityKinds, 'community or network'), 'community', '[kind:community|network]'),
   },
-  async run(ctx, { slug: newSlug, name, domain }) {
-    const created = await createCommunity(ctx.db, { slug: newSlug, name, domain }, ctx.clock.now());
+  async run(ctx, { slug: newSlug, name, domain, kind }) {
+    const created = await createCommunity(ctx.db, { slug: newSlug, name, domain, kind }, ctx.clock.now());
     if (!created) return refuse('SlugTaken', `There is already a community “${newSlug}”; choose another slug, or see /cop info ${newSlug}.`);
+    if (kind === 'network') {
+      return answer(
+        rich`Created the network ${bold(created.name)} (${created.slug}), status potential. Next: ${code(`/cop set <community> network ${created.slug}`)} for each of its communities, ${code(`/cop link ${created.slug}`)} in its home channel, and ${code(`/cop coordinator ${created.slug} @someone`)}.`,
+      );
+    }
     return answer(
       rich`Created ${bold(created.name)} (${created.slug}), status potential. Next: ${code(`/cop link ${created.slug}`)} in its home channel${created.domain ? ' and ' : ', '}${code(`/cop coordinator ${created.slug} @someone`)}${created.domain ? '' : rich`, and ${code(`/cop set ${created.slug} domain <text>`)}`}.`,
     );
@@ -129,16 +149,17 @@ const fieldValues = {
   status: choice(communityStatuses, 'the stage the community is at'),
   timezone: timezone('the community’s IANA time zone'),
 } satisfies Record<EditableField, ArgSpec<string>>;
-const fields = Object.keys(fieldValues) as EditableField[];
+const fields = [...(Object.keys(fieldValues) as EditableField[]), 'network'] as const;
 
 export const set = defineCommand({
   path: ['set'],
   summary: 'Changes a community’s name, domain, sponsor, status or time zone',
-  details: `Status is one of ${communityStatuses.join(', ')}; the time zone is an IANA name such as Europe/London.`,
-  examples: ['/cop set outreach domain Reaching new audiences', '/cop set outreach status launched'],
+  details: `Status is one of ${communityStatuses.join(', ')}; the time zone is an IANA name such as Europe/London. network puts the community in a network (a community is in at most one), and none takes it out; coordinators of a network may do for its communities what their own coordinators may.`,
+  examples: ['/cop set outreach domain Reaching new audiences', '/cop set outreach status launched', '/cop set outreach network uni-outreach'],
   access: 'coordinator',
-  args: { community: community(), field: choice(fields, 'what to change'), value: text('the new value', { label: 'The value' }) },
+  args: { community: communityOrNetwork(), field: choice(fields, 'what to change'), value: text('the new value', { label: 'The value' }) },
   async run(ctx, { community: c, field, value }) {
+    if (field === 'network') return setNetworkOf(ctx, c, value);
     const parsed = await fieldValues[field].parse(value, ctx);
     if (!parsed.ok) return refuse('BadInput', `${parsed.problem} Usage: /cop set <community> ${field} <value>`);
     await updateCommunityField(ctx.db, c.id, field, parsed.value, ctx.clock.now());
@@ -155,10 +176,11 @@ export const set = defineCommand({
 export const link = defineCommand({
   path: ['link'],
   summary: 'Makes this channel the community’s home channel on this platform',
-  details: 'Prompts, events, reminders and digests are posted in the home channel. Each workspace or server has one home channel per community.',
+  details:
+    'Prompts, events, reminders and digests are posted in the home channel. Each workspace or server has one home channel per community. A network’s home channel gets its own posts and its weekly digest, which covers its communities.',
   examples: ['/cop link outreach'],
   access: 'coordinator',
-  args: { community: community() },
+  args: { community: communityOrNetwork() },
   async run(ctx, { community: c }) {
     const channel = ctx.channel;
     if (!channel) return refuse('NoChannel', `Run /cop link ${c.slug} in the channel that should be the community’s home, not in a direct message.`);
@@ -175,7 +197,7 @@ export const link = defineCommand({
         return refuse('ChannelTaken', rich`${here} is already the home channel of ${outcome.by.slug}; use another channel for ${c.slug}.`);
       case 'linked':
         return answer(
-          rich`${here} is now the home channel of ${bold(c.name)}${outcome.previous ? rich` (it was ${channelMention(channelRefOf(outcome.previous), outcome.previous.channel_name)})` : ''}: prompts, events and digests will be posted here.`,
+          rich`${here} is now the home channel of ${bold(c.name)}${outcome.previous ? rich` (it was ${channelMention(channelRefOf(outcome.previous), outcome.previous.channel_name)})` : ''}: ${isNetwork(c) ? 'the network’s events and its weekly digest of its communities' : 'prompts, events and digests'} will be posted here.`,
           { visibility: 'channel' },
         );
     }
@@ -185,10 +207,11 @@ export const link = defineCommand({
 export const coordinator = defineCommand({
   path: ['coordinator'],
   summary: 'Adds or removes a coordinator of a community',
+  details: 'Coordinators of a network may do for each of its communities what that community’s own coordinators may.',
   examples: ['/cop coordinator outreach @ann', '/cop coordinator outreach @ann action:remove'],
   access: 'coordinator',
   args: {
-    community: community(),
+    community: communityOrNetwork(),
     user: user('the member to add or remove'),
     action: withDefault(choice(['add', 'remove'], 'add (default) or remove'), 'add'),
   },
@@ -205,6 +228,31 @@ export const coordinator = defineCommand({
       : refuse('NotCoordinator', rich`${who} is not a coordinator of ${c.slug}.`);
   },
 });
+
+async function setNetworkOf(ctx: CommandContext, c: Community, value: string) {
+  const usage = `Usage: /cop set ${c.slug} network <network|none>`;
+  const wanted = value.trim().toLowerCase();
+  const target = wanted === 'none' ? undefined : slugPattern.test(wanted) ? await findCommunityBySlug(ctx.db, wanted) : undefined;
+  if (wanted !== 'none' && !target) return refuse('BadInput', `There is no network “${wanted.slice(0, 40)}”; /cop list shows them. ${usage}`);
+  const change = await setNetwork(ctx.db, c, target, ctx.clock.now());
+  switch (change.outcome) {
+    case 'is-network':
+      return refuse('BadInput', `${c.slug} is a network, and a network cannot be put in a network. ${usage}`);
+    case 'not-a-network':
+      return refuse(
+        'BadInput',
+        `${change.target.slug} is a community, not a network; an admin makes a network with /cop create <slug> <name> kind:network. ${usage}`,
+      );
+    case 'unchanged':
+      return answer(target ? rich`${bold(c.name)} is already in ${bold(target.name)}.` : rich`${bold(c.name)} is in no network.`);
+    case 'left':
+      return answer(rich`${bold(c.name)} is no longer in the ${bold(change.previous.name)} network.`);
+    case 'joined':
+      return answer(
+        rich`${bold(c.name)} is now in the ${bold(change.network.name)} network${change.previous ? ` (it was in ${change.previous.slug})` : ''}: ${code(`/cop info ${change.network.slug}`)} shows its communities.`,
+      );
+  }
+}
 
 function firstLine(textValue: string): string {
   const line = textValue.split('\n')[0]!.trim();

@@ -5,7 +5,8 @@ import { deliverNow } from '../delivery/outbox.js';
 import { answer, bold, code, refuse, rich, time, type RichText } from '../kernel/reply.js';
 import type { Db } from '../storage/database.js';
 import { localToInstant } from '../rhythms/schedule.js';
-import { choice, community, integer, optional, text, timezone, withDefault } from './args.js';
+import { choice, communityOrNetwork, integer, optional, text, timezone, withDefault } from './args.js';
+import { scopeOf } from '../networks/networks.js';
 import { defineCommand } from './define.js';
 import { describeChannelDelivery, noHomeChannelHint } from './delivery-text.js';
 import { clockTimeArg, dateArg, eventArg, leadTimesArg } from './event-args.js';
@@ -23,7 +24,7 @@ export const eventCreate = defineCommand({
   ],
   access: 'coordinator',
   args: {
-    community: community(),
+    community: communityOrNetwork(),
     title: text('the event’s title', { max: 200, label: 'The title' }),
     date: dateArg('the day, YYYY-MM-DD'),
     time: clockTimeArg('the start, HH:MM on the 24-hour clock'),
@@ -72,11 +73,12 @@ export const events = defineCommand({
   path: ['event', 'list'],
   aliases: [['events']],
   summary: 'Lists upcoming events, soonest first, with their ids (also /cop events)',
+  details: 'Given a network, it lists the events of all its communities.',
   examples: ['/cop events', '/cop event list community:outreach'],
   access: 'everyone',
-  args: { community: optional(community(), '[community:<community>]') },
+  args: { community: optional(communityOrNetwork('only this community or network'), '[community:<community>]') },
   async run(ctx, { community: c }) {
-    const upcoming = await listUpcomingEvents(ctx.db, ctx.clock.now(), c?.id);
+    const upcoming = await listUpcomingEvents(ctx.db, ctx.clock.now(), c ? await scopeOf(ctx.db, c) : undefined);
     if (upcoming.length === 0) return answer(`No upcoming events${c ? ` in ${c.slug}` : ''}. Coordinators plan one with /cop event create.`);
     const sections = await Promise.all(
       upcoming.map(async (event) => {
@@ -161,6 +163,13 @@ export const meReminders = defineCommand({
 
 /** For `info`: the next event of a community, if any. */
 export async function describeNextEvent(db: Db, now: number, communityId: number): Promise<RichText | undefined> {
-  const [next] = await listUpcomingEvents(db, now, communityId, 1);
-  return next ? rich`#${next.id} ${next.title}, ${time(next.starts_at, next.timezone)}` : undefined;
+  return describeNextEvents(db, now, [communityId], 1);
+}
+
+/** For a network's `info`: the next events across its communities, one a line, with the community's slug. */
+export async function describeNextEvents(db: Db, now: number, communityIds: readonly number[], limit: number): Promise<RichText | undefined> {
+  const upcoming = await listUpcomingEvents(db, now, communityIds, limit);
+  if (upcoming.length === 0) return undefined;
+  const lines = upcoming.map((next) => rich`#${next.id} ${next.title}, ${time(next.starts_at, next.timezone)}${limit > 1 ? ` (${next.community_slug})` : ''}`);
+  return lines.flatMap((line, i) => (i === 0 ? line : ['\n', ...line]));
 }

@@ -8,7 +8,7 @@ import { communitiesCountedFor, describeProgress, dueOfDay, measureMeaning, prog
 import { answer, bold, code, refuse, rich, type RichText, type Section } from '../kernel/reply.js';
 import { goalMeasures, type Goal } from '../storage/goal-schema.js';
 import type { Community } from '../storage/schema.js';
-import { asText, choice, community, integer, ok, problem, text, withDefault, optional } from './args.js';
+import { asText, choice, communityOrNetwork, integer, ok, problem, text, withDefault, optional } from './args.js';
 import { defineCommand, type ArgSpec, type CommandContext } from './define.js';
 import { describeChannelDelivery } from './delivery-text.js';
 import { dateArg } from './event-args.js';
@@ -56,7 +56,7 @@ export const goalAdd = defineCommand({
   ],
   access: 'coordinator',
   args: {
-    community: community(),
+    community: communityOrNetwork(),
     text: text('what the goal is', { max: 300, label: 'The goal' }),
     target: withDefault(integer('how many (default 1)', { min: 1, max: maxTarget, label: 'The target' }), 1, '[target:<n>]'),
     by: optional(dateArg('the due date, YYYY-MM-DD'), '[by:<YYYY-MM-DD>]'),
@@ -95,7 +95,7 @@ export const goalList = defineCommand({
   summary: 'Lists a community’s goals with their progress and latest notes',
   examples: ['/cop goal list outreach'],
   access: 'everyone',
-  args: { community: community() },
+  args: { community: communityOrNetwork() },
   async run(ctx, { community: c }) {
     const now = ctx.clock.now();
     const views = await viewGoals(ctx.db, c.id, now);

@@ -7,7 +7,8 @@ import type { Db } from '../storage/database.js';
 import type { Community, Member } from '../storage/schema.js';
 import { findWhoKnows } from '../harvest/who.js';
 import { plural } from '../kernel/words.js';
-import { community, optional, text } from './args.js';
+import { communityOrNetwork, optional, text } from './args.js';
+import { scopeOf } from '../networks/networks.js';
 import { defineCommand } from './define.js';
 
 const shownResults = 5;
@@ -60,15 +61,16 @@ async function loadHitContext(db: Db, hits: readonly KnowledgeHit[]) {
 export const search = defineCommand({
   path: ['search'],
   summary: 'Finds harvested answers and shared practices, each with a link to its source',
-  details: 'Your words are matched as words (every word first, then any of them); marked answers and recent items come first.',
+  details:
+    'Your words are matched as words (every word first, then any of them); marked answers and recent items come first. community: a network searches all its communities.',
   examples: ['/cop search volunteers retention', '/cop search "school visits" community:outreach'],
   access: 'everyone',
   args: {
     query: text('the words to look for', { max: 500, label: 'The query' }),
-    community: optional(community('only this community'), '[community:<community>]'),
+    community: optional(communityOrNetwork('only this community or network'), '[community:<community>]'),
   },
   async run(ctx, { query, community: c }) {
-    const outcome = await searchKnowledge(ctx.db, query, { communityId: c?.id, now: ctx.clock.now() });
+    const outcome = await searchKnowledge(ctx.db, query, { communityId: c ? await scopeOf(ctx.db, c) : undefined, now: ctx.clock.now() });
     const where = c ? ` in ${c.slug}` : '';
     if (outcome.terms.length === 0) {
       return answer(`Nothing found: “${shorten(query, 60)}” has no words to search for. Usage: /cop search <query> [community:<community>]`);
@@ -113,15 +115,17 @@ export const search = defineCommand({
 export const who = defineCommand({
   path: ['who'],
   summary: 'Finds members who know about a topic, from their answers and practices',
-  details: 'Marked answers count most, then shared practices, then other replies. People with privacy off are never listed.',
+  details:
+    'Marked answers count most, then shared practices, then other replies. People with privacy off are never listed. community: a network covers all its communities.',
   examples: ['/cop who volunteers', '/cop who "risk assessment" community:outreach'],
   access: 'everyone',
   args: {
     topic: text('the topic, in a few words', { max: 200, label: 'The topic' }),
-    community: optional(community('only this community'), '[community:<community>]'),
+    community: optional(communityOrNetwork('only this community or network'), '[community:<community>]'),
   },
   async run(ctx, { topic, community: c }) {
-    const experts = (await findWhoKnows(ctx.db, topic, { communityId: c?.id, now: ctx.clock.now() })).slice(0, shownExperts);
+    const scope = c ? await scopeOf(ctx.db, c) : undefined;
+    const experts = (await findWhoKnows(ctx.db, topic, { communityId: scope, now: ctx.clock.now() })).slice(0, shownExperts);
     const where = c ? ` in ${c.slug}` : '';
     if (experts.length === 0) {
       return answer(`Nobody found for “${shorten(topic, 60)}”${where} yet. Ask the community with /cop ask <community> <question>.`);

@@ -4,7 +4,7 @@ import { defineCommand, usageOf, type Access, type AnyCommand } from './define.j
 
 const audiences: readonly { access: Access; title: string }[] = [
   { access: 'everyone', title: 'For everyone' },
-  { access: 'coordinator', title: 'For coordinators of a community (and admins)' },
+  { access: 'coordinator', title: 'For coordinators of a community or of its network (and admins)' },
   { access: 'admin', title: 'For admins' },
 ];
 
@@ -46,7 +46,7 @@ function listSection(title: string | undefined, commands: readonly AnyCommand[])
 
 function explain(command: AnyCommand) {
   const options = Object.entries(command.args).map(([name, spec]) => `${name}: ${spec.description}`);
-  const who = { everyone: 'anyone', coordinator: 'coordinators of the community and admins', admin: 'admins' }[command.access];
+  const who = { everyone: 'anyone', coordinator: 'coordinators of the community, coordinators of its network, and admins', admin: 'admins' }[command.access];
   return rich`${code(usageOf(command))}
 ${command.summary}.${command.details ? `\n${command.details}` : ''}
 ${options.length ? `\n${options.join('\n')}\n` : ''}

@@ -3,17 +3,19 @@ import { buildDigest, setWeeklyDigest } from '../reports/digest.js';
 import { buildExport } from '../reports/export.js';
 import { answer, bold, code, refuse, rich } from '../kernel/reply.js';
 import { statsFields } from '../reports/stats.js';
-import { choice, community, optional } from './args.js';
+import { choice, community, communityOrNetwork, optional } from './args.js';
+import { isNetwork } from '../networks/networks.js';
 import { defineCommand } from './define.js';
 
 export const digest = defineCommand({
   path: ['digest'],
   summary: 'The last 7 days: practices, answered and open questions, upcoming events',
-  details: 'The digest is also posted weekly in the home channel. Coordinators turn that off or on with weekly:off or weekly:on.',
+  details:
+    'The digest is also posted weekly in the home channel. Coordinators turn that off or on with weekly:off or weekly:on. Given a network, it shows the highlights of each of its communities in one post, as the network’s weekly digest does.',
   examples: ['/cop digest outreach', '/cop digest outreach weekly:off'],
   access: 'everyone',
   args: {
-    community: community(),
+    community: communityOrNetwork(),
     weekly: optional(choice(['on', 'off'], 'coordinators: turn the weekly posted digest on or off'), '[weekly:on|off]'),
   },
   async run(ctx, { community: c, weekly }) {
@@ -33,11 +35,13 @@ export const digest = defineCommand({
 export const stats = defineCommand({
   path: ['stats'],
   summary: 'Members, practices, questions, time to first answer, prompt replies and RSVPs',
+  details: 'Bridged answers counts the marked answers given by someone a bridge named. Given a network, the figures cover all its communities.',
   examples: ['/cop stats outreach'],
   access: 'everyone',
-  args: { community: community() },
+  args: { community: communityOrNetwork() },
   async run(ctx, { community: c }) {
-    return answer(rich`${bold(c.name)} in numbers:`, { sections: [{ fields: await statsFields(ctx, c) }] });
+    const across = isNetwork(c) ? ' (the network and all its communities)' : '';
+    return answer(rich`${bold(c.name)} in numbers${across}:`, { sections: [{ fields: await statsFields(ctx, c) }] });
   },
 });
 

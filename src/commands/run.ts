@@ -93,5 +93,7 @@ async function checkAccess(ctx: CommandContext, command: AnyCommand, values: Rec
     .find((id) => id !== undefined);
   const community = communityId === undefined ? undefined : await findCommunityById(ctx.db, communityId);
   if (community && (await isCoordinator(ctx.db, community.id, (await ctx.callerMember()).id))) return undefined;
-  return refuse('NotAllowed', `Only coordinators of ${community?.slug ?? 'the community'} and admins can use ${name}.`);
+  const network = community?.network_id == null ? undefined : await findCommunityById(ctx.db, community.network_id);
+  const whose = network ? `${community!.slug} or of its network ${network.slug}` : (community?.slug ?? 'the community');
+  return refuse('NotAllowed', `Only coordinators of ${whose} and admins can use ${name}.`);
 }

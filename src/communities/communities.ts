@@ -3,6 +3,7 @@ import type { ChannelRef } from '../kernel/identity.js';
 import type { CoreSettings } from '../kernel/settings.js';
 import type { Db } from '../storage/database.js';
 import type { Community, CommunityStatus, HomeChannel, Member } from '../storage/schema.js';
+import type { CommunityKind } from '../storage/network-schema.js';
 
 /** A community's time zone: its own, or the default setting. */
 export function zoneOfCommunity(community: Community, settings: CoreSettings): string {
@@ -32,12 +33,12 @@ export async function searchCommunitySlugs(db: Db, prefix: string, limit: number
     .execute();
 }
 
-export type NewCommunityFields = { slug: string; name: string; domain?: string };
+export type NewCommunityFields = { slug: string; name: string; domain?: string; kind?: CommunityKind };
 
 export async function createCommunity(db: Db, fields: NewCommunityFields, now: number): Promise<Community | undefined> {
   return db
     .insertInto('community')
-    .values({ slug: fields.slug, name: fields.name, domain: fields.domain ?? null, created_at: now, updated_at: now })
+    .values({ slug: fields.slug, name: fields.name, domain: fields.domain ?? null, kind: fields.kind ?? 'community', created_at: now, updated_at: now })
     .onConflict((oc) => oc.column('slug').doNothing())
     .returningAll()
     .executeTakeFirst();
@@ -97,11 +98,14 @@ export async function linkHomeChannel(db: Db, community: Community, channel: Cha
   return { outcome: 'linked', previous };
 }
 
+/** Coordinators of a community's network may do for it what its own coordinators may. */
 export async function isCoordinator(db: Db, communityId: number, memberId: number): Promise<boolean> {
   const row = await db
     .selectFrom('coordinator')
     .select('member_id')
-    .where('community_id', '=', communityId)
+    .where((eb) =>
+      eb.or([eb('community_id', '=', communityId), eb('community_id', '=', eb.selectFrom('community').select('network_id').where('id', '=', communityId))]),
+    )
     .where('member_id', '=', memberId)
     .executeTakeFirst();
   return row !== undefined;

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { tzlib_get_ical_block } from 'timezones-ical-library';
 import type { Services } from '../storage/services.js';
 import { findCommunityBySlug } from '../communities/communities.js';
+import { communitiesOfNetwork, isNetwork } from '../networks/networks.js';
 import { calendarUrlOf } from './event-posts.js';
 import { findEvent, listCommunityEvents } from './events.js';
 import type { Route } from '../kernel/routes.js';
@@ -43,9 +44,15 @@ export function renderEventCalendar(event: WeaverEvent, community: Community, se
   return calendar.toString();
 }
 
-export function renderCommunityCalendar(community: Community, events: readonly WeaverEvent[], settings: CoreSettings): string {
+/** A community's feed; a network's covers its communities, each event described with its own community. */
+export function renderCommunityCalendar(
+  community: Community,
+  events: readonly WeaverEvent[],
+  settings: CoreSettings,
+  communities: ReadonlyMap<number, Community> = new Map(),
+): string {
   const calendar = createCalendar(`${community.name} events`);
-  for (const event of events) addEvent(calendar, event, community, settings);
+  for (const event of events) addEvent(calendar, event, communities.get(event.community_id) ?? community, settings);
   return calendar.toString();
 }
 
@@ -75,8 +82,10 @@ export function calendarRoutes(services: Services): Route[] {
         const community = await findCommunityBySlug(services.db, slug ?? '');
         if (!community) return send(response, 404, 'No such community\n');
         const since = services.clock.now() - feedHistoryMs;
-        const events = (await listCommunityEvents(services.db, community.id)).filter((event) => event.ends_at >= since);
-        send(response, 200, renderCommunityCalendar(community, events, services.settings), `${community.slug}-events.ics`);
+        const members = isNetwork(community) ? await communitiesOfNetwork(services.db, community.id) : [];
+        const events = (await listCommunityEvents(services.db, [community.id, ...members.map((c) => c.id)])).filter((event) => event.ends_at >= since);
+        const byId = new Map(members.map((c) => [c.id, c]));
+        send(response, 200, renderCommunityCalendar(community, events, services.settings, byId), `${community.slug}-events.ics`);
       },
     },
   ];

@@ -8,14 +8,19 @@ const upcomingDays = 14;
 const statsWindowDays = 28;
 
 /** The digest's "Upcoming events": the next two weeks, with RSVP counts and how to answer. */
-export async function upcomingEventsSection({ db }: Services, community: Community, window: { from: number; to: number }): Promise<Section | undefined> {
-  const events = (await listUpcomingEvents(db, window.to, community.id, 5)).filter((event) => event.starts_at <= window.to + upcomingDays * day);
+export async function upcomingEventsSection(services: Services, community: Community, window: { from: number; to: number }): Promise<Section | undefined> {
+  return upcomingEventsOf(services, [community.id], window);
+}
+
+/** The same across several communities (a network's), each event with its community's slug when there are several. */
+export async function upcomingEventsOf({ db }: Services, communityIds: readonly number[], window: { from: number; to: number }): Promise<Section | undefined> {
+  const events = (await listUpcomingEvents(db, window.to, communityIds, 5)).filter((event) => event.starts_at <= window.to + upcomingDays * day);
   if (events.length === 0) return undefined;
   const lines: RichText[] = [];
   for (const event of events) {
     const counts = await countRsvps(db, event.id);
     lines.push(
-      rich`• #${event.id} ${event.title}, ${time(event.starts_at, event.timezone)}: ${counts.yes} going, ${counts.maybe} maybe. /cop rsvp ${event.id}`,
+      rich`• #${event.id} ${event.title}${communityIds.length > 1 ? ` (${event.community_slug})` : ''}, ${time(event.starts_at, event.timezone)}: ${counts.yes} going, ${counts.maybe} maybe. /cop rsvp ${event.id}`,
     );
   }
   return { title: `Upcoming events (${events.length})`, body: lines.flatMap((line, i) => (i === 0 ? [...line] : ['\n', ...line])) };

@@ -100,8 +100,13 @@ export async function findEvent(db: Db, id: number): Promise<WeaverEvent | undef
   return db.selectFrom('event').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Events not yet over, soonest first; of one community or all. */
-export async function listUpcomingEvents(db: Db, now: number, communityId?: number, limit = 25): Promise<(WeaverEvent & { community_slug: string })[]> {
+/** Events not yet over, soonest first; of one community, several (a network's), or all. */
+export async function listUpcomingEvents(
+  db: Db,
+  now: number,
+  communityId?: number | readonly number[],
+  limit = 25,
+): Promise<(WeaverEvent & { community_slug: string })[]> {
   let query = db
     .selectFrom('event')
     .innerJoin('community', 'community.id', 'event.community_id')
@@ -112,12 +117,18 @@ export async function listUpcomingEvents(db: Db, now: number, communityId?: numb
     .orderBy('event.starts_at')
     .orderBy('event.id')
     .limit(limit);
-  if (communityId !== undefined) query = query.where('event.community_id', '=', communityId);
+  if (typeof communityId === 'number') query = query.where('event.community_id', '=', communityId);
+  else if (communityId !== undefined) {
+    if (communityId.length === 0) return [];
+    query = query.where('event.community_id', 'in', communityId);
+  }
   return query.execute();
 }
 
-export async function listCommunityEvents(db: Db, communityId: number): Promise<WeaverEvent[]> {
-  return db.selectFrom('event').selectAll().where('community_id', '=', communityId).orderBy('starts_at').execute();
+export async function listCommunityEvents(db: Db, communityId: number | readonly number[]): Promise<WeaverEvent[]> {
+  const ids = typeof communityId === 'number' ? [communityId] : communityId;
+  if (ids.length === 0) return [];
+  return db.selectFrom('event').selectAll().where('community_id', 'in', ids).orderBy('starts_at').execute();
 }
 
 export async function setRsvp(db: Db, eventId: number, memberId: number, answer: RsvpAnswer, now: number): Promise<void> {

@@ -1,3 +1,5 @@
+import { findCommunityById } from '../communities/communities.js';
+import { scopeOf } from '../networks/networks.js';
 import { memberCounts, memberCountsAt } from '../communities/membership.js';
 import { countPracticesShared } from '../communities/practices.js';
 import { countEventsHeld } from '../events/events.js';
@@ -21,8 +23,10 @@ export const measureMeaning: Record<GoalMeasure, string> = {
  * The communities whose data a goal counts. A goal belongs to one row of the community table; when networks land
  * (rows of the same table), a network's goal counts across its communities here, and nowhere else.
  */
-export async function communitiesCountedFor(_db: Db, goal: Pick<Goal, 'community_id'>): Promise<number[]> {
-  return [goal.community_id];
+export async function communitiesCountedFor(db: Db, goal: Pick<Goal, 'community_id'>): Promise<number[]> {
+  const owner = await findCommunityById(db, goal.community_id);
+  // A network's goal counts across its communities.
+  return owner ? scopeOf(db, owner) : [goal.community_id];
 }
 
 /**

@@ -18,10 +18,16 @@ export function queryTerms(query: string): string[] {
   return [...new Set(words)].slice(0, maxTerms);
 }
 
-/** An FTS5 MATCH expression over the text column, optionally limited to one community's scope token. */
-export function matchExpression(terms: readonly string[], mode: 'all' | 'any', communityId?: number): string {
+/** Where a search looks: one community, several (a network's), or everywhere when undefined. */
+export type CommunityScope = number | readonly number[] | undefined;
+
+/** An FTS5 MATCH expression over the text column, optionally limited to communities' scope tokens. */
+export function matchExpression(terms: readonly string[], mode: 'all' | 'any', communityId?: CommunityScope): string {
   const words = `{text} : (${terms.map((term) => `"${term}"`).join(mode === 'all' ? ' AND ' : ' OR ')})`;
-  return communityId === undefined ? words : `{fts_scope} : "c${communityId}" AND ${words}`;
+  if (communityId === undefined) return words;
+  const ids = typeof communityId === 'number' ? [communityId] : communityId;
+  const scopes = ids.map((id) => `"c${Math.trunc(id)}"`);
+  return `{fts_scope} : ${scopes.length === 1 ? scopes[0] : `(${scopes.join(' OR ') || '"none"'})`} AND ${words}`;
 }
 
 type Source = 'harvest' | 'practice';
@@ -188,7 +194,7 @@ export async function findKnowledge(db: Db, expression: string, terms: readonly 
 export type SearchOutcome = Readonly<{ terms: string[]; hits: KnowledgeHit[]; expression: string }>;
 
 /** Searches with every word first, then with any word when every word finds nothing. */
-export async function searchKnowledge(db: Db, query: string, options: { communityId?: number; now: number }): Promise<SearchOutcome> {
+export async function searchKnowledge(db: Db, query: string, options: { communityId?: CommunityScope; now: number }): Promise<SearchOutcome> {
   const terms = queryTerms(query);
   if (terms.length === 0) return { terms, hits: [], expression: '' };
   let expression = matchExpression(terms, 'all', options.communityId);

@@ -1,6 +1,6 @@
 import type { Db } from '../storage/database.js';
 import type { Member } from '../storage/schema.js';
-import { findKnowledge, matchExpression, queryTerms, type KnowledgeHit } from './search.js';
+import { findKnowledge, matchExpression, queryTerms, type CommunityScope, type KnowledgeHit } from './search.js';
 
 // Marked answers say most about who knows a topic, shared practices next, other replies least; asking says nothing.
 const contributionWeight: Record<KnowledgeHit['role'], number> = { answer: 3, practice: 2, reply: 1, question: 0 };
@@ -16,7 +16,7 @@ export type Expert = Readonly<{
 }>;
 
 /** Members ranked by their matching contributions; never anyone with privacy off (or forgotten: nothing of theirs is left). */
-export async function findWhoKnows(db: Db, topic: string, options: { communityId?: number; now: number }): Promise<Expert[]> {
+export async function findWhoKnows(db: Db, topic: string, options: { communityId?: CommunityScope; now: number }): Promise<Expert[]> {
   const terms = queryTerms(topic);
   if (terms.length === 0) return [];
   let experts = await rankExperts(db, await findKnowledge(db, matchExpression(terms, 'all', options.communityId), terms, options.now, 200));

@@ -13,6 +13,8 @@ export type CoreSettings = Readonly<{
   harvestReminderDelayMs: number;
   /** How long a send may take before another sender may take its row (OUTBOX_CLAIM_TIMEOUT); 2 minutes when unset. */
   outboxClaimMs?: number;
+  /** How long a question waits for a reply before it is bridged to other communities (BRIDGE_DELAY); null is off, unset 24h. */
+  bridgeDelayMs?: number | null;
   /** WEAVER_SECRET_KEY, when set. */
   secretKey?: string;
 }>;
@@ -52,6 +54,8 @@ export type Config = Readonly<{
   outboxClaimMs: number;
   /** How long a scheduler's lease lasts without renewal (SCHEDULER_LEASE): a crashed process's successor waits this. */
   schedulerLeaseMs: number;
+  /** BRIDGE_DELAY: how long a question waits for a reply before it is bridged; null when off. */
+  bridgeDelayMs: number | null;
   /** WEAVER_SECRET_KEY, when set. */
   secretKey?: string;
 }>;

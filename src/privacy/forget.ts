@@ -83,6 +83,10 @@ export const forgetSteps: readonly ForgetStep[] = [
           .executeTakeFirst(),
       ),
   },
+  {
+    what: 'questions you were bridged to',
+    run: async (trx, m) => deleted(await trx.deleteFrom('bridge_person').where('member_id', '=', m.id).executeTakeFirst()),
+  },
   { what: 'your member record', run: async (trx, m) => deleted(await trx.deleteFrom('member').where('id', '=', m.id).executeTakeFirst()) },
 ];
 

@@ -12,6 +12,9 @@ import { downtimeGraceOf, findRhythm } from '../rhythms/rhythms.js';
 import type { Community } from '../storage/schema.js';
 import { formatDate } from '../kernel/time.js';
 import { DateTime } from 'luxon';
+import { communitiesOfNetwork, isNetwork } from '../networks/networks.js';
+import { plural } from '../kernel/words.js';
+import { upcomingEventsOf } from '../events/event-report.js';
 
 const day = 86_400_000;
 export const digestPeriodMs = 7 * day;
@@ -27,34 +30,11 @@ export async function buildDigest(
   community: Community,
   providers: readonly DigestSectionProvider[] = digestSectionProviders,
 ): Promise<Digest> {
+  if (isNetwork(community)) return buildNetworkDigest(services, community);
   const now = services.clock.now();
   const window: DigestWindow = { from: now - digestPeriodMs, to: now };
   const zone = zoneOfCommunity(community, services.settings);
-  const db = services.db;
-
-  const practices = await db
-    .selectFrom('practice')
-    .innerJoin('member', 'member.id', 'practice.member_id')
-    .selectAll('member')
-    .select(['practice.text', 'practice.permalink', 'practice.created_at'])
-    .where('practice.community_id', '=', community.id)
-    .where('practice.created_at', '>', window.from)
-    .where('practice.created_at', '<=', window.to)
-    .orderBy('practice.created_at', 'desc')
-    .execute();
-
-  const threads = db
-    .selectFrom('harvest_thread as t')
-    .leftJoin('harvest_message as q', (join) => join.onRef('q.thread_id', '=', 't.id').on('q.role', '=', 'question'))
-    .leftJoin('harvest_message as a', (join) => join.onRef('a.thread_id', '=', 't.id').on('a.role', '=', 'answer'))
-    .select(['t.id', 't.permalink', 't.asked_at', 't.harvested_at', 'q.text as question', 'a.text as answer', 'a.permalink as answer_link'])
-    .where('t.community_id', '=', community.id);
-  const answered = await threads.where('t.harvested_at', '>', window.from).where('t.harvested_at', '<=', window.to).orderBy('t.harvested_at', 'desc').execute();
-  const open = await threads
-    .where('t.harvested_at', 'is', null)
-    .where('t.asked_at', '>', now - openQuestionAgeMs)
-    .orderBy('t.asked_at', 'desc')
-    .execute();
+  const { practices, answered, open } = await digestActivity(services, community.id, window);
 
   const sections: Section[] = [];
   if (practices.length) {
@@ -90,6 +70,82 @@ export async function buildDigest(
   const intro = rich`${bold(`${community.name}: the last 7 days`)} (${formatDate(window.from, zone)} to ${formatDate(now, zone)})`;
   const body = empty ? rich`${intro}\nA quiet week: no practices shared and no questions. Share one with /cop share ${community.slug} <text>.` : intro;
   return { reply: answer(body, { sections }), empty, counts };
+}
+
+async function digestQuestions(services: Services, communityId: number, window: DigestWindow) {
+  const db = services.db;
+
+  const threads = db
+    .selectFrom('harvest_thread as t')
+    .leftJoin('harvest_message as q', (join) => join.onRef('q.thread_id', '=', 't.id').on('q.role', '=', 'question'))
+    .leftJoin('harvest_message as a', (join) => join.onRef('a.thread_id', '=', 't.id').on('a.role', '=', 'answer'))
+    .select(['t.id', 't.permalink', 't.asked_at', 't.harvested_at', 'q.text as question', 'a.text as answer', 'a.permalink as answer_link'])
+    .where('t.community_id', '=', communityId);
+  const answered = await threads.where('t.harvested_at', '>', window.from).where('t.harvested_at', '<=', window.to).orderBy('t.harvested_at', 'desc').execute();
+  const open = await threads
+    .where('t.harvested_at', 'is', null)
+    .where('t.asked_at', '>', window.to - openQuestionAgeMs)
+    .orderBy('t.asked_at', 'desc')
+    .execute();
+  return { answered, open };
+}
+
+async function buildNetworkDigest(services: Services, network: Community): Promise<Digest> {
+  const now = services.clock.now();
+  const window: DigestWindow = { from: now - digestPeriodMs, to: now };
+  const zone = zoneOfCommunity(network, services.settings);
+  const communities = [network, ...(await communitiesOfNetwork(services.db, network.id))];
+  const counts = { practices: 0, answered: 0, open: 0 };
+  const sections: Section[] = [];
+  for (const community of communities) {
+    const { practices, answered, open } = await digestActivity(services, community.id, window);
+    counts.practices += practices.length;
+    counts.answered += answered.length;
+    counts.open += open.length;
+    if (practices.length + answered.length + open.length === 0) continue;
+    // One highlight of each kind: the network's post stays short however many communities it has.
+    const tally = [
+      practices.length ? plural(practices.length, 'practice') + ' shared' : '',
+      answered.length ? plural(answered.length, 'question') + ' answered' : '',
+      open.length ? `${open.length} still open` : '',
+    ].filter(Boolean);
+    const lines: RichText[] = [[tally.join(' · ')]];
+    const practice = practices[0];
+    if (practice)
+      lines.push([`• ${shorten(practice.text, 140)} — `, authorSpan(practice), ...(practice.permalink ? [' ', link(practice.permalink, 'source')] : [])]);
+    const solved = answered[0];
+    if (solved) lines.push(['✅ ', questionLink(solved.question, solved.answer_link ?? solved.permalink)]);
+    const waiting = open[0];
+    if (waiting) lines.push(['❓ ', questionLink(waiting.question, waiting.permalink), ` (asked ${formatDate(waiting.asked_at, zone)})`]);
+    const title = community.id === network.id ? `${network.name} itself` : `${community.name} (${community.slug})`;
+    sections.push({ title, body: lines.flatMap((line, i) => (i === 0 ? [...line] : ['\n', ...line])) });
+  }
+  const events = await upcomingEventsOf(
+    services,
+    communities.map((c) => c.id),
+    window,
+  );
+  if (events) sections.push(events);
+  const empty = sections.length === 0;
+  const intro = rich`${bold(`${network.name}: the last 7 days across its ${plural(communities.length - 1, 'community', 'communities')}`)} (${formatDate(window.from, zone)} to ${formatDate(now, zone)})`;
+  const body = empty ? rich`${intro}\nA quiet week in every community of the network.` : intro;
+  return { reply: answer(body, { sections }), empty, counts };
+}
+
+/** The practices shared, questions answered and questions still open of one community in the window. */
+async function digestActivity(services: Services, communityId: number, window: DigestWindow) {
+  const db = services.db;
+  const practices = await db
+    .selectFrom('practice')
+    .innerJoin('member', 'member.id', 'practice.member_id')
+    .selectAll('member')
+    .select(['practice.text', 'practice.permalink', 'practice.created_at'])
+    .where('practice.community_id', '=', communityId)
+    .where('practice.created_at', '>', window.from)
+    .where('practice.created_at', '<=', window.to)
+    .orderBy('practice.created_at', 'desc')
+    .execute();
+  return { practices, ...(await digestQuestions(services, communityId, window)) };
 }
 
 function questionLink(question: string | null, url: string | null): RichText[number] {
@@ -167,11 +223,12 @@ export async function setWeeklyDigest(services: Services, communityId: number, o
     .execute();
 }
 
-/** The scheduler's weekly digest job: communities with a rhythm get theirs through the outbox, once a week. */
+/** The scheduler's weekly digest job: communities with a rhythm, and networks, get theirs through the outbox, once a week. */
 export async function enqueueWeeklyDigests(services: Services, now: number): Promise<string[]> {
   const keys: string[] = [];
   await postWeeklyDigests(services, {
-    isDue: async (community) => (await findRhythm(services.db, community.id))?.next_run_at != null,
+    // A network has no rhythm of its own: its digest is due whenever it has a home channel.
+    isDue: async (community) => isNetwork(community) || (await findRhythm(services.db, community.id))?.next_run_at != null,
     deliver: async (channel, reply) => {
       const key = `digest:${channelKey(channel)}:${now}`;
       await enqueue(services.db, { key, target: { channel }, reply, notBefore: now, expiresAt: now + day }, now);

@@ -1,6 +1,7 @@
 import type { Services } from '../storage/services.js';
 import { rsvpFields, upcomingEventsSection } from '../events/event-report.js';
 import { promptResponseFields } from '../rhythms/prompt-report.js';
+import { bridgeStatsFields } from '../networks/bridges.js';
 import type { Field, Section } from '../kernel/reply.js';
 import type { Community, Member } from '../storage/schema.js';
 import { goalStatsFields, goalsDigestSection, goalsExport } from '../goals/goal-report.js';
@@ -15,7 +16,12 @@ export type StatsFieldProvider = (services: Services, community: Community, now:
 
 // Parts of the digest and of /cop stats that other features own, in the order they are shown.
 export const digestSectionProviders: readonly DigestSectionProvider[] = [upcomingEventsSection, goalsDigestSection];
-export const statsFieldProviders: readonly StatsFieldProvider[] = [promptResponseFields, rsvpFields, goalStatsFields];
+export const statsFieldProviders: readonly StatsFieldProvider[] = [
+  promptResponseFields,
+  rsvpFields,
+  (services, community) => bridgeStatsFields(services, [community.id]),
+  goalStatsFields,
+];
 
 /** Markdown helpers the export lends to the sections other features own: escaping, and names that respect privacy. */
 export type MarkdownTools = Readonly<{

@@ -4,6 +4,9 @@ import { memberCounts } from '../communities/membership.js';
 import type { Field } from '../kernel/reply.js';
 import { statsFieldProviders, type StatsFieldProvider } from './sections.js';
 import type { Community } from '../storage/schema.js';
+import { plural } from '../kernel/words.js';
+import { communitiesOfNetwork, isNetwork } from '../networks/networks.js';
+import { bridgeStatsFields } from '../networks/bridges.js';
 
 const week = 7 * 86_400_000;
 export const trendWeeks = 4;
@@ -19,14 +22,23 @@ export type CommunityStats = Readonly<{
 }>;
 
 export async function gatherStats(services: Services, community: Community): Promise<CommunityStats> {
+  return gatherStatsOf(services, [community.id]);
+}
+
+/** The same figures over several communities (a network's): members are summed over its communities. */
+export async function gatherStatsOf(services: Services, communityIds: readonly number[]): Promise<CommunityStats> {
   const { db } = services;
   const now = services.clock.now();
-  const tally = (await memberCounts(db, [community.id])).get(community.id) ?? { core: 0, wider: 0 };
+  const counts = await memberCounts(db, communityIds);
+  const tally = communityIds.reduce((sum, id) => ({ core: sum.core + (counts.get(id)?.core ?? 0), wider: sum.wider + (counts.get(id)?.wider ?? 0) }), {
+    core: 0,
+    wider: 0,
+  });
 
   const changes = await db
     .selectFrom('membership_change')
     .select(['change', 'at'])
-    .where('community_id', '=', community.id)
+    .where('community_id', 'in', communityIds)
     .where('change', 'in', ['joined', 'left'])
     .where('at', '>', now - trendWeeks * week)
     .execute();
@@ -39,18 +51,18 @@ export async function gatherStats(services: Services, community: Community): Pro
   const practiceTotal = await db
     .selectFrom('practice')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('community_id', '=', community.id)
+    .where('community_id', 'in', communityIds)
     .executeTakeFirst();
   const practiceRecent = await db
     .selectFrom('practice')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('community_id', '=', community.id)
+    .where('community_id', 'in', communityIds)
     .where('created_at', '>', now - 30 * 86_400_000)
     .executeTakeFirst();
   const threads = await db
     .selectFrom('harvest_thread')
     .select(['asked_at', 'first_reply_at', 'harvested_at'])
-    .where('community_id', '=', community.id)
+    .where('community_id', 'in', communityIds)
     .execute();
   const waits = threads.filter((t) => t.first_reply_at !== null).map((t) => Math.max(0, t.first_reply_at! - t.asked_at));
 
@@ -75,7 +87,29 @@ const weekNames = ['this week', 'last week', '2 weeks before', '3 weeks before']
 
 /** The stats as fields; features that own prompts and RSVPs add theirs through statsFieldProviders. */
 export async function statsFields(services: Services, community: Community, providers: readonly StatsFieldProvider[] = statsFieldProviders): Promise<Field[]> {
-  const stats = await gatherStats(services, community);
+  if (isNetwork(community)) return networkStatsFields(services, community);
+  const fields = baseFields(await gatherStats(services, community));
+  for (const provide of providers) fields.push(...(await provide(services, community, services.clock.now())));
+  return fields;
+}
+
+/** A network's stats: the same figures over all its communities, bridged answers, and a line per community. */
+async function networkStatsFields(services: Services, network: Community): Promise<Field[]> {
+  const communities = await communitiesOfNetwork(services.db, network.id);
+  const ids = [network.id, ...communities.map((c) => c.id)];
+  const fields = baseFields(await gatherStatsOf(services, ids));
+  fields.push(...(await bridgeStatsFields(services, ids)));
+  const lines = await Promise.all(
+    communities.map(async (c) => {
+      const one = await gatherStatsOf(services, [c.id]);
+      return `${c.slug}: ${one.core} core, ${one.wider} wider · ${plural(one.practices.total, 'practice')} · ${one.questions.asked} asked, ${one.questions.answered} answered`;
+    }),
+  );
+  fields.push({ label: `Communities (${communities.length})`, value: [lines.length ? lines.join('\n') : 'none yet'] });
+  return fields;
+}
+
+function baseFields(stats: CommunityStats): Field[] {
   const net = stats.trend.reduce((sum, w) => sum + w.joined - w.left, 0);
   const fields: Field[] = [
     { label: 'Members', value: [`${stats.core} core, ${stats.wider} wider`] },
@@ -90,6 +124,5 @@ export async function statsFields(services: Services, community: Community, prov
       value: [stats.medianFirstReplyMs === undefined ? 'no replies yet' : formatDuration(stats.medianFirstReplyMs)],
     },
   ];
-  for (const provide of providers) fields.push(...(await provide(services, community, services.clock.now())));
   return fields;
 }

@@ -5,6 +5,7 @@ import { createInFlight, deliverDue, nextOutboxDueAt, pruneOutbox, type Delivery
 import { createPacer } from '../delivery/pacing.js';
 import { enqueueWeeklyDigests } from '../reports/digest.js';
 import { enqueueAnswerReminders } from '../harvest/remind.js';
+import { bridgeUnansweredQuestions } from '../networks/bridges.js';
 import { materializeDueReminders, nextReminderDueAt } from '../events/reminders.js';
 import { materializeDueRhythms, nextRhythmDueAt } from '../rhythms/rhythms.js';
 import { celebrateReachedGoals, nextGoalCheckAt } from '../goals/celebrate.js';
@@ -53,6 +54,7 @@ export const scheduledJobs: readonly ScheduledJob[] = [
   { name: 'weekly digests', materializeDue: enqueueWeeklyDigests, nextDueAt: onHeartbeat },
   { name: 'goal celebrations', materializeDue: celebrateReachedGoals, nextDueAt: nextGoalCheckAt },
   { name: 'answer reminders', materializeDue: enqueueAnswerReminders, nextDueAt: onHeartbeat },
+  { name: 'bridges', materializeDue: bridgeUnansweredQuestions, nextDueAt: onHeartbeat },
   { name: 'outbox pruning', materializeDue: pruneOldOutboxRows, nextDueAt: onHeartbeat },
 ];
 

@@ -3,6 +3,7 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { GoalTables } from './goal-schema.js';
 import type { PlatformTables } from './platform-schema.js';
 import type { RhythmTables } from './rhythm-schema.js';
+import type { CommunityKind, NetworkTables } from './network-schema.js';
 import type { InstallationTables } from './installation-schema.js';
 
 // Times are milliseconds since the epoch (UTC); zones are stored beside them where wall-clock time matters.
@@ -39,6 +40,9 @@ export interface CommunityTable {
   digest_posted_at: number | null;
   /** When the next weekly digest is due; set on first sight, then a week on each time. */
   digest_due_at: number | null;
+  /** A network is a community row that other communities point to with network_id. */
+  kind: Generated<CommunityKind>;
+  network_id: number | null;
 }
 
 export interface HomeChannelTable {
@@ -141,7 +145,7 @@ export interface HarvestPendingMarkTable {
   at: number;
 }
 
-export interface Database extends RhythmTables, PlatformTables, InstallationTables, GoalTables {
+export interface Database extends RhythmTables, PlatformTables, InstallationTables, GoalTables, NetworkTables {
   member: MemberTable;
   community: CommunityTable;
   home_channel: HomeChannelTable;

@@ -22,7 +22,9 @@ describe('create', () => {
   it.each(['a', 'x'.repeat(33), 'Outreach', 'out_reach', 'out reach!'])('refuses the slug %j with the rules and the usage', async (slug) => {
     const reply = await world.run('admin', `create "${slug}" Name`);
     expect(reply.refusal).toBe('BadInput');
-    expect(reply.text).toMatch(/is not a valid slug: use 2 to 32 characters of a-z, 0-9 and -\. Usage: \/cop create <slug> <name> \[domain:<text>\]$/);
+    expect(reply.text).toMatch(
+      /is not a valid slug: use 2 to 32 characters of a-z, 0-9 and -\. Usage: \/cop create <slug> <name> \[domain:<text>\] \[kind:community\|network\]$/,
+    );
   });
 
   it('refuses a slug that is taken', async () => {
@@ -65,11 +67,11 @@ describe('set', () => {
     ['set outreach timezone Mars/Base', '“Mars/Base” is not an IANA time zone such as Europe/London. Usage: /cop set <community> timezone <value>'],
     [
       'set outreach colour blue',
-      '“colour” is not one of name, domain, sponsor, status, timezone. Usage: /cop set <community> <field:name|domain|sponsor|status|timezone> <value>',
+      '“colour” is not one of name, domain, sponsor, status, timezone, network. Usage: /cop set <community> <field:name|domain|sponsor|status|timezone|network> <value>',
     ],
     [
       'set nowhere name X',
-      'There is no community “nowhere”; /cop list shows them all. Usage: /cop set <community> <field:name|domain|sponsor|status|timezone> <value>',
+      'There is no community “nowhere”; /cop list shows them all. Usage: /cop set <community> <field:name|domain|sponsor|status|timezone|network> <value>',
     ],
   ])('refuses %j in one sentence with the usage', async (line, text) => {
     expect((await world.run('admin', line)).text).toBe(text);

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../fakes/discord-api.js';
 import { buttonClick, harvestAnswer, messagePayload } from '../fakes/discord-payloads.js';
 import { startWeaverOnFakeDiscord, type DiscordSession } from '../fakes/discord-session.js';
@@ -12,6 +12,8 @@ beforeAll(async () => {
   discord = await startWeaverOnFakeDiscord();
 });
 afterAll(async () => discord?.stop());
+// Each test starts from an empty database and builds what it needs with the given… steps below.
+beforeEach(async () => discord.reset());
 
 const db = () => discord.weaver.services.db;
 const guild = ids.guild;
@@ -60,6 +62,44 @@ let question: Message;
 let bobReply: Message;
 let carolReply: Message;
 
+/** outreach, coordinated by bob, with its home channel here. */
+async function givenLinked(): Promise<void> {
+  await discord.cop(people.owner, ['create'], { slug: 'outreach', name: 'STEM Outreach' });
+  await discord.cop(people.owner, ['coordinator'], { community: 'outreach', user: { user: people.bob } });
+  await discord.cop(people.owner, ['link'], { community: 'outreach' });
+}
+
+/** ann's question, a thread on it, and replies by bob and carol there. */
+async function givenQuestionWithTwoReplies(): Promise<void> {
+  await givenLinked();
+  question = await discord.say(people.ann, 'How do you keep volunteers coming back after their first event?');
+  await startThread(question, people.bob);
+  bobReply = await discord.say(people.bob, 'We send a thank-you postcard with photos from the day.', question.id);
+  carolReply = await discord.say(people.carol, 'A buddy system: each newcomer is paired with a regular volunteer.', question.id);
+}
+
+/** The thread harvested: ann marked bob's reply with ✅. */
+async function givenHarvested(): Promise<void> {
+  await givenQuestionWithTwoReplies();
+  await react(people.ann, bobReply);
+}
+
+/** Harvested, then ann marked carol's reply instead with the Harvest answer action. */
+async function givenCarolsReplyMarked(): Promise<void> {
+  await givenHarvested();
+  await discord.interact(harvestAnswer(people.ann, carolReply, home));
+  await discord.settle();
+}
+
+const bobEdited = 'We send a thank-you postcard and a certificate signed by the head teacher.';
+
+/** Harvested, and bob edited his reply. */
+async function givenBobEditedHisReply(): Promise<void> {
+  await givenHarvested();
+  discord.fake.gateway.dispatch('MESSAGE_UPDATE', { ...bobReply, content: bobEdited, edited_timestamp: '2026-11-23T10:05:00.000Z' });
+  await discord.settle();
+}
+
 describe('harvesting on Discord, through a real discord.js client', () => {
   it('a coordinator links the home channel', async () => {
     expect((await discord.cop(people.owner, ['create'], { slug: 'outreach', name: 'STEM Outreach' })).data.content).toContain('Created');
@@ -68,6 +108,7 @@ describe('harvesting on Discord, through a real discord.js client', () => {
   });
 
   it('a question, a thread on it and two replies: exactly one hint, in the thread', async () => {
+    await givenLinked();
     question = await discord.say(people.ann, 'How do you keep volunteers coming back after their first event?');
     expect(await count('harvest_thread')).toBe(1);
     await startThread(question, people.bob);
@@ -83,11 +124,13 @@ describe('harvesting on Discord, through a real discord.js client', () => {
   });
 
   it('the bot’s own messages in the thread are not replies', async () => {
+    await givenQuestionWithTwoReplies();
     await discord.say(people.bob, 'ignored', question.id, { author: { ...botUser }, member: undefined, content: 'When a reply answers this…?' });
     expect(await count('harvest_message')).toBe(3);
   });
 
   it('a ✅ by someone who neither asked nor coordinates is ignored', async () => {
+    await givenQuestionWithTwoReplies();
     await react(people.carol, bobReply);
     const thread = await db().selectFrom('harvest_thread').selectAll().executeTakeFirstOrThrow();
     expect(thread.harvested_at).toBeNull();
@@ -95,6 +138,7 @@ describe('harvesting on Discord, through a real discord.js client', () => {
   });
 
   it('the asker’s ✅ harvests the reply and tells the thread', async () => {
+    await givenQuestionWithTwoReplies();
     await react(people.ann, bobReply);
     const thread = await db().selectFrom('harvest_thread').selectAll().executeTakeFirstOrThrow();
     expect(thread.answer_message_id).toBe(bobReply.id);
@@ -104,12 +148,14 @@ describe('harvesting on Discord, through a real discord.js client', () => {
   });
 
   it('/cop search finds it, with a link to its source', async () => {
+    await givenHarvested();
     const { data } = await discord.cop(people.dave, ['search'], { query: 'postcard photos' });
     expect(textOf(data)).toContain('We send a thank-you **postcard** with **photos** from the day.');
     expect(textOf(data)).toContain(`https://discord.com/channels/${guild}/${question.id}/${bobReply.id}`);
   });
 
   it('the same MESSAGE_CREATE replayed after a RESUME changes nothing', async () => {
+    await givenHarvested();
     const later = await discord.say(people.carol, `Also: a group chat for the regulars, <@${ids.bob}> runs it (see <#${home}>).`, question.id, {
       mentions: [userPayload(people.bob)],
     });
@@ -120,6 +166,7 @@ describe('harvesting on Discord, through a real discord.js client', () => {
     const posts = () => discord.fake.calls.filter((c) => c.method === 'POST' && c.path.startsWith('/channels/')).length;
     const before = { threads: await count('harvest_thread'), messages: await count('harvest_message'), posts: posts() };
     expect(before.messages).toBe(4);
+    const resumesBefore = discord.fake.gateway.resumes;
     const resumed = discord.fake.gateway.waitFor('resumed');
     discord.fake.gateway.closeConnection(4000);
     // Sent while the bot is away, so Discord replays it on RESUME; and once more afterwards, as a duplicate delivery.
@@ -127,11 +174,12 @@ describe('harvesting on Discord, through a real discord.js client', () => {
     await resumed;
     discord.fake.gateway.dispatch('MESSAGE_CREATE', later);
     await discord.settle();
-    expect(discord.fake.gateway.resumes).toBe(1);
+    expect(discord.fake.gateway.resumes).toBe(resumesBefore + 1);
     expect({ threads: await count('harvest_thread'), messages: await count('harvest_message'), posts: posts() }).toEqual(before);
   });
 
   it('Harvest answer by the asker marks another reply instead', async () => {
+    await givenHarvested();
     const callback = await discord.interact(harvestAnswer(people.ann, carolReply, home));
     expect(callback.body.data.content).toContain('now the marked answer');
     expect(callback.body.data.flags).toBe(64);
@@ -139,6 +187,7 @@ describe('harvesting on Discord, through a real discord.js client', () => {
   });
 
   it('a ✅ taken back and given again marks that reply again', async () => {
+    await givenCarolsReplyMarked();
     discord.fake.gateway.dispatch('MESSAGE_REACTION_REMOVE', {
       user_id: ids.ann,
       channel_id: question.id,
@@ -156,7 +205,8 @@ describe('harvesting on Discord, through a real discord.js client', () => {
   });
 
   it('an edit updates the stored text and what search finds', async () => {
-    const edited = 'We send a thank-you postcard and a certificate signed by the head teacher.';
+    await givenHarvested();
+    const edited = bobEdited;
     discord.fake.gateway.dispatch('MESSAGE_UPDATE', { ...bobReply, content: edited, edited_timestamp: '2026-11-23T10:05:00.000Z' });
     await discord.settle();
     const stored = await db().selectFrom('harvest_message').select('text').where('message_id', '=', bobReply.id).executeTakeFirstOrThrow();
@@ -165,6 +215,7 @@ describe('harvesting on Discord, through a real discord.js client', () => {
   });
 
   it('a deletion removes the record and its search hit', async () => {
+    await givenBobEditedHisReply();
     discord.fake.gateway.dispatch('MESSAGE_DELETE', { id: bobReply.id, channel_id: question.id, guild_id: guild });
     await discord.settle();
     expect(await db().selectFrom('harvest_message').select('id').where('message_id', '=', bobReply.id).executeTakeFirst()).toBeUndefined();
@@ -172,6 +223,7 @@ describe('harvesting on Discord, through a real discord.js client', () => {
   });
 
   it('a bulk deletion (a moderator’s purge) removes each message', async () => {
+    await givenLinked();
     const q = await discord.say(people.carol, 'Who has a contact at the science museum?');
     await discord.startThread(q, people.bob);
     const one = await discord.say(people.bob, 'I do: ask for the learning team.', q.id);
@@ -183,6 +235,7 @@ describe('harvesting on Discord, through a real discord.js client', () => {
   });
 
   it('a ✅ on a message not yet seen (uncached, out of order) counts once the message arrives', async () => {
+    await givenLinked();
     const q = await discord.say(people.dave, 'Which risk assessment template do you use for school visits?');
     await startThread(q, people.bob);
     const reply = {
@@ -200,6 +253,7 @@ describe('harvesting on Discord, through a real discord.js client', () => {
   });
 
   it('an inline reply (message_reference) to a question is a reply in its thread', async () => {
+    await givenLinked();
     const q = await discord.say(people.ann, 'Has anyone borrowed microscopes from the university?');
     const reference = { type: 0, message_id: q.id, channel_id: home, guild_id: guild };
     const reply = await discord.say(people.bob, 'Yes, ask for the outreach officer; they lend ten at a time.', home, {
@@ -228,6 +282,7 @@ describe('harvesting on Discord, through a real discord.js client', () => {
   });
 
   it('a member with privacy off never has their messages stored', async () => {
+    await givenQuestionWithTwoReplies();
     expect((await discord.cop(people.dave, ['me', 'privacy'], { setting: 'off' })).data.content).toContain('Harvesting is off for you (privacy off)');
     const before = await count('harvest_message');
     const q = await discord.say(people.dave, 'Does anyone have a spare projector for Friday?');
@@ -237,6 +292,7 @@ describe('harvesting on Discord, through a real discord.js client', () => {
   });
 
   it('/cop ask posts the question as a message in the home channel, and replies in its thread are followed', async () => {
+    await givenLinked();
     const { data } = await discord.cop(people.carol, ['ask'], { community: 'outreach', question: 'Has anyone run a coding club for parents?' });
     expect(data.content).toContain('Your question is posted');
     const posted = botPostsIn(home).find((call) => String(call.body.content).includes('coding club for parents'))!;
@@ -263,6 +319,7 @@ describe('harvesting on Discord, through a real discord.js client', () => {
   });
 
   it('/cop export arrives as a Markdown attachment with the harvested Q&A', async () => {
+    await givenCarolsReplyMarked();
     const { callback } = await discord.cop(people.bob, ['export'], { community: 'outreach' });
     expect(callback.files).toEqual([expect.stringMatching(/^outreach-\d{4}-\d{2}-\d{2}\.md$/)]);
     const file = callback.uploads[0]!.content;
@@ -273,6 +330,7 @@ describe('harvesting on Discord, through a real discord.js client', () => {
   });
 
   it('/cop me forget, confirmed with its button, removes every trace', async () => {
+    await givenCarolsReplyMarked();
     await discord.cop(people.ann, ['join'], { community: 'outreach' });
     await discord.cop(people.ann, ['share'], { community: 'outreach', text: 'Our volunteers keep a shared photo album.' });
     const ann = await db().selectFrom('member').selectAll().where('user_id', '=', ids.ann).executeTakeFirstOrThrow();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { fakeBot, fakeTeam, type ApiCall } from '../fakes/slack-api.js';
 import { buttonsOf, people, rooms, startSlackWorld, textOf, type SlackWorld } from './slack-world.js';
 
@@ -10,6 +10,8 @@ beforeAll(async () => {
   world = await startSlackWorld();
 });
 afterAll(async () => world?.close());
+// Each test starts from an empty database and builds what it needs with the given… steps below.
+beforeEach(async () => world.reset());
 
 const home = rooms.general;
 const db = () => world.weaver.services.db;
@@ -73,6 +75,82 @@ const question = { ts: '1763893000.000100', text: 'How do you keep volunteers co
 const bobReply = { ts: '1763893060.000200', text: 'We send a thank-you postcard with photos from the day.' };
 const carolReply = { ts: '1763893120.000300', text: 'A buddy system: each newcomer is paired with a regular volunteer.' };
 
+/** outreach, coordinated by bob, with its home channel here. */
+async function givenLinked(): Promise<void> {
+  await world.ask(people.admin, 'create outreach "STEM Outreach"');
+  await world.ask(people.admin, 'coordinator outreach <@U0BOB|bob>');
+  await world.cop(people.admin, 'link outreach', home);
+  await world.fake.waitForCall('chat.postMessage', (call) => textOf(call).includes('is now the home channel'));
+  await world.idle();
+}
+
+/** ann's question, with replies by bob and carol in its thread. */
+async function givenQuestionWithTwoReplies(): Promise<void> {
+  await givenLinked();
+  await world.event(said(people.ann, question.text, question.ts));
+  await world.event(said(people.bob, bobReply.text, bobReply.ts, question.ts));
+  await world.event(said(people.carol, carolReply.text, carolReply.ts, question.ts));
+}
+
+/** The thread harvested: ann marked bob's reply with ✅. */
+async function givenHarvested(): Promise<void> {
+  await givenQuestionWithTwoReplies();
+  await world.event(reaction(people.ann, bobReply.ts, '1763893260.000100'));
+}
+
+/** Harvested, then ann marked carol's reply instead with the Harvest answer action. */
+async function givenCarolsReplyMarked(): Promise<void> {
+  await givenHarvested();
+  const sent = await world.harvest(people.ann, { ts: carolReply.ts, user: people.carol.id, text: carolReply.text, thread_ts: question.ts }, home);
+  await sent.answer();
+}
+
+const bobEdited = 'We send a thank-you postcard and a certificate signed by the head teacher.';
+
+/** Harvested, and bob edited his reply. */
+async function givenBobEditedHisReply(): Promise<void> {
+  await givenHarvested();
+  await world.event(edited(people.bob, bobReply.ts, bobEdited, bobReply.text));
+}
+
+const riskQuestion = { ts: '1763894000.000100', text: 'Which risk assessment template do you use for school visits?' };
+const riskReply = { ts: '1763894060.000200', text: 'The county council one, it covers transport too.' };
+const broadcastTs = '1763894100.000300';
+
+/** dave's question, marked with ✅ before bob's reply arrived. */
+async function givenRiskQuestionAnswered(): Promise<void> {
+  await givenLinked();
+  await world.event(said(people.dave, riskQuestion.text, riskQuestion.ts));
+  await world.event(reaction(people.dave, riskReply.ts, '1763894070.000100'));
+  await world.event(said(people.bob, riskReply.text, riskReply.ts, riskQuestion.ts));
+}
+
+/** The risk question, with a second reply by carol also sent to the channel. */
+async function givenRiskQuestionWithBroadcast(): Promise<void> {
+  await givenRiskQuestionAnswered();
+  await world.event(broadcastBy(people.carol, 'We also use the council template for museum trips.', broadcastTs, riskQuestion.ts));
+}
+
+/** Slack's `message_changed` for an edit of a reply in the question's thread. */
+function edited(user: { id: string }, ts: string, text: string, previous: string): Record<string, unknown> {
+  return {
+    type: 'message',
+    subtype: 'message_changed',
+    hidden: true,
+    channel: home.id,
+    channel_type: 'channel',
+    ts: '1763893400.000001',
+    event_ts: '1763893400.000001',
+    message: { type: 'message', user: user.id, team: fakeTeam.id, text, ts, thread_ts: question.ts, edited: { user: user.id, ts: '1763893400.000000' } },
+    previous_message: { type: 'message', user: user.id, text: previous, ts, thread_ts: question.ts },
+  };
+}
+
+/** A reply also sent to the channel (`thread_broadcast`). */
+function broadcastBy(user: { id: string }, text: string, ts: string, threadTs: string): Record<string, unknown> {
+  return { ...said(user, text, ts, threadTs), subtype: 'thread_broadcast', root: { ts: threadTs, user: people.dave.id, text: 'Which…?' } };
+}
+
 describe('harvesting on Slack, through the real Bolt app', () => {
   test('a coordinator links the home channel', async () => {
     expect(textOf(await world.ask(people.admin, 'create outreach "STEM Outreach"'))).toContain('Created STEM Outreach');
@@ -84,6 +162,7 @@ describe('harvesting on Slack, through the real Bolt app', () => {
   });
 
   test('a question, then two replies: exactly one hint in the thread', async () => {
+    await givenLinked();
     await world.event(said(people.ann, question.text, question.ts));
     expect(await count('harvest_thread')).toBe(1);
     // The hint waits for the first reply.
@@ -99,11 +178,13 @@ describe('harvesting on Slack, through the real Bolt app', () => {
   });
 
   test('the bot’s echo of its own hint, which Slack sends back, is not taken for a reply', async () => {
+    await givenQuestionWithTwoReplies();
     await world.event(echoOf(await world.fake.waitForAnswered('chat.postMessage', (call) => call.params.thread_ts === question.ts)));
     expect(await count('harvest_message')).toBe(3);
   });
 
   test('a ✅ by someone who neither asked nor coordinates is ignored', async () => {
+    await givenQuestionWithTwoReplies();
     await world.event(reaction(people.carol, bobReply.ts, '1763893200.000100'));
     const thread = await db().selectFrom('harvest_thread').selectAll().executeTakeFirstOrThrow();
     expect(thread.harvested_at).toBeNull();
@@ -112,6 +193,7 @@ describe('harvesting on Slack, through the real Bolt app', () => {
   });
 
   test('the asker’s ✅ harvests the reply and tells the thread', async () => {
+    await givenQuestionWithTwoReplies();
     await world.event(reaction(people.ann, bobReply.ts, '1763893260.000100'));
     const thread = await db().selectFrom('harvest_thread').selectAll().executeTakeFirstOrThrow();
     expect(thread.answer_message_id).toBe(bobReply.ts);
@@ -122,6 +204,7 @@ describe('harvesting on Slack, through the real Bolt app', () => {
   });
 
   test('/cop search finds it, with a link to its source', async () => {
+    await givenHarvested();
     const found = await world.ask(people.dave, 'search postcard photos');
     const text = textOf(found);
     expect(text).toContain('thank-you postcard');
@@ -132,6 +215,7 @@ describe('harvesting on Slack, through the real Bolt app', () => {
   });
 
   test('the same event redelivered with X-Slack-Retry-Num changes nothing', async () => {
+    await givenHarvested();
     const later = { ts: '1763893300.000400', text: 'Also: a WhatsApp group for the regulars, <@U0BOB> runs it (see <#C0GENERAL|general>).' };
     const eventId = await world.event(said(people.carol, later.text, later.ts, question.ts));
     const before = { threads: await count('harvest_thread'), messages: await count('harvest_message'), posts: world.fake.callsTo('chat.postMessage').length };
@@ -149,6 +233,7 @@ describe('harvesting on Slack, through the real Bolt app', () => {
   });
 
   test('Harvest answer by the asker marks another reply instead', async () => {
+    await givenHarvested();
     const sent = await world.harvest(people.ann, { ts: carolReply.ts, user: people.carol.id, text: carolReply.text, thread_ts: question.ts }, home);
     expect(sent.ack.status).toBe(200);
     const answer = await sent.answer();
@@ -159,13 +244,15 @@ describe('harvesting on Slack, through the real Bolt app', () => {
   });
 
   test('Harvest answer by someone else is refused, naming who may', async () => {
+    await givenCarolsReplyMarked();
     const sent = await world.harvest(people.dave, { ts: bobReply.ts, user: people.bob.id, text: bobReply.text, thread_ts: question.ts }, home);
     expect(textOf(await sent.answer())).toContain('can mark the answer');
     expect((await db().selectFrom('harvest_thread').select('answer_message_id').executeTakeFirstOrThrow()).answer_message_id).toBe(carolReply.ts);
   });
 
   test('an edit updates the stored text and what search finds', async () => {
-    const edited = 'We send a thank-you postcard and a certificate signed by the head teacher.';
+    await givenHarvested();
+    const edited = bobEdited;
     await world.event({
       type: 'message',
       subtype: 'message_changed',
@@ -191,6 +278,7 @@ describe('harvesting on Slack, through the real Bolt app', () => {
   });
 
   test('a deletion removes the record and its search hit', async () => {
+    await givenBobEditedHisReply();
     await world.event({
       type: 'message',
       subtype: 'message_deleted',
@@ -207,6 +295,7 @@ describe('harvesting on Slack, through the real Bolt app', () => {
   });
 
   test('a ✅ that arrives before the reply it marks still counts once the reply arrives', async () => {
+    await givenLinked();
     const q = { ts: '1763894000.000100', text: 'Which risk assessment template do you use for school visits?' };
     const reply = { ts: '1763894060.000200', text: 'The county council one, it covers transport too.' };
     await world.event(said(people.dave, q.text, q.ts));
@@ -219,6 +308,7 @@ describe('harvesting on Slack, through the real Bolt app', () => {
   });
 
   test('a reply also sent to the channel (thread_broadcast) is a reply like any other', async () => {
+    await givenRiskQuestionAnswered();
     const q = '1763894000.000100';
     const broadcast = {
       ...said(people.carol, 'We also use the council template for museum trips.', '1763894100.000300', q),
@@ -231,6 +321,7 @@ describe('harvesting on Slack, through the real Bolt app', () => {
   });
 
   test('a question deleted after it had replies (Slack leaves a tombstone in its place) removes its thread', async () => {
+    await givenRiskQuestionWithBroadcast();
     const q = '1763894000.000100';
     expect(await db().selectFrom('harvest_message').select('id').where('message_id', '=', q).executeTakeFirst()).toBeDefined();
     await world.event({
@@ -274,6 +365,7 @@ describe('harvesting on Slack, through the real Bolt app', () => {
   });
 
   test('a member with privacy off never has their messages stored', async () => {
+    await givenQuestionWithTwoReplies();
     expect(textOf(await world.ask(people.dave, 'me privacy off'))).toContain('Harvesting is off for you (privacy off)');
     const before = await count('harvest_message');
     await world.event(said(people.dave, 'Does anyone have a spare projector for Friday?', '1763894500.000100'));
@@ -283,6 +375,7 @@ describe('harvesting on Slack, through the real Bolt app', () => {
   });
 
   test('/cop ask posts the question as a thread root in the home channel, and replies to it are followed', async () => {
+    await givenLinked();
     const answer = await world.ask(people.carol, 'ask outreach Has anyone run a coding club for parents?');
     expect(textOf(answer)).toContain('Your question is posted');
     const posted = world.fake.callsTo('chat.postMessage').find((call) => textOf(call).includes('coding club for parents'))!;
@@ -306,6 +399,7 @@ describe('harvesting on Slack, through the real Bolt app', () => {
   });
 
   test('two replies delivered at the same moment still bring exactly one hint', async () => {
+    await givenLinked();
     const q = '1763896000.000100';
     await world.event(said(people.carol, 'Where do you print certificates cheaply?', q));
     await Promise.all([
@@ -316,6 +410,7 @@ describe('harvesting on Slack, through the real Bolt app', () => {
   });
 
   test('/cop export uploads the Markdown to the coordinator’s direct messages, with the harvested Q&A', async () => {
+    await givenCarolsReplyMarked();
     const answer = await world.ask(people.bob, 'export outreach');
     expect(textOf(answer)).toContain('is in your direct messages with Weaver');
     const complete = await world.fake.waitForCall('files.completeUploadExternal');
@@ -335,6 +430,7 @@ describe('harvesting on Slack, through the real Bolt app', () => {
   });
 
   test('/cop me forget, confirmed with its button, removes every trace', async () => {
+    await givenCarolsReplyMarked();
     await world.ask(people.ann, 'join outreach');
     await world.ask(people.ann, 'share outreach Our volunteers keep a shared photo album.');
     const ann = await db().selectFrom('member').selectAll().where('user_id', '=', people.ann.id).executeTakeFirstOrThrow();
