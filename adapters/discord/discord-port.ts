@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ChannelType, PermissionFlagsBits, Routes, type APIChannel, type APIMessage, type Client, type PermissionsBitField } from 'discord.js';
 import type { ChannelRef, UserRef } from '../../src/kernel/identity.js';
 import type { ChannelAccess, PlatformPort, PostedMessage } from '../../src/kernel/ports.js';
@@ -24,20 +25,22 @@ const cannotPost = 'I can’t post in this channel; give Weaver the View Channel
 export function createDiscordPort(client: Client, rememberButtons: RememberButtons): PlatformPort {
   const rest = client.rest;
 
-  async function send(channelId: string, reply: Reply): Promise<APIMessage> {
+  async function send(channelId: string, reply: Reply, key?: string): Promise<APIMessage> {
     await rememberButtons(reply);
     let first: APIMessage | undefined;
-    for (const message of renderDiscordMessages(reply)) {
-      const posted = (await rest.post(Routes.channelMessages(channelId), { body: toBody(message), files: message.files })) as APIMessage;
+    for (const [index, message] of renderDiscordMessages(reply).entries()) {
+      // With enforce_nonce, Discord answers a repeated create with the message it already made, instead of a second one.
+      const idempotent = key ? { nonce: nonceOf(key, index), enforce_nonce: true } : {};
+      const posted = (await rest.post(Routes.channelMessages(channelId), { body: { ...toBody(message), ...idempotent }, files: message.files })) as APIMessage;
       first ??= posted;
     }
     return first!;
   }
 
   // A thread started from a message has that message's id, so the thread is tried first and started only when missing.
-  async function sendInThread(channel: ChannelRef, threadId: string, reply: Reply): Promise<APIMessage> {
+  async function sendInThread(channel: ChannelRef, threadId: string, reply: Reply, key?: string): Promise<APIMessage> {
     try {
-      return await send(threadId, reply);
+      return await send(threadId, reply, key);
     } catch (error) {
       if (discordErrorCode(error) !== discordErrorCodes.unknownChannel) throw error;
     }
@@ -47,7 +50,7 @@ export function createDiscordPort(client: Client, rememberButtons: RememberButto
     } catch (error) {
       if (discordErrorCode(error) !== discordErrorCodes.threadAlreadyCreated) throw error;
     }
-    return send(threadId, reply);
+    return send(threadId, reply, key);
   }
 
   // A thread is named after the message it starts from, as Discord's own "Create Thread" does.
@@ -65,7 +68,8 @@ export function createDiscordPort(client: Client, rememberButtons: RememberButto
     async postMessage(channel, message, options): Promise<PostedMessage> {
       try {
         const threadId = options?.threadId;
-        const posted = threadId ? await sendInThread(channel, threadId, message) : await send(channel.channelId, message);
+        const key = options?.idempotencyKey;
+        const posted = threadId ? await sendInThread(channel, threadId, message, key) : await send(channel.channelId, message, key);
         return { messageId: posted.id, permalink: permalinkOf(channel.workspaceId, posted.channel_id, posted.id) };
       } catch (error) {
         throw toDeliveryError(error, `posting in channel ${channel.channelId}`);
@@ -81,10 +85,10 @@ export function createDiscordPort(client: Client, rememberButtons: RememberButto
         throw toDeliveryError(error, `updating message ${messageId}`);
       }
     },
-    async sendDirectMessage(user: UserRef, message) {
+    async sendDirectMessage(user: UserRef, message, options) {
       try {
         const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: user.userId } })) as APIChannel;
-        const posted = await send(dm.id, message);
+        const posted = await send(dm.id, message, options?.idempotencyKey);
         return { messageId: posted.id, permalink: permalinkOf('@me', dm.id, posted.id) };
       } catch (error) {
         throw toDeliveryError(error, `sending a direct message to ${user.userId}`);
@@ -142,6 +146,11 @@ export function createDiscordPort(client: Client, rememberButtons: RememberButto
 
 function missingPermissions(granted: Readonly<PermissionsBitField> | null): string[] {
   return homeChannelPermissions.filter(([bit]) => !granted?.has(bit)).map(([, name]) => name);
+}
+
+/** Discord's nonce is at most 25 characters: a digest of the outbox key and the part's place in a split reply. */
+export function nonceOf(key: string, part: number): string {
+  return createHash('sha256').update(`${key}#${part}`).digest('base64url').slice(0, 25);
 }
 
 export function toBody(message: DiscordMessage) {

@@ -114,8 +114,11 @@ async function startOneWorkspace(options: SlackOptions, botToken: string): Promi
   if (socketMode) await connectSocketMode(app);
   log.info({ team: workspace.teamId, mode: socketMode ? 'socket' : 'http' }, 'Slack is connected');
   const routes: Route[] = httpReceiver ? [eventsRoute(httpReceiver)] : [];
+  // The outbox retries posts itself, after looking for an earlier one: the client's own retry of a post whose answer
+  // timed out could post it twice.
+  const sending = singleWorkspace(new webApi.WebClient(botToken, { ...clientOptions, retryConfig: { retries: 0 } }), workspace);
   return {
-    port: createWorkspacesPort(directory, log),
+    port: createWorkspacesPort(sending, log),
     routes,
     workspace,
     mode: socketMode ? 'socket' : 'http',

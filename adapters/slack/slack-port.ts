@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { ChannelRef, UserRef } from '../../src/kernel/identity.js';
 import type { Logger } from '../../src/kernel/logger.js';
-import type { ChannelAccess, PlatformPort, PostedMessage } from '../../src/kernel/ports.js';
+import type { ChannelAccess, Destination, PlatformPort, PostedMessage, SendOptions } from '../../src/kernel/ports.js';
 import type { Attachment, Reply } from '../../src/kernel/reply.js';
 import { renderBlocks } from './render-blocks.js';
 import { describeForPerson, slackErrorCode, toDeliveryError } from './slack-errors.js';
@@ -23,7 +23,7 @@ export function createSlackPort(client: webApi.WebClient, workspace: SlackWorksp
 export function createWorkspacesPort(directory: SlackDirectory, log: Logger): PlatformPort {
   return {
     platform: 'slack',
-    async postMessage(channel: ChannelRef, message: Reply, options?: { threadId?: string }): Promise<PostedMessage> {
+    async postMessage(channel: ChannelRef, message: Reply, options?: SendOptions): Promise<PostedMessage> {
       try {
         const { client, workspace } = await directory.access(channel.workspaceId);
         const posted = await client.chat.postMessage({
@@ -31,6 +31,7 @@ export function createWorkspacesPort(directory: SlackDirectory, log: Logger): Pl
           ...renderBlocks(message),
           thread_ts: options?.threadId,
           unfurl_links: false,
+          ...outboxMetadata(options?.idempotencyKey),
         });
         const ts = posted.ts ?? '';
         // The message names the file; the file itself follows it, in the same place.
@@ -48,11 +49,16 @@ export function createWorkspacesPort(directory: SlackDirectory, log: Logger): Pl
         throw toDeliveryError(error, `chat.update of ${messageId} in ${channel.channelId}`);
       }
     },
-    async sendDirectMessage(user: UserRef, message: Reply): Promise<PostedMessage> {
+    async sendDirectMessage(user: UserRef, message: Reply, options?: Pick<SendOptions, 'idempotencyKey'>): Promise<PostedMessage> {
       try {
         const { client, workspace } = await directory.access(user.workspaceId);
         // A user id as the channel posts in the app's direct messages with that user.
-        const posted = await client.chat.postMessage({ channel: user.userId, ...renderBlocks(message), unfurl_links: false });
+        const posted = await client.chat.postMessage({
+          channel: user.userId,
+          ...renderBlocks(message),
+          unfurl_links: false,
+          ...outboxMetadata(options?.idempotencyKey),
+        });
         const ts = posted.ts ?? '';
         if (message.attachment && posted.channel) await uploadFile(client, log, posted.channel, message.attachment);
         return { messageId: ts, permalink: posted.channel ? buildPermalink(workspace, posted.channel, ts) : undefined };
@@ -81,6 +87,20 @@ export function createWorkspacesPort(directory: SlackDirectory, log: Logger): Pl
         throw toDeliveryError(error, `chat.postMessage to the group DM ${opened.channelId}`);
       }
     },
+    async findSent(destination: Destination, key: string, since: number): Promise<PostedMessage | undefined> {
+      const where = 'channel' in destination ? destination.channel.channelId : destination.user.userId;
+      try {
+        const { client, workspace } = await directory.access('channel' in destination ? destination.channel.workspaceId : destination.user.workspaceId);
+        // A direct message is looked for in the app's DM conversation with the person (im:history).
+        const channelId =
+          'channel' in destination ? destination.channel.channelId : ((await client.conversations.open({ users: destination.user.userId })).channel?.id ?? '');
+        const threadId = 'channel' in destination ? destination.threadId : undefined;
+        const ts = await findKeyInHistory(client, channelId, key, since, threadId);
+        return ts ? { messageId: ts, permalink: buildPermalink(workspace, channelId, ts, threadId) } : undefined;
+      } catch (error) {
+        throw toDeliveryError(error, `looking for an earlier post in ${where}`);
+      }
+    },
     async prepareHomeChannel(channel: ChannelRef): Promise<ChannelAccess> {
       try {
         const { client } = await directory.access(channel.workspaceId);
@@ -107,6 +127,36 @@ export function createWorkspacesPort(directory: SlackDirectory, log: Logger): Pl
       }
     },
   };
+}
+
+/** The event type Weaver's outbox posts carry in their message metadata; the payload is `{ key }`. */
+export const outboxEventType = 'weaver_outbox';
+
+function outboxMetadata(key: string | undefined) {
+  return key ? { metadata: { event_type: outboxEventType, event_payload: { key } } } : {};
+}
+
+// Slack's ts of a message is when Slack received it; reading from a minute before the send started allows for clocks.
+const clockSlackMs = 60_000;
+const historyPages = 5;
+
+/** The ts of the message carrying this outbox key, posted since `since` (ms), in the channel or in one thread of it. */
+async function findKeyInHistory(client: webApi.WebClient, channel: string, key: string, since: number, threadTs?: string): Promise<string | undefined> {
+  const oldest = ((since - clockSlackMs) / 1000).toFixed(6);
+  let cursor: string | undefined;
+  for (let page = 0; page < historyPages; page++) {
+    const answer = threadTs
+      ? await client.conversations.replies({ channel, ts: threadTs, oldest, include_all_metadata: true, limit: 200, cursor })
+      : await client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200, cursor });
+    const found = answer.messages?.find(
+      (m) => m.metadata?.event_type === outboxEventType && (m.metadata.event_payload as Record<string, unknown> | undefined)?.key === key,
+    );
+    if (found?.ts) return found.ts;
+    cursor = answer.response_metadata?.next_cursor || undefined;
+    if (!answer.has_more || !cursor) return undefined;
+  }
+  // Over a thousand messages since the send started and none of them ours: it is taken as never posted.
+  return undefined;
 }
 
 // A failed upload is logged, not thrown: the message is posted, and a retry would post it twice.

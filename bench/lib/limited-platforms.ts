@@ -66,7 +66,21 @@ function createWindow(limit: number, windowMs: number) {
   };
 }
 
-export async function startLimitedPlatforms(limits: Limits = documentedLimits) {
+/**
+ * How long the fake takes to answer, drawn per call: none, or a realistic spread of 80–300 ms with a slow tail
+ * (one call in twenty takes 0.3–1.5 s), seeded so that runs compare.
+ */
+export type Latency = () => number;
+
+type Reply = (status: number, body: unknown, headers?: Record<string, string>) => void;
+
+export const noLatency: Latency = () => 0;
+
+export function realisticLatency(random: () => number): Latency {
+  return () => (random() < 0.95 ? 80 + random() * 220 : 300 + random() * 1_200);
+}
+
+export async function startLimitedPlatforms(limits: Limits = documentedLimits, latency: Latency = noLatency) {
   const deliveries: Delivery[] = [];
   const rateLimited = { slack: 0, discord: 0 };
   const requests = { slack: 0, discord: 0 };
@@ -76,12 +90,13 @@ export async function startLimitedPlatforms(limits: Limits = documentedLimits) {
   const discordChannels = new Map<string, ReturnType<typeof createWindow>>();
   const dmChannels = new Map<string, string>();
   const dmRecipients = new Map<string, string>();
+  const nonces = new Map<string, Record<string, unknown>>();
   let ts = 0;
   let snowflake = 1_300_000_000_000_000_000n;
 
-  function slack(method: string, params: URLSearchParams, response: ServerResponse): void {
+  function slack(method: string, params: URLSearchParams, reply: Reply): void {
     requests.slack++;
-    if (method !== 'chat.postMessage') return json(response, 200, { ok: false, error: 'unknown_method' });
+    if (method !== 'chat.postMessage') return reply(200, { ok: false, error: 'unknown_method' });
     const channel = params.get('channel') ?? '';
     const now = Date.now();
     let bucket = slackChannels.get(channel);
@@ -91,23 +106,22 @@ export async function startLimitedPlatforms(limits: Limits = documentedLimits) {
     const wait = channelWait > 0 ? channelWait : slackWorkspace.take(now);
     if (wait > 0) {
       rateLimited.slack++;
-      return json(response, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(Math.max(1, Math.ceil(wait / 1000))) });
+      return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(Math.max(1, Math.ceil(wait / 1000))) });
     }
     const text = params.get('text') ?? '';
     deliveries.push({ platform: 'slack', destination: channel, text, at: now });
     const id = `1763892000.${String(++ts).padStart(6, '0')}`;
-    json(response, 200, { ok: true, channel: /^[UW]/.test(channel) ? `D${channel}` : channel, ts: id, message: { text, ts: id } });
+    reply(200, { ok: true, channel: /^[UW]/.test(channel) ? `D${channel}` : channel, ts: id, message: { text, ts: id } });
   }
 
-  function discord(method: string, path: string, body: Record<string, unknown>, response: ServerResponse): void {
+  function discord(method: string, path: string, body: Record<string, unknown>, reply: Reply): void {
     requests.discord++;
     const now = Date.now();
     const global = discordGlobal.take(now);
     if (global.waitMs > 0) {
       rateLimited.discord++;
       const retryAfter = global.waitMs / 1000;
-      return json(
-        response,
+      return reply(
         429,
         { message: 'You are being rate limited.', retry_after: retryAfter, global: true },
         { 'retry-after': String(Math.ceil(retryAfter)), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' },
@@ -120,7 +134,7 @@ export async function startLimitedPlatforms(limits: Limits = documentedLimits) {
         dmChannels.set(recipient, (id = String(++snowflake)));
         dmRecipients.set(id, recipient);
       }
-      return json(response, 200, { id, type: 1, recipients: [{ id: recipient, username: `user${recipient}` }] });
+      return reply(200, { id, type: 1, recipients: [{ id: recipient, username: `user${recipient}` }] });
     }
     const post = /^\/channels\/(\d+)\/messages$/.exec(path);
     if (method === 'POST' && post) {
@@ -137,39 +151,43 @@ export async function startLimitedPlatforms(limits: Limits = documentedLimits) {
       };
       if (taken.waitMs > 0) {
         rateLimited.discord++;
-        return json(
-          response,
+        return reply(
           429,
           { message: 'You are being rate limited.', retry_after: taken.waitMs / 1000, global: false },
           { ...headers, 'retry-after': String(Math.ceil(taken.waitMs / 1000)), 'x-ratelimit-scope': 'user' },
         );
       }
+      // As Discord does with enforce_nonce: a nonce seen before returns the message it made, and nothing is delivered.
+      const nonce = typeof body.nonce === 'string' ? body.nonce : undefined;
+      const earlier = nonce === undefined ? undefined : nonces.get(nonce);
+      if (earlier && body.enforce_nonce === true) return reply(200, earlier, headers);
       const recipient = dmRecipients.get(channelId);
       deliveries.push({ platform: 'discord', destination: recipient ? `@${recipient}` : channelId, text: JSON.stringify(body), at: now });
       const id = String(++snowflake);
-      return json(
-        response,
-        200,
-        {
-          id,
-          channel_id: channelId,
-          content: body.content ?? '',
-          embeds: body.embeds ?? [],
-          author: { id: '1100000000000000001', username: 'weaver', bot: true },
-        },
-        headers,
-      );
+      const message = {
+        id,
+        channel_id: channelId,
+        content: body.content ?? '',
+        embeds: body.embeds ?? [],
+        author: { id: '1100000000000000001', username: 'weaver', bot: true },
+      };
+      if (nonce !== undefined) nonces.set(nonce, message);
+      return reply(200, message, headers);
     }
-    json(response, 404, { message: '404: Not Found', code: 0 });
+    reply(404, { message: '404: Not Found', code: 0 });
   }
 
   const server = createServer((request, response) => {
+    // The call takes effect on arrival (a post is delivered, a limit counted); its answer comes after the latency.
+    const delay = latency();
+    const answer: Reply = (status, body, headers) =>
+      delay > 0 ? void setTimeout(() => json(response, status, body, headers), delay) : json(response, status, body, headers);
     void readBody(request).then((raw) => {
       const path = new URL(request.url ?? '/', 'http://fake').pathname;
       const slackMethod = /^\/slack\/api\/([\w.]+)$/.exec(path);
-      if (slackMethod) return slack(slackMethod[1]!, new URLSearchParams(raw), response);
+      if (slackMethod) return slack(slackMethod[1]!, new URLSearchParams(raw), answer);
       const discordPath = /^\/discord\/api\/v\d+(\/.*)$/.exec(path);
-      if (discordPath) return discord(request.method ?? 'GET', discordPath[1]!, raw ? (JSON.parse(raw) as Record<string, unknown>) : {}, response);
+      if (discordPath) return discord(request.method ?? 'GET', discordPath[1]!, raw ? (JSON.parse(raw) as Record<string, unknown>) : {}, answer);
       response.writeHead(404).end();
     });
   });

@@ -8,6 +8,21 @@ import { parseDuration } from '../kernel/duration.js';
 
 const optionalText = z.string().trim().min(1).optional();
 
+/** A duration from 1 s to 1 h, in seconds (`90s`) or as parseDuration reads it (`2m`). */
+function takeoverDuration(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const seconds = /^\s*(\d{1,4})\s*s\s*$/i.exec(value);
+      const range = { min: 1_000, max: 3_600_000 };
+      const ms = seconds ? Number(seconds[1]) * 1000 : parseDuration(value, range);
+      if (ms !== undefined && ms >= range.min && ms <= range.max) return ms;
+      ctx.addIssue({ code: 'custom', message: 'must be a duration from 1s to 1h, e.g. 90s or 2m' });
+      return z.NEVER;
+    });
+}
+
 const schema = z.object({
   DATABASE_PATH: z.string().trim().min(1).default('./data/weaver.db'),
   PORT: z.coerce.number({ message: 'must be a port number from 0 to 65535' }).int().min(0).max(65535, 'must be a port number from 0 to 65535').default(3000),
@@ -75,6 +90,10 @@ const schema = z.object({
       }
       return ms;
     }),
+  // How long a send may take before its claim lapses and the row is looked for and, if absent, sent again.
+  OUTBOX_CLAIM_TIMEOUT: takeoverDuration('2m'),
+  // How long a dead scheduler's lease keeps another process from scheduling.
+  SCHEDULER_LEASE: takeoverDuration('60s'),
   BRIDGE_DELAY: z
     .string()
     .default('24h')
@@ -145,6 +164,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
     downtimeGraceMs: e.DOWNTIME_GRACE,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     harvestReminderDelayMs: e.HARVEST_REMINDER_DELAY,
+    outboxClaimMs: e.OUTBOX_CLAIM_TIMEOUT,
+    schedulerLeaseMs: e.SCHEDULER_LEASE,
     bridgeDelayMs: e.BRIDGE_DELAY,
     secretKey: e.WEAVER_SECRET_KEY,
   };

@@ -54,6 +54,7 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
     // PUBLIC_URL's default names the port actually listened on (PORT=0 picks one), set once the server listens.
     publicUrl: config.publicUrl ?? `http://localhost:${config.port}`,
     harvestReminderDelayMs: config.harvestReminderDelayMs,
+    outboxClaimMs: config.outboxClaimMs,
     bridgeDelayMs: config.bridgeDelayMs,
     secretKey: config.secretKey,
   };
@@ -104,7 +105,7 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
     if (adapters.length > 0) {
       server = createHttpServer(httpRoutes(adapters.flatMap((adapter) => adapter.routes)), log);
       httpPort = await listenOn(server);
-      scheduler = createScheduler(services);
+      scheduler = createScheduler(services, { leaseMs: config.schedulerLeaseMs });
       scheduler.start();
       log.info({ port: httpPort, platforms: [...platforms.keys()] }, 'Weaver is running');
       const waitUntilIdle = async () => void (await Promise.all(adapters.map((adapter) => adapter.waitUntilIdle())));
@@ -138,7 +139,7 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
     createConsolePort((text) => output.write(text), messageIds),
   );
   // The console gets prompts, event posts and reminders too, printed as they fall due.
-  scheduler = createScheduler(services);
+  scheduler = createScheduler(services, { leaseMs: config.schedulerLeaseMs });
   scheduler.start();
   const finished = runConsole({
     services,

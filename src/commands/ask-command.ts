@@ -2,7 +2,9 @@ import { homeChannels } from '../communities/communities.js';
 import { channelRefOf } from '../storage/columns.js';
 import { postAnswerHint } from '../harvest/posts.js';
 import { recordQuestionThread } from '../harvest/store.js';
-import type { PostedMessage } from '../kernel/ports.js';
+import { randomUUID } from 'node:crypto';
+import { deliverNow, enqueue, withdrawQueued } from '../delivery/outbox.js';
+import { channelKey } from '../rhythms/prompts.js';
 import { answer, bold, channelMention, link, mention, refuse, rich } from '../kernel/reply.js';
 import { community, text } from './args.js';
 import { defineCommand } from './define.js';
@@ -31,15 +33,20 @@ export const ask = defineCommand({
       );
     }
     const channel = channelRefOf(home);
-    const port = ctx.platforms.get(channel.platform);
-    if (!port) return refuse('PlatformNotRunning', `Weaver is not connected to ${channel.platform} right now; please try again later.`);
+    if (!ctx.platforms.get(channel.platform))
+      return refuse('PlatformNotRunning', `Weaver is not connected to ${channel.platform} right now; please try again later.`);
     const member = await ctx.callerMember();
     const post = answer(rich`${bold('Question')} from ${mention(user, member.display_name)}:\n${question}`, { visibility: 'channel' });
-    let receipt: PostedMessage;
-    try {
-      receipt = await port.postMessage(channel, post);
-    } catch (error) {
-      ctx.log.warn({ err: error, community: c.slug }, 'could not post a question');
+    // Through the outbox, sent at once: paced with everything else posted there, and never posted twice.
+    const now = ctx.clock.now();
+    const key = `ask:${member.id}:${channelKey(channel)}:${now}:${randomUUID().slice(0, 8)}`;
+    await enqueue(ctx.db, { key, target: { channel }, reply: post, notBefore: now }, now);
+    const [row] = await deliverNow(ctx, [key]);
+    const receipt = row?.status === 'sent' && row.message_id ? { messageId: row.message_id, permalink: row.permalink ?? undefined } : undefined;
+    if (!receipt) {
+      // The asker is told to try again, so a question that could not go out now is withdrawn rather than posted later.
+      await withdrawQueued(ctx.db, key, 'the asker was told to try again');
+      ctx.log.warn({ community: c.slug, error: row?.last_error }, 'could not post a question');
       return refuse('PostFailed', rich`I could not post your question in ${channelMention(channel, home.channel_name)}; please try again in a moment.`);
     }
     const where = receipt.permalink ? link(receipt.permalink, `#${home.channel_name ?? channel.channelId}`) : channelMention(channel, home.channel_name);

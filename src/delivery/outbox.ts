@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Services } from '../storage/services.js';
 import type { ChannelRef, Platform, UserRef } from '../kernel/identity.js';
-import { DeliveryError, type PlatformPort, type PostedMessage } from '../kernel/ports.js';
+import { DeliveryError, type Destination, type PlatformPort, type PostedMessage } from '../kernel/ports.js';
 import type { Reply } from '../kernel/reply.js';
 import type { Db } from '../storage/database.js';
 import type { OutboxRow } from '../storage/rhythm-schema.js';
@@ -77,17 +77,105 @@ export async function replaceQueuedReply(db: Db, id: number, reply: Reply): Prom
   return Number(result.numUpdatedRows) > 0;
 }
 
+export type OutboxEdit = Readonly<{
+  /** One per message edited, e.g. `edit:<key of the post>`: edits of the same message share one row. */
+  key: string;
+  channel: ChannelRef;
+  messageId: string;
+  reply: Reply;
+  notBefore: number;
+  expiresAt?: number;
+}>;
+
+/**
+ * Queues an edit of a message already posted. While the edit waits (paced, or retrying) a newer one replaces its
+ * content, so a burst of changes becomes one edit; once sent, the row is reopened for the next change.
+ */
+export async function enqueueEdit(db: Db, edit: OutboxEdit, now: number): Promise<void> {
+  const reply = JSON.stringify(edit.reply);
+  await db
+    .insertInto('outbox')
+    .values({
+      key: edit.key,
+      kind: 'edit',
+      platform: edit.channel.platform,
+      workspace_id: edit.channel.workspaceId,
+      channel_id: edit.channel.channelId,
+      user_id: null,
+      thread_id: null,
+      edit_message_id: edit.messageId,
+      reply,
+      not_before: edit.notBefore,
+      expires_at: edit.expiresAt ?? null,
+      next_attempt_at: edit.notBefore,
+      created_at: now,
+    })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet((eb) => ({
+        reply,
+        revision: sql<number>`${eb.ref('outbox.revision')} + 1`,
+        status: 'pending',
+        last_error: null,
+        expires_at: edit.expiresAt ?? null,
+        // A waiting edit keeps its turn; a finished one is due again.
+        next_attempt_at: sql<number>`case when ${eb.ref('outbox.status')} = 'pending' then ${eb.ref('outbox.next_attempt_at')} else ${edit.notBefore} end`,
+        attempts: sql<number>`case when ${eb.ref('outbox.status')} = 'pending' then ${eb.ref('outbox.attempts')} else 0 end`,
+        not_before: sql<number>`case when ${eb.ref('outbox.status')} = 'pending' then ${eb.ref('outbox.not_before')} else ${edit.notBefore} end`,
+      })),
+    )
+    .execute();
+}
+
+/** Gives up a row not yet sent nor being sent (its sender told someone it failed); false when it is past that. */
+export async function withdrawQueued(db: Db, key: string, reason: string): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ status: 'failed', last_error: `withdrawn: ${reason}` })
+    .where('key', '=', key)
+    .where('status', '=', 'pending')
+    .where('claimed_by', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 export async function findOutboxRow(db: Db, key: string): Promise<OutboxRow | undefined> {
   return db.selectFrom('outbox').selectAll().where('key', '=', key).executeTakeFirst();
 }
 
 // A send that takes longer than this is presumed dead (its process crashed), and another sender may take the row.
-const claimMs = 2 * 60 * 1000;
+const defaultClaimMs = 2 * 60 * 1000;
 // Transient failures are retried, but a post still failing after a day is stale: it is given up, with the reason kept.
 const maxRetryAgeMs = 24 * 60 * 60 * 1000;
+// Sends in flight at once for one sender: enough that round trips overlap, far under what the pacer lets start.
+const defaultMaxInFlight = 256;
 
 export function retryDelayMs(attempts: number): number {
   return Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 10 * 60 * 1000);
+}
+
+/** Sends a sender has started and not yet seen answered; the scheduler's loop goes on while they are in flight. */
+export type InFlight = Readonly<{
+  count(): number;
+  /** Destinations with a send on its way: one at a time each, so posts keep their order and a 429 holds the rest. */
+  destinations: Set<string>;
+  track(send: Promise<unknown>): void;
+  /** Settles once every send tracked so far has its outcome recorded. */
+  drain(): Promise<void>;
+}>;
+
+export function createInFlight(): InFlight {
+  const sends = new Set<Promise<unknown>>();
+  return {
+    destinations: new Set(),
+    count: () => sends.size,
+    track(send) {
+      const tracked = send.catch(() => undefined).finally(() => sends.delete(tracked));
+      sends.add(tracked);
+    },
+    async drain() {
+      while (sends.size > 0) await Promise.all([...sends]);
+    },
+  };
 }
 
 export type DeliveryOptions = Readonly<{
@@ -97,16 +185,27 @@ export type DeliveryOptions = Readonly<{
   /** Only these keys (a command delivering what it just enqueued); otherwise everything due. */
   keys?: readonly string[];
   limit?: number;
+  /**
+   * Sends are started and tracked here, and deliverDue returns without waiting for their answers (the scheduler's
+   * loop). Without it, deliverDue waits for every send it started, all of them in flight at once.
+   */
+  inFlight?: InFlight;
+  maxInFlight?: number;
 }>;
 
-export type DeliveryReport = { sent: number; failed: number; retrying: number; deferred: number };
+export type DeliveryReport = { sent: number; failed: number; retrying: number; deferred: number; started: number };
 
-/** Sends the due posts, each claimed first so that no two senders send the same row, paced per destination. */
+/**
+ * Sends the due posts and edits, each claimed first so that no two senders send the same row, paced per destination
+ * and per platform. Many destinations are in flight at once: delivery time is set by the rate limits, not round trips.
+ */
 export async function deliverDue(services: Services, options: DeliveryOptions): Promise<DeliveryReport> {
   const { db, clock } = services;
   const pacer = options.pacer ?? createPacer();
-  const report: DeliveryReport = { sent: 0, failed: 0, retrying: 0, deferred: 0 };
+  const report: DeliveryReport = { sent: 0, failed: 0, retrying: 0, deferred: 0, started: 0 };
   if (options.keys && options.keys.length === 0) return report;
+  const claimMs = services.settings.outboxClaimMs ?? defaultClaimMs;
+  const maxInFlight = options.maxInFlight ?? defaultMaxInFlight;
   let query = db
     .selectFrom('outbox')
     .selectAll()
@@ -117,6 +216,12 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
     .orderBy('id')
     .limit(options.limit ?? 500);
   if (options.keys) query = query.where('key', 'in', options.keys);
+  const awaited: Promise<void>[] = [];
+  const busy = options.inFlight?.destinations ?? new Set<string>();
+  let superseded = false;
+  let waiting = 0;
+  // Rows that must wait for their turn, by the instant it comes: one statement per instant, not one per row.
+  const deferrals = new Map<number, number[]>();
   for (const row of await query.execute()) {
     const now = clock.now();
     if (row.expires_at !== null && now > row.expires_at) {
@@ -124,21 +229,50 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
       report.failed++;
       continue;
     }
+    if ((options.inFlight?.count() ?? awaited.length) >= maxInFlight) break;
+    const destination = `${row.platform}:${destinationOf(row)}`;
+    if (busy.has(destination)) {
+      waiting++;
+      continue;
+    }
     const slot = pacer.reserve(row.platform, destinationOf(row), now, row.user_id !== null ? 'direct-message' : 'post');
     if (slot > now) {
-      await db.updateTable('outbox').set({ next_attempt_at: slot }).where('id', '=', row.id).where('status', '=', 'pending').execute();
+      deferrals.set(slot, [...(deferrals.get(slot) ?? []), row.id]);
       report.deferred++;
       continue;
     }
-    if (!(await claim(db, row.id, options.owner, now))) continue;
-    const outcome = await send(services, row);
-    await recordOutcome(services, row, outcome, pacer);
-    report[outcome.kind === 'sent' ? 'sent' : outcome.kind === 'retry' ? 'retrying' : 'failed']++;
+    if (!(await claim(db, row.id, options.owner, now, claimMs))) continue;
+    report.started++;
+    busy.add(destination);
+    const delivery = deliverRow(services, row, options.owner, pacer).then((outcome) => {
+      busy.delete(destination);
+      if (outcome === 'superseded') superseded = true;
+      report[outcome === 'sent' || outcome === 'superseded' ? 'sent' : outcome === 'retry' ? 'retrying' : 'failed']++;
+    });
+    if (options.inFlight) options.inFlight.track(delivery);
+    else awaited.push(delivery);
+  }
+  for (const [slot, rowIds] of deferrals) {
+    for (let i = 0; i < rowIds.length; i += 500) {
+      await db
+        .updateTable('outbox')
+        .set({ next_attempt_at: slot })
+        .where('id', 'in', rowIds.slice(i, i + 500))
+        .where('status', '=', 'pending')
+        .execute();
+    }
+  }
+  await Promise.all(awaited);
+  // Rows that waited behind another send to their destination go now (or are deferred by what it met); an edit whose
+  // content changed while it was being sent goes once more, with the newest content.
+  if (!options.inFlight && (waiting > 0 || (superseded && options.keys))) {
+    const again = await deliverDue(services, { ...options, pacer });
+    for (const field of ['sent', 'failed', 'retrying', 'deferred', 'started'] as const) report[field] += again[field];
   }
   return report;
 }
 
-async function claim(db: Db, id: number, owner: string, now: number): Promise<boolean> {
+async function claim(db: Db, id: number, owner: string, now: number, claimMs: number): Promise<boolean> {
   const result = await db
     .updateTable('outbox')
     .set({ claimed_by: owner, claimed_until: now + claimMs })
@@ -150,7 +284,55 @@ async function claim(db: Db, id: number, owner: string, now: number): Promise<bo
   return Number(result.numUpdatedRows) === 1;
 }
 
-type SendOutcome = { kind: 'sent'; posted: PostedMessage } | { kind: 'retry'; error: string; retryAfterMs?: number } | { kind: 'failed'; error: string };
+type SendOutcome =
+  { kind: 'sent'; posted: PostedMessage } | { kind: 'retry'; error: string; retryAfterMs?: number; rejected: boolean } | { kind: 'failed'; error: string };
+
+/** One claimed row: looked for first if an earlier send of it may have gone out, then sent, and its outcome recorded. */
+async function deliverRow(services: Services, row: OutboxRow, owner: string, pacer: Pacer): Promise<'sent' | 'superseded' | 'retry' | 'failed'> {
+  try {
+    const found = row.kind === 'post' && row.send_started_at !== null ? await lookForEarlierSend(services, row) : undefined;
+    if (found?.kind === 'retry') return await recordOutcome(services, row, found, pacer);
+    if (found?.kind === 'sent') {
+      services.log.info({ key: row.key }, 'outbox post found already sent; not sent again');
+      return await recordOutcome(services, row, found, pacer);
+    }
+    // Written before the platform is called: a row that dies after this line is looked for before it is sent again.
+    await services.db
+      .updateTable('outbox')
+      .set((eb) => ({ send_started_at: eb.fn.coalesce('send_started_at', eb.val(services.clock.now())) }))
+      .where('id', '=', row.id)
+      .where('claimed_by', '=', owner)
+      .execute();
+    return await recordOutcome(services, row, await send(services, row), pacer);
+  } catch (error) {
+    // The database failed under us: the claim lapses and the row is taken again, looked for first if it was started.
+    services.log.error({ err: error, key: row.key }, 'outbox delivery failed');
+    return 'retry';
+  }
+}
+
+/** After a send whose answer never came: the platform is asked whether the post is there, where it can say. */
+async function lookForEarlierSend(services: Services, row: OutboxRow): Promise<SendOutcome | undefined> {
+  const platform = row.platform;
+  const port = services.platforms.get(platform);
+  if (!port?.findSent || row.send_started_at === null) return undefined;
+  try {
+    const posted = await port.findSent(destinationRefOf(row), row.key, row.send_started_at);
+    return posted ? { kind: 'sent', posted } : undefined;
+  } catch (error) {
+    // Not knowing is no reason to risk a second post: the row waits and is looked for again.
+    const message = error instanceof Error ? error.message : String(error);
+    const retryAfterMs = error instanceof DeliveryError ? error.retryAfterMs : undefined;
+    return { kind: 'retry', error: `could not check for an earlier send: ${message}`, retryAfterMs, rejected: false };
+  }
+}
+
+function destinationRefOf(row: OutboxRow): Destination {
+  const platform = row.platform;
+  return row.channel_id !== null
+    ? { channel: { platform, workspaceId: row.workspace_id, channelId: row.channel_id }, threadId: row.thread_id ?? undefined }
+    : { user: { platform, workspaceId: row.workspace_id, userId: row.user_id ?? '' } };
+}
 
 async function send(services: Services, row: OutboxRow): Promise<SendOutcome> {
   const platform = row.platform;
@@ -158,23 +340,29 @@ async function send(services: Services, row: OutboxRow): Promise<SendOutcome> {
   if (!port) return { kind: 'failed', error: `no ${platform} connection in this process` };
   const reply = JSON.parse(row.reply) as Reply;
   try {
+    if (row.kind === 'edit') {
+      const channel = { platform, workspaceId: row.workspace_id, channelId: row.channel_id ?? '' };
+      await port.updateMessage(channel, row.edit_message_id ?? '', reply);
+      return { kind: 'sent', posted: { messageId: row.edit_message_id ?? '' } };
+    }
     if (row.group_user_ids !== null) return { kind: 'sent', posted: await sendToGroup(port, row, reply) };
     const posted =
       row.channel_id !== null
-        ? await port.postMessage(
-            { platform, workspaceId: row.workspace_id, channelId: row.channel_id },
-            reply,
-            row.thread_id ? { threadId: row.thread_id } : undefined,
-          )
-        : await port.sendDirectMessage({ platform, workspaceId: row.workspace_id, userId: row.user_id ?? '' }, reply);
+        ? await port.postMessage({ platform, workspaceId: row.workspace_id, channelId: row.channel_id }, reply, {
+            ...(row.thread_id ? { threadId: row.thread_id } : {}),
+            idempotencyKey: row.key,
+          })
+        : await port.sendDirectMessage({ platform, workspaceId: row.workspace_id, userId: row.user_id ?? '' }, reply, { idempotencyKey: row.key });
     return { kind: 'sent', posted };
   } catch (error) {
     if (error instanceof DeliveryError) {
-      return error.permanent ? { kind: 'failed', error: error.message } : { kind: 'retry', error: error.message, retryAfterMs: error.retryAfterMs };
+      // A rate limit answer means the platform refused the call: nothing was posted. Other errors may hide a post.
+      const rejected = error.retryAfterMs !== undefined;
+      return error.permanent ? { kind: 'failed', error: error.message } : { kind: 'retry', error: error.message, retryAfterMs: error.retryAfterMs, rejected };
     }
     // Anything else (a network error, an adapter bug) is treated as transient, and logged in full.
     services.log.error({ err: error, key: row.key }, 'outbox send failed unexpectedly');
-    return { kind: 'retry', error: error instanceof Error ? error.message : String(error) };
+    return { kind: 'retry', error: error instanceof Error ? error.message : String(error), rejected: false };
   }
 }
 
@@ -188,12 +376,17 @@ async function sendToGroup(port: PlatformPort, row: OutboxRow, reply: Reply): Pr
   return posted[0] ?? { messageId: '' };
 }
 
-async function recordOutcome(services: Services, row: OutboxRow, outcome: SendOutcome, pacer: Pacer): Promise<void> {
+async function recordOutcome(services: Services, row: OutboxRow, outcome: SendOutcome, pacer: Pacer): Promise<'sent' | 'superseded' | 'retry' | 'failed'> {
   const { db, clock, log } = services;
   const now = clock.now();
   const released = { claimed_by: null, claimed_until: null };
-  if (outcome.kind === 'sent') {
-    await db
+  if (outcome.kind === 'sent' && row.kind === 'edit') {
+    // A delivered edit leaves nothing to keep: the post's own row has the message; the next change starts a new row.
+    const done = await db.deleteFrom('outbox').where('id', '=', row.id).where('revision', '=', row.revision).executeTakeFirst();
+    if (Number(done.numDeletedRows) === 1) return 'sent';
+  }
+  if (outcome.kind === 'sent' && row.kind === 'post') {
+    const done = await db
       .updateTable('outbox')
       .set({
         ...released,
@@ -202,11 +395,22 @@ async function recordOutcome(services: Services, row: OutboxRow, outcome: SendOu
         permalink: outcome.posted.permalink ?? null,
         conversation_id: outcome.posted.conversationId ?? null,
         sent_at: now,
+        send_started_at: null,
         attempts: row.attempts + 1,
       })
       .where('id', '=', row.id)
+      .where('revision', '=', row.revision)
+      .executeTakeFirst();
+    if (Number(done.numUpdatedRows) === 1) return 'sent';
+  }
+  if (outcome.kind === 'sent') {
+    // Newer content came while this edit was on its way: the row stays pending, due now, for one more edit.
+    await db
+      .updateTable('outbox')
+      .set({ ...released, send_started_at: null, attempts: row.attempts + 1, next_attempt_at: now })
+      .where('id', '=', row.id)
       .execute();
-    return;
+    return 'superseded';
   }
   const attempts = row.attempts + 1;
   if (outcome.kind === 'retry' && now - row.not_before < maxRetryAgeMs) {
@@ -214,19 +418,27 @@ async function recordOutcome(services: Services, row: OutboxRow, outcome: SendOu
     pacer.pause(row.platform, destinationOf(row), retryAt);
     await db
       .updateTable('outbox')
-      .set({ ...released, attempts, next_attempt_at: retryAt, last_error: outcome.error })
+      .set({
+        ...released,
+        attempts,
+        next_attempt_at: retryAt,
+        last_error: outcome.error,
+        // Only a refusal proves nothing was posted; after any other failure the next attempt looks first.
+        ...(outcome.rejected && row.send_started_at === null ? { send_started_at: null } : {}),
+      })
       .where('id', '=', row.id)
       .execute();
     log.warn({ key: row.key, attempts, retryAt, error: outcome.error }, 'outbox post will be retried');
-    return;
+    return 'retry';
   }
   const reason = outcome.kind === 'retry' ? `gave up after ${attempts} attempts over a day: ${outcome.error}` : outcome.error;
   await db
     .updateTable('outbox')
-    .set({ ...released, attempts, status: 'failed', last_error: reason })
+    .set({ ...released, attempts, status: 'failed', last_error: reason, send_started_at: null })
     .where('id', '=', row.id)
     .execute();
   log.warn({ key: row.key, reason }, 'outbox post failed for good');
+  return 'failed';
 }
 
 async function expire(services: Services, row: OutboxRow, now: number): Promise<void> {

@@ -28,7 +28,10 @@ export interface Pacer {
 /** In-memory pacing for one sender; the platforms' own 429 answers (retried by the outbox) cover the rest. */
 export function createPacer(pacing: Readonly<Record<Platform, Pacing>> = platformPacing): Pacer {
   const nextFree = new Map<string, number>();
-  const windows = new Map<Platform, { start: number; count: number }>();
+  // The instants of the last requests per platform, oldest first: at most `perSecond` in any second, sliding. A window
+  // fixed to clock seconds let two bursts meet across a boundary (the end of one second, the start of the next), and
+  // a platform counting with a token bucket, as Slack does, answered 429 to the second burst.
+  const recent = new Map<Platform, number[]>();
   return {
     reserve(platform, destination, now, kind = 'post') {
       const rule = pacing[platform];
@@ -38,11 +41,13 @@ export function createPacer(pacing: Readonly<Record<Platform, Pacing>> = platfor
       const key = `${platform}:${destination}`;
       const free = nextFree.get(key) ?? 0;
       if (free > now) return free;
-      const windowStart = Math.floor(now / 1000) * 1000;
-      const window = windows.get(platform);
-      const count = window?.start === windowStart ? window.count : 0;
-      if (count + cost > rule.perSecond) return windowStart + 1000;
-      windows.set(platform, { start: windowStart, count: count + cost });
+      if (Number.isFinite(rule.perSecond)) {
+        let sent = recent.get(platform);
+        if (!sent) recent.set(platform, (sent = []));
+        while (sent.length > 0 && sent[0]! <= now - 1000) sent.shift();
+        if (sent.length + cost > rule.perSecond) return sent[sent.length + cost - rule.perSecond - 1]! + 1000;
+        for (let i = 0; i < cost; i++) sent.push(now);
+      }
       nextFree.set(key, now + rule.perDestinationMs);
       return now;
     },

@@ -4,7 +4,7 @@ import { channelRefOf } from '../storage/columns.js';
 import { countRsvps, describeMinutes, listAttendees, type RsvpCounts } from './events.js';
 import type { ChannelRef } from '../kernel/identity.js';
 import { userRefOf } from '../storage/columns.js';
-import { enqueue, replaceQueuedReply } from '../delivery/outbox.js';
+import { deliverNow, enqueue, enqueueEdit, replaceQueuedReply } from '../delivery/outbox.js';
 import { channelKey } from '../rhythms/prompts.js';
 import { answer, bold, code, link, rich, time, type Reply, type Span } from '../kernel/reply.js';
 import type { Db } from '../storage/database.js';
@@ -88,26 +88,29 @@ export async function enqueueCancellation(db: Db, event: WeaverEvent, community:
   return keys;
 }
 
-/** Shows the event's current state in every post of it: queued posts get the new text, sent ones are edited. */
+/**
+ * Shows the event's current state in every post of it: queued posts get the new text, sent ones get an edit through
+ * the outbox (one row per post, so RSVPs that come while an edit waits fold into that one edit), sent at once.
+ */
 export async function refreshEventPosts(services: Services, event: WeaverEvent, community: Community): Promise<void> {
-  const { db, log } = services;
+  const { db, clock } = services;
+  const now = clock.now();
   const reply = eventPostReply(event, community, await countRsvps(db, event.id), services.settings);
   const posts = await db
     .selectFrom('event_post')
     .innerJoin('outbox', 'outbox.id', 'event_post.outbox_id')
-    .select(['outbox.id', 'outbox.status', 'outbox.platform', 'outbox.workspace_id', 'outbox.channel_id', 'outbox.message_id'])
+    .select(['outbox.id', 'outbox.key', 'outbox.status', 'outbox.platform', 'outbox.workspace_id', 'outbox.channel_id', 'outbox.message_id'])
     .where('event_post.event_id', '=', event.id)
     .execute();
+  const edits: string[] = [];
   for (const post of posts) {
     if (post.status === 'pending' && (await replaceQueuedReply(db, post.id, reply))) continue;
     if (post.status !== 'sent' || !post.message_id || !post.channel_id) continue;
-    const platform = post.platform;
-    const channel: ChannelRef = { platform, workspaceId: post.workspace_id, channelId: post.channel_id };
-    try {
-      await services.platforms.get(platform)?.updateMessage(channel, post.message_id, reply);
-    } catch (error) {
-      // The RSVP itself is stored; a post that shows old counts for a while is no reason to trouble the member.
-      log.warn({ err: error, event: event.id, messageId: post.message_id }, 'could not update an event post');
-    }
+    const channel: ChannelRef = { platform: post.platform, workspaceId: post.workspace_id, channelId: post.channel_id };
+    const key = `edit:${post.key}`;
+    await enqueueEdit(db, { key, channel, messageId: post.message_id, reply, notBefore: now }, now);
+    edits.push(key);
   }
+  // The RSVP itself is stored; an edit that must wait (a rate limit) is retried by the outbox, never troubling the member.
+  await deliverNow(services, edits);
 }

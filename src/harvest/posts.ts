@@ -5,23 +5,29 @@ import { userRefOf } from '../storage/columns.js';
 import { answer, bold, code, link, mention, rich, type Reply } from '../kernel/reply.js';
 import type { HarvestThread } from '../storage/schema.js';
 import { claimThreadPost } from './store.js';
+import { deliverNow, enqueue } from '../delivery/outbox.js';
+import { channelKey } from '../rhythms/prompts.js';
 
 export function threadChannel(thread: HarvestThread): ChannelRef {
   return { platform: thread.platform, workspaceId: thread.workspace_id, channelId: thread.channel_id };
 }
 
-/** Posts in the thread; a failure is logged, never thrown: what it reports is already stored. */
-async function postInThread(services: Services, thread: HarvestThread, reply: Reply, what: string): Promise<boolean> {
-  const channel = threadChannel(thread);
-  const port = services.platforms.get(channel.platform);
-  if (!port) return false;
-  try {
-    await port.postMessage(channel, reply, { threadId: thread.root_message_id });
-    return true;
-  } catch (error) {
-    services.log.warn({ err: error, threadId: thread.id, what }, 'could not post in a question thread');
-    return false;
-  }
+/** The outbox key of a post about a question thread: one per thread and kind, whatever its row id later becomes. */
+export function threadPostKey(what: 'hint' | 'harvested' | 'reminder', thread: HarvestThread): string {
+  return `harvest-${what}:${channelKey(threadChannel(thread))}:${thread.root_message_id}`;
+}
+
+/**
+ * Posts in the thread through the outbox, at once; a failure is retried by the outbox, never thrown: what it reports
+ * is already stored.
+ */
+async function postInThread(services: Services, thread: HarvestThread, reply: Reply, what: 'hint' | 'harvested'): Promise<void> {
+  const now = services.clock.now();
+  const key = threadPostKey(what, thread);
+  await enqueue(services.db, { key, target: { channel: threadChannel(thread) }, reply, notBefore: now, threadOf: thread.root_message_id }, now);
+  const [row] = await deliverNow(services, [key]);
+  if (row?.status !== 'sent')
+    services.log.info({ threadId: thread.id, what, status: row?.status, error: row?.last_error }, 'a question-thread post waits in the outbox');
 }
 
 /** The one-line hint on how to mark the answer, once per question thread. */

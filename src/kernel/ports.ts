@@ -9,6 +9,15 @@ export type PostedMessage = Readonly<{
   conversationId?: string;
 }>;
 
+/**
+ * Names one outbox row. A port that can makes the send idempotent with it (Discord's nonce) or findable afterwards
+ * (Slack's message metadata), so that a send whose outcome was lost can be retried without a second post.
+ */
+export type SendOptions = Readonly<{ threadId?: string; idempotencyKey?: string }>;
+
+/** Where a message went: a channel (optionally a thread in it) or a person's direct messages. */
+export type Destination = Readonly<{ channel: ChannelRef; threadId?: string }> | Readonly<{ user: UserRef }>;
+
 /** `note`: something the channel works without but is worth saying in `link`'s answer (a missing optional permission). */
 export type ChannelAccess = { ok: true; name?: string; note?: string } | { ok: false; problem: string };
 
@@ -32,10 +41,10 @@ export type MirrorOutcome = { ok: true; mirrorId: string } | { ok: false; missin
  */
 export interface PlatformPort {
   readonly platform: Platform;
-  postMessage(channel: ChannelRef, message: Reply, options?: { threadId?: string }): Promise<PostedMessage>;
+  postMessage(channel: ChannelRef, message: Reply, options?: SendOptions): Promise<PostedMessage>;
   /** Replaces a message the bot posted earlier, e.g. an event post whose RSVP counts changed. */
   updateMessage(channel: ChannelRef, messageId: string, message: Reply): Promise<void>;
-  sendDirectMessage(user: UserRef, message: Reply): Promise<PostedMessage>;
+  sendDirectMessage(user: UserRef, message: Reply, options?: Pick<SendOptions, 'idempotencyKey'>): Promise<PostedMessage>;
   /** Makes sure the bot can post in the channel (joining a public one if needed), for `link`. */
   prepareHomeChannel(channel: ChannelRef): Promise<ChannelAccess>;
   /**
@@ -49,6 +58,11 @@ export interface PlatformPort {
    * it is missing, the outbox sends the message to each of them by direct message.
    */
   openGroupConversation?(users: readonly UserRef[], message: Reply, options: { near?: ChannelRef }): Promise<PostedMessage>;
+  /**
+   * Looks for a message posted with this idempotency key since `since` (ms): the outbox asks before re-sending a row
+   * whose earlier send was started but never answered. Undefined when none is there. Ports without it are re-sent.
+   */
+  findSent?(destination: Destination, idempotencyKey: string, since: number): Promise<PostedMessage | undefined>;
 }
 
 export type PlatformPorts = ReadonlyMap<Platform, PlatformPort>;

@@ -11,6 +11,8 @@ export type CoreSettings = Readonly<{
   publicUrl?: string;
   /** How long a question thread with replies waits for a marked answer before the asker is reminded. */
   harvestReminderDelayMs: number;
+  /** How long a send may take before another sender may take its row (OUTBOX_CLAIM_TIMEOUT); 2 minutes when unset. */
+  outboxClaimMs?: number;
   /** How long a question waits for a reply before it is bridged to other communities (BRIDGE_DELAY); null is off, unset 24h. */
   bridgeDelayMs?: number | null;
   /** WEAVER_SECRET_KEY: signs sign-in links and sessions; without it a random key is kept in the database. */
@@ -48,6 +50,10 @@ export type Config = Readonly<{
   publicUrl?: string;
   /** How long a question thread with replies waits for a marked answer before the asker is reminded. */
   harvestReminderDelayMs: number;
+  /** How long a send may take before its claim lapses (OUTBOX_CLAIM_TIMEOUT). */
+  outboxClaimMs: number;
+  /** How long a scheduler's lease lasts without renewal (SCHEDULER_LEASE): a crashed process's successor waits this. */
+  schedulerLeaseMs: number;
   /** BRIDGE_DELAY: how long a question waits for a reply before it is bridged; null when off. */
   bridgeDelayMs: number | null;
   /** Signs sign-in links and sessions of the web pages (WEAVER_SECRET_KEY); never logged. */

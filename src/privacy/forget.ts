@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { userColumns, userRefOf } from '../storage/columns.js';
 import type { Db } from '../storage/database.js';
 import type { Member } from '../storage/schema.js';
@@ -19,6 +20,36 @@ export const forgetSteps: readonly ForgetStep[] = [
         await trx
           .deleteFrom('harvest_pending_mark')
           .where((eb) => eb.and(userColumns(userRefOf(m))))
+          .executeTakeFirst(),
+      ),
+  },
+  // The outbox keeps what it posted (the question by `ask`, and the hint, notice and reminder about its thread).
+  {
+    what: 'posts of your questions and the notes about them',
+    run: async (trx, m) =>
+      deleted(
+        await trx
+          .deleteFrom('outbox')
+          .where((eb) =>
+            eb.or([
+              eb('key', 'like', `ask:${m.id}:%`),
+              eb(
+                'key',
+                'in',
+                eb
+                  .selectFrom('harvest_thread')
+                  .select(
+                    sql<string>`'harvest-' || kinds.kind || ':' || platform || ':' || workspace_id || ':' || channel_id || ':' || root_message_id`.as('key'),
+                  )
+                  .innerJoin(sql<{ kind: string }>`(select 'hint' as kind union all select 'harvested' union all select 'reminder')`.as('kinds'), (join) =>
+                    join.onTrue(),
+                  )
+                  .where('asker_member_id', '=', m.id),
+              ),
+            ]),
+          )
+          .where('id', 'not in', (eb) => eb.selectFrom('prompt_post').select('outbox_id'))
+          .where('id', 'not in', (eb) => eb.selectFrom('event_post').select('outbox_id'))
           .executeTakeFirst(),
       ),
   },

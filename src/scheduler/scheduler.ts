@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Services } from '../storage/services.js';
 import { holdLease, releaseLease } from '../delivery/lease.js';
-import { deliverDue, nextOutboxDueAt, pruneOutbox, type DeliveryReport } from '../delivery/outbox.js';
+import { createInFlight, deliverDue, nextOutboxDueAt, pruneOutbox, type DeliveryReport, type InFlight } from '../delivery/outbox.js';
 import { createPacer } from '../delivery/pacing.js';
 import { enqueueWeeklyDigests } from '../reports/digest.js';
-import { remindUnansweredThreads } from '../harvest/remind.js';
+import { enqueueAnswerReminders } from '../harvest/remind.js';
 import { bridgeUnansweredQuestions } from '../networks/bridges.js';
 import { materializeDueReminders, nextReminderDueAt } from '../events/reminders.js';
 import { materializeDueRhythms, nextRhythmDueAt } from '../rhythms/rhythms.js';
@@ -23,7 +23,7 @@ export type TickReport = Readonly<{
 
 export type Scheduler = Readonly<{
   owner: string;
-  /** One step: hold the lease, turn due rhythms and reminders into outbox rows, send what is due. */
+  /** One step: hold the lease, turn due rhythms and reminders into outbox rows, send what is due (and await the sends). */
   tick(): Promise<TickReport>;
   /** Runs ticks on one timer, armed for the next due time (or the heartbeat, to renew the lease). */
   start(): void;
@@ -48,11 +48,6 @@ async function pruneOldOutboxRows(services: Services, now: number): Promise<stri
   return [];
 }
 
-async function remindWithoutOutbox(services: Services): Promise<string[]> {
-  await remindUnansweredThreads(services);
-  return [];
-}
-
 // Every job the loop runs, each tick, in this order.
 export const scheduledJobs: readonly ScheduledJob[] = [
   { name: 'rhythms', materializeDue: materializeDueRhythms, nextDueAt: nextRhythmDueAt },
@@ -60,8 +55,7 @@ export const scheduledJobs: readonly ScheduledJob[] = [
   { name: 'peer exchange', materializeDue: materializeDuePairing, nextDueAt: nextPairingDueAt },
   { name: 'weekly digests', materializeDue: enqueueWeeklyDigests, nextDueAt: onHeartbeat },
   { name: 'goal celebrations', materializeDue: celebrateReachedGoals, nextDueAt: nextGoalCheckAt },
-  // Reminders to mark an answer are claimed in their thread's row before they are sent, not through the outbox.
-  { name: 'answer reminders', materializeDue: remindWithoutOutbox, nextDueAt: onHeartbeat },
+  { name: 'answer reminders', materializeDue: enqueueAnswerReminders, nextDueAt: onHeartbeat },
   { name: 'bridges', materializeDue: bridgeUnansweredQuestions, nextDueAt: onHeartbeat },
   { name: 'outbox pruning', materializeDue: pruneOldOutboxRows, nextDueAt: onHeartbeat },
 ];
@@ -92,7 +86,14 @@ export function createScheduler(services: Services, options: SchedulerOptions = 
   let running: Promise<unknown> | undefined;
   let stopped = false;
 
+  // The loop's sends outlive its ticks: the next tick starts more while earlier answers are still on their way.
+  const inFlight = createInFlight();
+
   async function tick(): Promise<TickReport> {
+    return step();
+  }
+
+  async function step(background?: InFlight): Promise<TickReport> {
     const { db, clock } = services;
     const now = clock.now();
     if (!(await holdLease(db, leaseName, owner, now, leaseMs))) return { leader: false, enqueued: 0 };
@@ -105,7 +106,7 @@ export function createScheduler(services: Services, options: SchedulerOptions = 
         services.log.error({ err: error, job: job.name }, 'scheduled job failed');
       }
     }
-    const delivery = await deliverDue(services, { owner, pacer });
+    const delivery = await deliverDue(services, { owner, pacer, inFlight: background });
     const due = [...(await Promise.all(jobs.map((job) => job.nextDueAt(db)))), await nextOutboxDueAt(db)].filter((at): at is number => at !== undefined);
     return { leader: true, enqueued, delivery, nextDueAt: due.length ? Math.min(...due) : undefined };
   }
@@ -119,11 +120,13 @@ export function createScheduler(services: Services, options: SchedulerOptions = 
   async function loop(): Promise<void> {
     let delay = heartbeatMs;
     try {
-      const step = tick();
-      running = step;
-      const report = await step;
+      const ticking = step(inFlight);
+      running = ticking;
+      const report = await ticking;
       // Something still due right after a tick (a large backlog, a failing job) is retried soon, never in a busy loop.
       if (report.nextDueAt !== undefined) delay = Math.min(heartbeatMs, Math.max(minimumDelayMs, report.nextDueAt - services.clock.now()));
+      // A send answered with "retry" is due again sooner than the heartbeat may come: look again while sends are out.
+      if (inFlight.count() > 0) delay = Math.min(delay, 1000);
     } catch (error) {
       services.log.error({ err: error }, 'scheduler tick failed');
     } finally {
@@ -143,6 +146,7 @@ export function createScheduler(services: Services, options: SchedulerOptions = 
       stopped = true;
       if (timer) clearTimeout(timer);
       await running?.catch(() => undefined);
+      await inFlight.drain();
       await releaseLease(services.db, leaseName, owner).catch(() => undefined);
     },
   };

@@ -31,7 +31,16 @@ export interface OutboxTable {
   group_user_ids: string | null;
   /** The conversation an introduction opened (a Slack group DM, a Discord thread), to post in it later. */
   conversation_id: string | null;
+  /** When the platform was last called for this row with the outcome not yet recorded; null when not in a send. */
+  send_started_at: number | null;
+  kind: Generated<OutboxKind>;
+  /** For an edit: the message it replaces. */
+  edit_message_id: string | null;
+  /** Bumped each time an edit's content changes. */
+  revision: Generated<number>;
 }
+
+export type OutboxKind = 'post' | 'edit';
 
 export interface SchedulerLeaseTable {
   name: string;

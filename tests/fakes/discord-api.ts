@@ -49,6 +49,9 @@ export class FakeDiscord {
   readonly scheduledEvents = new Map<string, Record<string, unknown> & { id: string; status: number }>();
   readonly gateway: FakeGateway;
   private readonly failures: ScriptedFailure[] = [];
+  /** How long the fake remembers a nonce; Discord documents only "a few minutes". */
+  nonceWindowMs = 3 * 60_000;
+  private slowness?: { test: (method: string, path: string) => boolean; ms: number };
   private readonly callWaiters: { test(call: RecordedCall): boolean; resolve(call: RecordedCall): void }[] = [];
   private readonly interactions = new Map<string, { dispatchedAt: number; channelId: string; acknowledged: boolean; original?: Record<string, unknown> }>();
 
@@ -103,6 +106,11 @@ export class FakeDiscord {
     return `${this.baseUrl}/api`;
   }
 
+  /** Matching calls take effect at once and are answered `ms` later: a slow Discord (undefined to stop). */
+  answerSlowly(slowness?: { test: (method: string, path: string) => boolean; ms: number }): void {
+    this.slowness = slowness;
+  }
+
   /** Makes the next matching calls fail as scripted. */
   failNext(failure: ScriptedFailure): void {
     this.failures.push({ times: 1, ...failure });
@@ -147,6 +155,7 @@ export class FakeDiscord {
     const answer = this.scriptedFailure(method, path) ?? this.route(method, path, body, authorized);
     const call: RecordedCall = { method, path, query: url.searchParams, body, files, uploads, authorized, status: answer.status };
     this.calls.push(call);
+    if (this.slowness?.test(method, path)) await new Promise((resolve) => setTimeout(resolve, this.slowness?.ms));
     const headers = { ...(answer.body === undefined ? {} : { 'content-type': 'application/json' }), ...answer.headers };
     response.writeHead(answer.status, headers).end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
     for (const waiter of this.callWaiters.filter((w) => w.test(call))) {
@@ -322,7 +331,18 @@ export class FakeDiscord {
     const channel = this.channels.get(channelId);
     if (!channel) return unknownChannel;
     if (channel.botDenied) return missingAccess;
-    const message = this.messageFrom(channelId, body);
+    const { enforce_nonce: enforce, ...fields } = body;
+    const nonce = typeof fields.nonce === 'string' || typeof fields.nonce === 'number' ? String(fields.nonce) : undefined;
+    if (nonce !== undefined && nonce.length > 25) return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };
+    // With enforce_nonce, a nonce the same author used in the past few minutes returns that message; nothing new is made.
+    const earlier =
+      nonce === undefined || enforce !== true
+        ? undefined
+        : [...this.channels.values()]
+            .flatMap((c) => c.messages)
+            .find((m) => m.nonce === nonce && Date.now() - Date.parse(String(m.timestamp)) < this.nonceWindowMs);
+    if (earlier) return ok(earlier);
+    const message = this.messageFrom(channelId, fields);
     channel.messages.push(message);
     return ok(message);
   }

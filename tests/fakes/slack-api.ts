@@ -36,6 +36,16 @@ export type Upload = Readonly<{ seq: number; fileId: string; bytes: number; cont
 /** A scripted failure: Slack's `ok: false` with an error code, or an HTTP status (429 with Retry-After seconds). */
 export type Failure = Readonly<{ error: string }> | Readonly<{ status: number; retryAfter?: number }>;
 
+export type StoredMessage = {
+  type: 'message';
+  user: string;
+  bot_id: string;
+  text: string;
+  ts: string;
+  thread_ts?: string;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+};
+
 export type Gate = Readonly<{ reached: Promise<void>; release(): void }>;
 
 export const fakeTeam = { id: 'T0WEAVER', domain: 'weaver-test', url: 'https://weaver-test.slack.com/' } as const;
@@ -69,6 +79,7 @@ export async function startFakeSlack(
   const responses: ResponseUrlPost[] = [];
   const uploads: Upload[] = [];
   const failures = new Map<string, Failure[]>();
+  const slow = new Map<string, number>();
   const gates = new Map<string, { release: () => void; opened: Promise<void>; reached: () => void }>();
   const waiters = new Set<() => void>();
   let seq = 0;
@@ -81,7 +92,11 @@ export async function startFakeSlack(
   const homes = new Map<string, Record<string, any>>();
 
   const notify = () => [...waiters].forEach((wake) => wake());
-  const nextTs = () => `1763892000.${String(++tsCounter).padStart(6, '0')}`;
+  // A message's ts is the second Slack received it, as on Slack (made unique by the counter in the fraction).
+  const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++tsCounter).padStart(6, '0')}`;
+  /** Every message posted, by the conversation it landed in (a user id's posts land in `D<user id>`), oldest first. */
+  const history = new Map<string, StoredMessage[]>();
+  const store = (channel: string, message: StoredMessage) => history.set(channel, [...(history.get(channel) ?? []), message]);
 
   async function handleApi(
     method: string,
@@ -94,6 +109,22 @@ export async function startFakeSlack(
       gate.reached();
       await gate.opened;
     }
+    const slowness = slow.get(method);
+    if (slowness) {
+      // The call takes effect at once and its answer comes late: a post has gone out before the bot hears so.
+      const answered = await handleNow(method, token, params, basicAuth);
+      await new Promise((resolve) => setTimeout(resolve, slowness));
+      return answered;
+    }
+    return handleNow(method, token, params, basicAuth);
+  }
+
+  async function handleNow(
+    method: string,
+    token: string | undefined,
+    params: Record<string, unknown>,
+    basicAuth?: { id: string; secret: string },
+  ): Promise<[number, Record<string, unknown>, Record<string, string>?]> {
     const scripted = failures.get(method)?.shift();
     if (scripted) {
       if ('error' in scripted) return [200, { ok: false, error: scripted.error }];
@@ -188,12 +219,37 @@ export async function startFakeSlack(
         const target = postTarget(channelId);
         if ('error' in target) return { ok: false, error: target.error };
         const ts = nextTs();
-        return {
-          ok: true,
-          channel: target.id,
-          ts,
-          message: { type: 'message', user: team.botUserId, bot_id: team.botId, text: params.text, ts, thread_ts: params.thread_ts },
-        };
+        const message: StoredMessage = { type: 'message', user: team.botUserId, bot_id: team.botId, text: String(params.text ?? ''), ts };
+        if (typeof params.thread_ts === 'string') message.thread_ts = params.thread_ts;
+        // Slack keeps event metadata only when it has an event_type and an event_payload object.
+        const metadata = params.metadata as StoredMessage['metadata'] | undefined;
+        if (metadata && typeof metadata.event_type === 'string' && typeof metadata.event_payload === 'object') {
+          message.metadata = { event_type: metadata.event_type, event_payload: metadata.event_payload };
+        }
+        store(target.id, message);
+        const { metadata: _metadata, ...answered } = message;
+        return { ok: true, channel: target.id, ts, message: answered };
+      }
+      case 'conversations.history':
+      case 'conversations.replies': {
+        // The bot reads what it can see: its DMs, and channels it is a member of.
+        const target = channelId.startsWith('D') ? { id: channelId } : postTarget(channelId);
+        if ('error' in target) return { ok: false, error: target.error };
+        const oldest = Number(params.oldest ?? 0);
+        const thread = method === 'conversations.replies' ? String(params.ts ?? '') : undefined;
+        if (method === 'conversations.replies' && !thread) return { ok: false, error: 'invalid_arguments' };
+        const limit = Math.min(999, Number(params.limit ?? 100));
+        const withMetadata = params.include_all_metadata === true || params.include_all_metadata === 'true';
+        const found = (history.get(target.id) ?? [])
+          .filter((m) => (thread ? m.thread_ts === thread || m.ts === thread : !m.thread_ts || m.thread_ts === m.ts))
+          .filter((m) => Number(m.ts) > oldest)
+          .map(({ metadata, ...m }) => (withMetadata && metadata ? { ...m, metadata } : m));
+        // History comes newest first, replies oldest first, both cut at `limit` with a cursor for the rest.
+        const ordered = thread ? found : found.reverse();
+        const offset = Number(params.cursor ?? 0);
+        const page = ordered.slice(offset, offset + limit);
+        const more = offset + limit < ordered.length;
+        return { ok: true, messages: page, has_more: more, response_metadata: { next_cursor: more ? String(offset + limit) : '' } };
       }
       case 'chat.postEphemeral': {
         const target = postTarget(channelId);
@@ -400,6 +456,8 @@ export async function startFakeSlack(
     url: baseUrl,
     apiUrl: `${baseUrl}/api/`,
     calls,
+    /** What each conversation holds: posted messages, as conversations.history reads them. */
+    history,
     responses,
     uploads,
     users,
@@ -437,6 +495,11 @@ export async function startFakeSlack(
     /** The next `times` calls of `method` (or posts to response_url `respond` / `respond:<id>`) fail this way. */
     fail(method: string, failure: Failure, times = 1) {
       failures.set(method, [...(failures.get(method) ?? []), ...Array.from({ length: times }, () => failure)]);
+    },
+    /** Calls of `method` take effect at once but are answered `ms` later (0 to stop). */
+    answerSlowly(method: string, ms: number) {
+      if (ms > 0) slow.set(method, ms);
+      else slow.delete(method);
     },
     /** Calls of `method` wait until released: a slow Slack. */
     hold(method: string): Gate {

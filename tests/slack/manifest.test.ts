@@ -24,6 +24,12 @@ const scopeOfMethod: Record<string, string> = {
   'conversations.info (private)': 'groups:read',
   'conversations.join': 'channels:join',
   'conversations.open': 'im:write',
+  // The outbox looks for a post whose send was never answered in the conversation's history, by its metadata.
+  'conversations.history (public)': 'channels:history',
+  'conversations.history (private)': 'groups:history',
+  'conversations.history (direct message)': 'im:history',
+  'conversations.replies (public)': 'channels:history',
+  'conversations.replies (private)': 'groups:history',
   'files.getUploadURLExternal': 'files:write',
   'files.completeUploadExternal': 'files:write',
 };
