@@ -96,3 +96,23 @@ export async function tallyRounds(db: Db, communityIds: readonly number[], since
     lastAt: Math.max(...found.map((r) => r.occurrence_at)),
   };
 }
+
+/** Each round of these communities with how many groups it made and how many of them met, oldest first. */
+export async function roundOutcomes(db: Db, communityIds: readonly number[]): Promise<{ occurrenceAt: number; groups: number; met: number }[]> {
+  if (communityIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('pair_round as r')
+    .leftJoin('pair_group as g', 'g.round_id', 'r.id')
+    .select(['r.id', 'r.occurrence_at', 'g.id as group_id', 'g.outcome'])
+    .where('r.community_id', 'in', communityIds)
+    .orderBy('r.occurrence_at')
+    .execute();
+  const rounds = new Map<number, { occurrenceAt: number; groups: number; met: number }>();
+  for (const row of rows) {
+    const round = rounds.get(row.id) ?? { occurrenceAt: row.occurrence_at, groups: 0, met: 0 };
+    if (row.group_id !== null) round.groups++;
+    if (row.outcome === 'met') round.met++;
+    rounds.set(row.id, round);
+  }
+  return [...rounds.values()];
+}

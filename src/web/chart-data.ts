@@ -1,3 +1,4 @@
+import { roundOutcomes } from '../pairing/groups.js';
 import { formatDuration } from '../kernel/duration.js';
 import { formatDate } from '../kernel/time.js';
 import { median } from '../reports/stats.js';
@@ -228,6 +229,32 @@ export const rsvpsPerEvent: ChartProvider = {
       caption: `Answers to the last ${rows.length} ${rows.length === 1 ? 'event' : 'events'} and those to come: ${yes} yes in all.`,
       kind: 'stacked-bar',
       columns: ['Event', 'Yes', 'Maybe', 'No'],
+      rows,
+    };
+  },
+};
+
+/** Peer exchange: each week's rounds, the groups they made and how many of those met. */
+export const peerExchangeRounds: ChartProvider = {
+  id: 'peer-exchange',
+  async gather(services, scope, now) {
+    const rounds = await roundOutcomes(services.db, ids(scope));
+    if (rounds.length === 0) return undefined;
+    const rows = weekLabels(now, scope.zone).map((label): [string, number, number] => [label, 0, 0]);
+    for (const round of rounds) {
+      const row = weekIndex(round.occurrenceAt, now);
+      if (row === undefined) continue;
+      rows[row]![1] += round.groups;
+      rows[row]![2] += round.met;
+    }
+    const groups = rounds.reduce((sum, round) => sum + round.groups, 0);
+    const met = rounds.reduce((sum, round) => sum + round.met, 0);
+    return {
+      id: 'peer-exchange',
+      title: 'Peer-exchange groups and how many met, per week',
+      caption: `${rounds.length} ${rounds.length === 1 ? 'round' : 'rounds'}, ${groups} ${groups === 1 ? 'group' : 'groups'}; ${met} said they met.`,
+      kind: 'bar',
+      columns: ['Week from', 'Groups', 'Met'],
       rows,
     };
   },
