@@ -113,7 +113,8 @@ export function bindArguments(command: AnyCommand, text: string, tokens: readonl
     const after = ordered.slice(i + 1);
     if (spec.rest === true && name !== last && after.some((later) => command.args[later]!.tailWords !== undefined)) {
       const words = positional.slice(used + 1).map(({ token }) => token.value);
-      tail = takesWords ? planTail(command, after, words) : planHead(command, after, words);
+      const quoted = positional.slice(used + 1).map(({ token }) => token.quoted);
+      tail = takesWords ? planTail(command, after, words, quoted) : planHead(command, after, words);
     }
     const neededAfter = tail ? [...tail.values()].reduce((sum, n) => sum + n, 0) : after.filter((later) => command.args[later]!.required).length;
     const count = !takesWords ? 1 : name === last ? positional.length - used : Math.max(1, positional.length - used - neededAfter);
@@ -136,12 +137,13 @@ export function bindArguments(command: AnyCommand, text: string, tokens: readonl
 }
 
 /** How many words, counted from the end, each argument after free text in the middle takes (a date may take several). */
-function planTail(command: AnyCommand, names: readonly string[], words: readonly string[]): Map<string, number> {
+function planTail(command: AnyCommand, names: readonly string[], words: readonly string[], quoted: readonly boolean[]): Map<string, number> {
   const plan = new Map<string, number>();
   let available = words.length;
   for (const name of [...names].reverse()) {
     const spec = command.args[name]!;
-    const wanted = spec.tailWords ? spec.tailWords(words.slice(0, available)) : spec.required ? 1 : 0;
+    // A quoted word in its place is that argument as typed (`"next friday"`), never part of the free text before it.
+    const wanted = spec.tailWords ? (quoted[available - 1] ? 1 : spec.tailWords(words.slice(0, available))) : spec.required ? 1 : 0;
     const count = Math.min(wanted, available);
     plan.set(name, count);
     available -= count;

@@ -27,6 +27,8 @@ describe('the title, date and time of event create', () => {
     ['event create outreach "Taster day" next tue 2pm duration:90', { title: 'Taster day', date: 'next tue', time: '2pm', duration: '90' }],
     ['event create outreach "Lunch and learn" 2026-12-10 12:30 90', { title: 'Lunch and learn', date: '2026-12-10', time: '12:30', duration: '90' }],
     ['event create outreach "Lunch" 3pm', { title: 'Lunch', date: '', time: '3pm' }],
+    ['event create outreach Lunch "next friday" 12:30', { title: 'Lunch', date: 'next friday', time: '12:30' }],
+    ['event create outreach Lunch and learn "someday" 12:30', { title: 'Lunch and learn', date: 'someday', time: '12:30' }],
   ])('binds %j', (line, expected) => {
     expect(bind(line)).toEqual({ community: 'outreach', ...expected });
   });
