@@ -48,8 +48,18 @@ const hostileText = fc.oneof(
 );
 // Command lines that are refused: unknown words, or real commands given arguments they cannot take.
 const refusedLine = fc.oneof(
+  // (`event create` alone is no refusal on Slack: it opens the event form.)
   fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }).map((s) => `zz${s}`),
-  fc.constantFrom('join', 'join nowhere-at-all', 'share', 'rsvp banana', 'event create', 'rhythm x weekly funday 25:99', 'set outreach colour blue', 'info "'),
+  fc.constantFrom(
+    'join',
+    'join nowhere-at-all',
+    'share',
+    'rsvp banana',
+    'event create nowhere Lunch 2026-12-10 12:30',
+    'rhythm x weekly funday 25:99',
+    'set outreach colour blue',
+    'info "',
+  ),
 );
 const jsonValue = fc.jsonValue({ maxDepth: 3 });
 
