@@ -10,7 +10,7 @@ import type { ChannelRef } from '../../src/kernel/identity.js';
 import { createScheduler } from '../../src/scheduler/scheduler.js';
 import { fakeBot, fakeTeam, startFakeSlack, type FakeSlack } from '../fakes/slack-api.js';
 import { createTestWorld, silentLog, type TestWorld } from '../support/harness.js';
-import { createFakePort, rateLimited } from '../support/recording-port.js';
+import { createRecordingPort, rateLimited } from '../support/recording-port.js';
 
 const hour = 3_600_000;
 const home: ChannelRef = { platform: 'slack', workspaceId: fakeTeam.id, channelId: 'C0HOME' };
@@ -128,7 +128,7 @@ describe('forgetting', () => {
 
 describe('event-post edits', () => {
   it('a burst of RSVPs while the edit waits becomes one edit, with the latest counts', async () => {
-    const fakePort = createFakePort('console');
+    const fakePort = createRecordingPort('console');
     world = await createTestWorld({ ports: [fakePort.port], now: '2026-11-23T10:00:00Z' });
     await world.run('admin', 'create outreach Outreach');
     await world.run('admin', 'link outreach');
@@ -154,7 +154,7 @@ describe('event-post edits', () => {
   });
 
   it('an edit whose content changed while it was being sent is sent once more, with the newest content', async () => {
-    const fakePort = createFakePort('console');
+    const fakePort = createRecordingPort('console');
     world = await createTestWorld({ ports: [fakePort.port], now: '2026-11-23T10:00:00Z' });
     await world.run('admin', 'create outreach Outreach');
     await world.run('admin', 'link outreach');

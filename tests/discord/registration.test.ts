@@ -183,8 +183,7 @@ describe('the invite URL', () => {
     // View Channels 1<<10, Send Messages 1<<11, Embed Links 1<<14, Attach Files 1<<15, Read Message History 1<<16,
     // Create Public Threads 1<<35, Create Private Threads 1<<36, Send Messages in Threads 1<<38, Create Events 1<<44
     // (Discord, "Bitwise Permission Flags").
-    const expected =
-      (1n << 10n) | (1n << 11n) | (1n << 14n) | (1n << 15n) | (1n << 16n) | (1n << 35n) | (1n << 36n) | (1n << 38n) | (1n << 44n);
+    const expected = (1n << 10n) | (1n << 11n) | (1n << 14n) | (1n << 15n) | (1n << 16n) | (1n << 35n) | (1n << 36n) | (1n << 38n) | (1n << 44n);
     expect(url.searchParams.get('permissions')).toBe(String(expected));
   });
 });

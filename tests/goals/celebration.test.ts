@@ -3,7 +3,7 @@ import { linkHomeChannel } from '../../src/communities/communities.js';
 import { celebrateIfReached, celebrateReachedGoals } from '../../src/goals/celebrate.js';
 import { createScheduler } from '../../src/scheduler/scheduler.js';
 import { createTestWorld, tempDatabasePath, type TestWorld } from '../support/harness.js';
-import { createFakePort } from '../support/recording-port.js';
+import { createRecordingPort } from '../support/recording-port.js';
 import { addGoal, celebrations, createGoalWorld, expectOk, type GoalWorld } from './support.js';
 
 let world: GoalWorld;
@@ -56,7 +56,7 @@ describe('reaching the target posts one celebration in the home channel', () => 
   it('two schedulers on one database post it once, and so do two checks racing without the lease', async () => {
     const databasePath = tempDatabasePath();
     world = await createGoalWorld({ databasePath });
-    const secondPort = createFakePort('console');
+    const secondPort = createRecordingPort('console');
     other = await createTestWorld({ databasePath, ports: [secondPort.port] });
     const id = await addGoal(world, 'Share 2 practices target:2 measure:practices');
     await expectOk(world, 'ann', 'share outreach Taster days');
@@ -87,7 +87,7 @@ describe('reaching the target posts one celebration in the home channel', () => 
   });
 
   it('each home channel gets its own celebration, once', async () => {
-    const slack = createFakePort('slack');
+    const slack = createRecordingPort('slack');
     world = await createGoalWorld({ ports: [slack.port] });
     await linkHomeChannel(world.db, world.community, { platform: 'slack', workspaceId: 'T1', channelId: 'C1', name: 'outreach' }, world.clock.now());
     const id = await addGoal(world, 'One funding bid');

@@ -5,7 +5,7 @@ import type { ChannelRef } from '../../src/kernel/identity.js';
 import type { PlatformPort } from '../../src/kernel/ports.js';
 import type { Community } from '../../src/storage/schema.js';
 import { createTestWorld, type TestWorld } from '../support/harness.js';
-import { createFakePort } from '../support/recording-port.js';
+import { createRecordingPort } from '../support/recording-port.js';
 
 export const home: ChannelRef = { platform: 'console', workspaceId: 'local', channelId: 'general' };
 export const user = (userId: string) => ({ platform: 'console' as const, workspaceId: 'local', userId });
@@ -16,7 +16,7 @@ export const day = 86_400_000;
  * Ann and Bob as members. Admin is a Weaver admin; Zoe belongs to no community.
  */
 export async function createGoalWorld(options: { now?: string; databasePath?: string; ports?: PlatformPort[] } = {}) {
-  const console = createFakePort('console');
+  const console = createRecordingPort('console');
   const world = await createTestWorld({ ...options, ports: [console.port, ...(options.ports ?? [])] });
   await expectOk(world, 'admin', 'create outreach "STEM Outreach"');
   await expectOk(world, 'admin', 'link outreach');

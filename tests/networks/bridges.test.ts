@@ -16,7 +16,7 @@ import { setPrivacy } from '../../src/privacy/forget.js';
 import { createScheduler } from '../../src/scheduler/scheduler.js';
 import type { Community } from '../../src/storage/schema.js';
 import { createTestWorld, tempDatabasePath, type TestWorld } from '../support/harness.js';
-import { createFakePort } from '../support/recording-port.js';
+import { createRecordingPort } from '../support/recording-port.js';
 
 // Bridges with an injected clock: a question in one community's home channel, with no reply after BRIDGE_DELAY,
 // gets one note naming up to three people from other communities (same network first) and a message to each.
@@ -33,7 +33,7 @@ afterEach(async () => {
 });
 
 async function openWorld(options: { databasePath?: string; bridgeDelayMs?: number | null } = {}) {
-  const port = createFakePort('slack');
+  const port = createRecordingPort('slack');
   const world = await createTestWorld({
     databasePath: options.databasePath,
     ports: [port.port],

@@ -4,15 +4,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpServer, listen } from '../../src/app/http.js';
 import { calendarRoutes } from '../../src/events/calendar.js';
 import { createScheduler } from '../../src/scheduler/scheduler.js';
-import { createFakePort } from '../support/recording-port.js';
+import { createRecordingPort } from '../support/recording-port.js';
 import { createTestWorld, silentLog, type TestWorld } from '../support/harness.js';
 
 // A network is a community row of kind network; communities point to it. Everything here is typed as a person would.
 
 let world: TestWorld;
-let port: ReturnType<typeof createFakePort>;
+let port: ReturnType<typeof createRecordingPort>;
 beforeEach(async () => {
-  port = createFakePort('console');
+  port = createRecordingPort('console');
   // Sunday evening: the first weekly digest falls due on Monday 09:00, London time.
   world = await createTestWorld({ now: '2026-11-29T18:00:00Z', ports: [port.port] });
 });

@@ -4,13 +4,13 @@ import type { Reply } from '../../src/kernel/reply.js';
 import { renderPlainText } from '../../src/kernel/render-text.js';
 import { createScheduler } from '../../src/scheduler/scheduler.js';
 import { createTestWorld } from '../support/harness.js';
-import { createFakePort } from '../support/recording-port.js';
+import { createRecordingPort } from '../support/recording-port.js';
 
 export type RecordedGroup = { users: string[]; text: string; reply: Reply; near?: string; conversationId: string };
 
 /** The recording port, with group conversations: each opened conversation is recorded and gets its own id. */
 export function createGroupPort() {
-  const fake = createFakePort('console');
+  const fake = createRecordingPort('console');
   const groups: RecordedGroup[] = [];
   const port: PlatformPort = {
     ...fake.port,

@@ -90,9 +90,6 @@ export function createRecordingPort(platform: Platform = 'console') {
 
 export type RecordingPort = ReturnType<typeof createRecordingPort>;
 
-/** The old name, kept for the branches built before the ports were one. */
-export const createFakePort = createRecordingPort;
-
 export const rateLimited = (retryAfterMs: number) => new DeliveryError('ratelimited', false, retryAfterMs);
 export const serverError = () => new DeliveryError('HTTP 503', false);
 export const channelGone = () => new DeliveryError('channel_not_found', true);

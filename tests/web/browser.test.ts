@@ -119,7 +119,7 @@ describe('the web pages in a browser', () => {
     await page.goto(`${web.base}/communities/outreach/members`);
     const rows = await Promise.all((await page.locator('#members tbody tr').all()).map((row) => row.locator('td').allTextContents()));
     expect(rows).toHaveLength(4);
-    expect(rows.find((row) => row[0] === 'ann')).toEqual(['ann', 'wider', '23 Nov 2026', '1', '0', '23 Nov 2026']);
+    expect(rows.find((row) => row[0] === 'ann')).toEqual(['ann', 'wider', '23 Nov 2026', '1', '0', '23 Nov 2026', 'not taking part']);
     expect(rows.flat()).not.toContain('bob');
     expect(rows.find((row) => row[0] === 'A member (name kept private)')).toEqual([
       'A member (name kept private)',
@@ -128,10 +128,11 @@ describe('the web pages in a browser', () => {
       '0',
       '1',
       '23 Nov 2026',
+      'not taking part',
     ]);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);
     const csv = await readFile(await download.path(), 'utf8');
-    expect(csv).toContain('Member,Tier,Joined,Practices,Answers,Last contribution');
+    expect(csv).toContain('Member,Tier,Joined,Practices,Answers,Last contribution,Peer exchange');
     expect(csv).not.toContain('bob');
     // Signing out ends the session.
     await page.getByRole('button', { name: 'Sign out' }).click();
