@@ -8,7 +8,6 @@ import { clearPairRhythm, describePairSchedule, findPairRhythm, followingRound, 
 import { findParticipant, joinPairing, leavePairing, pausePairing } from '../pairing/participants.js';
 import { runRound } from '../pairing/rounds.js';
 import { parseSchedule, scheduleUsage } from '../rhythms/schedule.js';
-import type { Platform } from '../kernel/identity.js';
 import type { OutboxRow } from '../storage/rhythm-schema.js';
 import { pairModes, pairRoles, type PairRhythm } from '../storage/pairing-schema.js';
 import { choice, community, integer, optional, text, withDefault } from './args.js';
@@ -115,7 +114,7 @@ export const pairList = defineCommand({
     const outcomeText = { met: 'met', not: 'did not meet', none: 'not answered yet' } as const;
     const lines = pairings.map((p, i) => {
       const people = joinRich(
-        p.others.map((o) => [mention({ platform: o.platform as Platform, workspaceId: o.workspaceId, userId: o.userId }, o.name)]),
+        p.others.map((o) => [mention({ platform: o.platform, workspaceId: o.workspaceId, userId: o.userId }, o.name)]),
         ', ',
       );
       const head = i === 0 ? 'Current group' : formatDate(p.occurrenceAt, zone);

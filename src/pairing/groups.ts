@@ -1,3 +1,4 @@
+import type { Platform } from '../kernel/identity.js';
 import type { Db } from '../storage/database.js';
 import type { PairGroup, PairOutcome } from '../storage/pairing-schema.js';
 
@@ -28,7 +29,7 @@ export type Pairing = Readonly<{
   slug: string;
   occurrenceAt: number;
   outcome: PairOutcome | null;
-  others: { memberId: number; userId: string; platform: string; workspaceId: string; name: string | null }[];
+  others: { memberId: number; userId: string; platform: Platform; workspaceId: string; name: string | null }[];
 }>;
 
 /** A member's groups, newest first, with the others in each. */

@@ -1,3 +1,4 @@
+import type { Platform } from '../kernel/identity.js';
 import type { Db } from '../storage/database.js';
 import type { PairParticipant, PairRole } from '../storage/pairing-schema.js';
 
@@ -49,7 +50,7 @@ export async function pausePairing(db: Db, communityId: number, memberId: number
 }
 
 export type Participant = PairParticipant & {
-  platform: string;
+  platform: Platform;
   workspace_id: string;
   user_id: string;
   display_name: string | null;

@@ -1,6 +1,6 @@
 import type { Services } from '../storage/services.js';
 import type { Db } from '../storage/database.js';
-import type { Platform, UserRef } from '../kernel/identity.js';
+import type { UserRef } from '../kernel/identity.js';
 import type { Community } from '../storage/schema.js';
 import type { PairMode, PairRound } from '../storage/pairing-schema.js';
 import { homeChannels } from '../communities/communities.js';
@@ -33,7 +33,7 @@ export type RoundOutcome = Readonly<{
 }>;
 
 export function userRefOfParticipant(p: Participant): UserRef {
-  return { platform: p.platform as Platform, workspaceId: p.workspace_id, userId: p.user_id };
+  return { platform: p.platform, workspaceId: p.workspace_id, userId: p.user_id };
 }
 
 /**
@@ -139,7 +139,7 @@ export async function runRound(services: Services, community: Community, options
         .insertInto('pair_group')
         .values({
           round_id: round.id,
-          platform: members[0]!.platform as Platform,
+          platform: members[0]!.platform,
           workspace_id: members[0]!.workspace_id,
           intro_key: '',
           reason: reason ?? null,
