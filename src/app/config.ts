@@ -111,6 +111,8 @@ const schema = z.object({
 // Settings that only make sense together; checked apart from the schema so that every problem is named in one start.
 function checkCombinations(env: Record<string, string | undefined>): string[] {
   const errors: string[] = [];
+  // Silently using the SQLite file instead would give each of several processes a database of its own.
+  if (env.DATABASE_URL) errors.push('DATABASE_URL: PostgreSQL is not supported by this version yet; unset it to use the SQLite file at DATABASE_PATH');
   if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
     errors.push('SLACK_SIGNING_SECRET is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)');
   }

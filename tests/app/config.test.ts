@@ -39,6 +39,12 @@ describe('settings', () => {
     expect(errors.join('\n')).not.toMatch(/secret/);
   });
 
+  it('refuses DATABASE_URL, which this version cannot use yet, instead of quietly using the SQLite file', () => {
+    const loaded = loadConfig({ DATABASE_URL: 'postgres://127.0.0.1:5432/test' });
+    expect(loaded.ok).toBe(false);
+    expect(!loaded.ok && loaded.errors.join('\n')).toContain('DATABASE_URL: PostgreSQL is not supported by this version yet');
+  });
+
   it('requires a signing secret for Slack over HTTP but not in Socket Mode', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toEqual({ ok: false, errors: [expect.stringMatching(/^SLACK_SIGNING_SECRET is required/)] });
     expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).ok).toBe(true);
