@@ -1,6 +1,6 @@
 import type { Db } from '../storage/database.js';
 import type { PairMode, PairRhythm } from '../storage/pairing-schema.js';
-import { localDateOf, nextOccurrence, parseSchedule, formatSchedule, describeSchedule, type ScheduleRule } from '../rhythms/schedule.js';
+import { nextOccurrence, parseSchedule, describeSchedule, scheduleColumns, type ScheduleRule } from '../rhythms/schedule.js';
 
 // When a community's peer-exchange rounds happen: the same schedules as the share-a-practice rhythm, read by the same code.
 
@@ -24,19 +24,7 @@ export async function setPairRhythm(
   settings: { rule: ScheduleRule; zone: string; size: number; mode: PairMode },
   now: number,
 ): Promise<PairRhythm> {
-  const { rule, zone } = settings;
-  const firstWeek = rule.kind === 'fortnightly' ? nextOccurrence({ ...rule, kind: 'weekly' }, zone, now) : undefined;
-  const anchorDate = firstWeek === undefined ? null : localDateOf(firstWeek, zone);
-  const anchored = rule.kind === 'fortnightly' ? { ...rule, anchorDate: anchorDate ?? undefined } : rule;
-  const values = {
-    schedule: formatSchedule(rule),
-    anchor_date: anchorDate,
-    timezone: zone,
-    size: settings.size,
-    mode: settings.mode,
-    next_run_at: nextOccurrence(anchored, zone, now) ?? null,
-    updated_at: now,
-  };
+  const values = { ...scheduleColumns(settings.rule, settings.zone, now), size: settings.size, mode: settings.mode, updated_at: now };
   return db
     .insertInto('pair_rhythm')
     .values({ ...values, community_id: communityId, created_at: now })

@@ -1,7 +1,7 @@
 import type { Services } from '../storage/services.js';
 import { homeChannels } from '../communities/communities.js';
 import { enqueuePrompt, takeNextPrompt } from './prompts.js';
-import { localDateOf, nextOccurrence, parseSchedule, formatSchedule, type ScheduleRule } from './schedule.js';
+import { nextOccurrence, parseSchedule, scheduleColumns, type ScheduleRule } from './schedule.js';
 import type { Db } from '../storage/database.js';
 import type { Rhythm } from '../storage/rhythm-schema.js';
 import type { CoreSettings } from '../kernel/settings.js';
@@ -38,16 +38,7 @@ function readRule(rhythm: Rhythm): ScheduleRule | undefined {
 
 /** Sets (or replaces) a community's rhythm; a fortnightly one is anchored on its first occurrence from now. */
 export async function setRhythm(db: Db, communityId: number, rule: ScheduleRule, zone: string, now: number): Promise<Rhythm> {
-  const firstWeek = rule.kind === 'fortnightly' ? nextOccurrence({ ...rule, kind: 'weekly' }, zone, now) : undefined;
-  const anchorDate = firstWeek === undefined ? null : localDateOf(firstWeek, zone);
-  const anchored = rule.kind === 'fortnightly' ? { ...rule, anchorDate: anchorDate ?? undefined } : rule;
-  const values = {
-    schedule: formatSchedule(rule),
-    anchor_date: anchorDate,
-    timezone: zone,
-    next_run_at: nextOccurrence(anchored, zone, now) ?? null,
-    updated_at: now,
-  };
+  const values = { ...scheduleColumns(rule, zone, now), updated_at: now };
   return db
     .insertInto('rhythm')
     .values({ ...values, community_id: communityId, created_at: now })

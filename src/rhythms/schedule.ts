@@ -163,3 +163,14 @@ export function localDateOf(at: number, zone: string): string {
 function pad(value: number): string {
   return String(value).padStart(2, '0');
 }
+
+/**
+ * The stored columns of a schedule set now: the rule as text, a fortnightly rule's anchor (its first week from now),
+ * the zone and the next occurrence. Rhythms and peer-exchange rounds store schedules alike.
+ */
+export function scheduleColumns(rule: ScheduleRule, zone: string, now: number) {
+  const firstWeek = rule.kind === 'fortnightly' ? nextOccurrence({ ...rule, kind: 'weekly' }, zone, now) : undefined;
+  const anchorDate = firstWeek === undefined ? null : localDateOf(firstWeek, zone);
+  const anchored = rule.kind === 'fortnightly' ? { ...rule, anchorDate: anchorDate ?? undefined } : rule;
+  return { schedule: formatSchedule(rule), anchor_date: anchorDate, timezone: zone, next_run_at: nextOccurrence(anchored, zone, now) ?? null };
+}
