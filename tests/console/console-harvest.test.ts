@@ -1,30 +1,13 @@
-import { inboundListeners } from '../../src/app/registry.js';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createConsolePort } from '../../adapters/console/console-port.js';
-import { runConsole } from '../../adapters/console/console.js';
-import { createConsoleMessageIds, type ConsoleMessageIds } from '../../adapters/console/message-ids.js';
-import { commands } from '../../src/commands/index.js';
-import { createTestWorld, type TestWorld } from '../support/harness.js';
+import { createConsoleSession } from '../support/console-session.js';
 
-let world: TestWorld;
-let text = '';
-let messageIds: ConsoleMessageIds;
+let session: Awaited<ReturnType<typeof createConsoleSession>>;
 beforeEach(async () => {
-  text = '';
-  messageIds = createConsoleMessageIds();
-  world = await createTestWorld({ ports: [createConsolePort((out) => (text += out), messageIds)] });
+  session = await createConsoleSession();
 });
-afterEach(() => world.close());
+afterEach(() => session.close());
 
-async function typeLines(lines: string[]): Promise<string> {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  output.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  input.end(`${lines.join('\n')}\n`);
-  await runConsole({ services: world.services, commands, listeners: inboundListeners, input, output, interactive: false, messageIds });
-  return text;
-}
+const typeLines = (lines: string[]) => session.type(lines);
 
 describe('harvesting from the console', () => {
   it('follows a question said in a home channel, harvests the reply marked by the action, and finds it', async () => {

@@ -1,32 +1,15 @@
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createConsolePort } from '../../adapters/console/console-port.js';
-import { runConsole } from '../../adapters/console/console.js';
-import { createConsoleMessageIds, type ConsoleMessageIds } from '../../adapters/console/message-ids.js';
-import { inboundListeners } from '../../src/app/registry.js';
-import { commands } from '../../src/commands/index.js';
-import { createTestWorld, type TestWorld } from '../support/harness.js';
+import { createConsoleSession } from '../support/console-session.js';
 
 // The console: dates as people write them, and a :reply to a message in a thread stays in that thread.
 
-let world: TestWorld;
-let text = '';
-let messageIds: ConsoleMessageIds;
+let session: Awaited<ReturnType<typeof createConsoleSession>>;
 beforeEach(async () => {
-  text = '';
-  messageIds = createConsoleMessageIds();
-  world = await createTestWorld({ now: '2026-11-23T10:00:00Z', ports: [createConsolePort((out) => (text += out), messageIds)] });
+  session = await createConsoleSession({ now: '2026-11-23T10:00:00Z' });
 });
-afterEach(() => world.close());
+afterEach(() => session.close());
 
-async function typeLines(lines: string[]): Promise<string> {
-  const input = new PassThrough();
-  const output = new PassThrough();
-  output.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  input.end(`${lines.join('\n')}\n`);
-  await runConsole({ services: world.services, commands, listeners: inboundListeners, input, output, interactive: false, messageIds });
-  return text;
-}
+const typeLines = (lines: string[]) => session.type(lines);
 
 describe('the console', () => {
   it('creates events from dates as people write them, stating the date and time understood', async () => {
