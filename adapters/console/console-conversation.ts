@@ -1,7 +1,6 @@
-import type { Services } from '../../src/storage/services.js';
+import type { Services, InboundListener } from '../../src/storage/services.js';
 import type { ChannelRef, UserRef } from '../../src/kernel/identity.js';
 import { handleInbound, type InboundEvent } from '../../src/kernel/inbound.js';
-import type { InboundListener } from '../../src/storage/services.js';
 import { renderPlainText } from '../../src/kernel/render-text.js';
 import type { ConsoleMessageIds } from './message-ids.js';
 

@@ -1,8 +1,7 @@
 import { Events, type Client } from 'discord.js';
 import type { Logger } from 'pino';
-import type { Services } from '../../src/storage/services.js';
+import type { Services, InboundListener } from '../../src/storage/services.js';
 import { handleInbound, type InboundEvent } from '../../src/kernel/inbound.js';
-import type { InboundListener } from '../../src/storage/services.js';
 import type { PlatformPort } from '../../src/kernel/ports.js';
 import { loggableError } from './errors.js';
 import { inlineReplyRoot, locateMessage } from './locate.js';

@@ -14,10 +14,9 @@ import {
 import type { Logger } from 'pino';
 import { suggestCommunities } from '../../src/commands/autocomplete.js';
 import type { AnyCommand, Caller, CommandTable, Invocation, RawArg } from '../../src/commands/define.js';
-import type { Services } from '../../src/storage/services.js';
+import type { Services, InboundListener } from '../../src/storage/services.js';
 import { executeCommand, executeText } from '../../src/commands/run.js';
 import { handleInbound } from '../../src/kernel/inbound.js';
-import type { InboundListener } from '../../src/storage/services.js';
 import { answer, refuse, type Reply } from '../../src/kernel/reply.js';
 import type { ButtonStore } from './button-store.js';
 import { discordErrorCode, discordErrorCodes, loggableError } from './errors.js';

@@ -1,8 +1,7 @@
 import type { App, webApi } from '@slack/bolt';
 import type { ChannelRef } from '../../src/kernel/identity.js';
-import type { Services } from '../../src/storage/services.js';
+import type { Services, InboundListener } from '../../src/storage/services.js';
 import { handleInbound, type InboundEvent } from '../../src/kernel/inbound.js';
-import type { InboundListener } from '../../src/storage/services.js';
 import type { Reply } from '../../src/kernel/reply.js';
 import { claimEvent } from './event-ids.js';
 import { toInboundEvent } from './inbound-events.js';

@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, webApi, type Receiver } from '@slack/bolt';
 import type { CommandTable } from '../../src/commands/define.js';
-import type { Services } from '../../src/storage/services.js';
+import type { Services, InboundListener } from '../../src/storage/services.js';
 import type { SlackOAuthSettings, SlackSettings } from '../../src/kernel/settings.js';
 import type { Route } from '../../src/kernel/routes.js';
-import type { InboundListener } from '../../src/storage/services.js';
 import type { Logger } from '../../src/kernel/logger.js';
 import type { AdapterHandle } from '../../src/kernel/ports.js';
 import { toBoltLogger } from './bolt-logger.js';

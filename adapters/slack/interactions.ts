@@ -1,9 +1,8 @@
 import type { App, BlockAction, ButtonAction, MessageShortcut, RespondFn, SlashCommand, webApi } from '@slack/bolt';
 import type { CommandTable } from '../../src/commands/define.js';
-import type { Services } from '../../src/storage/services.js';
+import type { Services, InboundListener } from '../../src/storage/services.js';
 import { executeText } from '../../src/commands/run.js';
 import { handleInbound } from '../../src/kernel/inbound.js';
-import type { InboundListener } from '../../src/storage/services.js';
 import { answer, apologize } from '../../src/kernel/reply.js';
 import { buildInvocation, type AdminLookup, type SlackActor } from './caller.js';
 import { deliverReply, type ReplyTarget } from './deliver.js';

@@ -10,9 +10,8 @@ import {
   updateCommunityField,
   type EditableField,
 } from '../communities/communities.js';
-import { channelRefOf } from '../storage/columns.js';
+import { channelRefOf, userRefOf } from '../storage/columns.js';
 import { ensureMember } from '../communities/members.js';
-import { userRefOf } from '../storage/columns.js';
 import { memberCounts } from '../communities/membership.js';
 import { findRhythm } from '../rhythms/rhythms.js';
 import { answer, bold, channelMention, code, joinRich, mention, refuse, rich, type RichText } from '../kernel/reply.js';

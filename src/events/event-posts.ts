@@ -1,9 +1,8 @@
 import type { Services } from '../storage/services.js';
 import { homeChannels } from '../communities/communities.js';
-import { channelRefOf } from '../storage/columns.js';
+import { channelRefOf, userRefOf } from '../storage/columns.js';
 import { countRsvps, describeMinutes, listAttendees, type RsvpCounts } from './events.js';
 import type { ChannelRef } from '../kernel/identity.js';
-import { userRefOf } from '../storage/columns.js';
 import { deliverNow, enqueue, enqueueEdit, replaceQueuedReply } from '../delivery/outbox.js';
 import { channelKey } from '../rhythms/prompts.js';
 import { answer, bold, code, link, rich, time, type Reply, type Span } from '../kernel/reply.js';

@@ -1,9 +1,8 @@
 import type { Services } from '../storage/services.js';
 import { homeChannels } from '../communities/communities.js';
-import { channelRefOf } from '../storage/columns.js';
+import { channelRefOf, userRefOf } from '../storage/columns.js';
 import { reminderReply } from './event-posts.js';
 import { listAttendees } from './events.js';
-import { userRefOf } from '../storage/columns.js';
 import { enqueue } from '../delivery/outbox.js';
 import { channelKey } from '../rhythms/prompts.js';
 import { downtimeGraceOf } from '../rhythms/rhythms.js';

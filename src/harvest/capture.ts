@@ -1,8 +1,7 @@
-import type { Services } from '../storage/services.js';
+import type { Services, InboundListener } from '../storage/services.js';
 import { findCommunityByHomeChannel, isCoordinator } from '../communities/communities.js';
 import type { UserRef } from '../kernel/identity.js';
 import type { InboundEvent, InboundMessage } from '../kernel/inbound.js';
-import type { InboundListener } from '../storage/services.js';
 import { ensureMember, findMember, findMemberById } from '../communities/members.js';
 import { userRefOf } from '../storage/columns.js';
 import { answer, bold, mention, refuse, rich, type Reply } from '../kernel/reply.js';
