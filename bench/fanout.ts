@@ -9,6 +9,7 @@ import { webApi } from '@slack/bolt';
 import { performance } from 'node:perf_hooks';
 import { createButtonStore } from '../adapters/discord/button-store.js';
 import { createDiscordClient } from '../adapters/discord/client.js';
+import { createDirectMessageChannels } from '../adapters/discord/direct-messages.js';
 import { createDiscordPort } from '../adapters/discord/discord-port.js';
 import { createSlackPort } from '../adapters/slack/slack-port.js';
 import { systemClock } from '../src/kernel/clock.js';
@@ -113,10 +114,12 @@ async function measureFanout(options: BenchOptions, latency: Latency): Promise<M
     retryConfig: { retries: 0 },
   });
   const discordClient = createDiscordClient({ token: 'fake-discord-token', applicationId: '1100000000000000001', apiUrl: fake.discordApiUrl });
+  // As login does; no gateway here.
+  discordClient.token = 'fake-discord-token';
   discordClient.rest.setToken('fake-discord-token');
   const platforms = new Map(services.platforms);
   platforms.set('slack', createSlackPort(slackClient, { teamId: team, url: 'https://weaver-bench.slack.com/', botUserId: 'U0BOT' }, silentLog));
-  platforms.set('discord', createDiscordPort(discordClient, createButtonStore(services).remember));
+  platforms.set('discord', createDiscordPort(discordClient, createButtonStore(services).remember, createDirectMessageChannels(discordClient, services)));
   const running = { ...services, platforms };
 
   const scheduler = createScheduler(running, { owner: 'bench' });

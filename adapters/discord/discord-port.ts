@@ -4,6 +4,7 @@ import type { ChannelRef, UserRef } from '../../src/kernel/identity.js';
 import type { ChannelAccess, PlatformPort, PostedMessage } from '../../src/kernel/ports.js';
 import type { Reply } from '../../src/kernel/reply.js';
 import { renderPlainText } from '../../src/kernel/render-text.js';
+import { createDirectMessageChannels, type DirectMessageChannels } from './direct-messages.js';
 import { discordErrorCode, discordErrorCodes, toDeliveryError } from './errors.js';
 import { renderDiscordMessages, type DiscordMessage } from './render.js';
 import { eventsTabNote } from './scheduled-events.js';
@@ -22,7 +23,11 @@ const homeChannelPermissions = [
 const cannotPost = 'I can’t post in this channel; give Weaver the View Channel and Send Messages permissions here, then run /cop link again.';
 
 /** The core's PlatformPort on Discord's REST API, through the client's rate-limited REST queue. */
-export function createDiscordPort(client: Client, rememberButtons: RememberButtons): PlatformPort {
+export function createDiscordPort(
+  client: Client,
+  rememberButtons: RememberButtons,
+  directMessages: DirectMessageChannels = createDirectMessageChannels(client),
+): PlatformPort {
   const rest = client.rest;
 
   async function send(channelId: string, reply: Reply, key?: string): Promise<APIMessage> {
@@ -87,9 +92,19 @@ export function createDiscordPort(client: Client, rememberButtons: RememberButto
     },
     async sendDirectMessage(user: UserRef, message, options) {
       try {
-        const dm = (await rest.post(Routes.userChannels(), { body: { recipient_id: user.userId } })) as APIChannel;
-        const posted = await send(dm.id, message, options?.idempotencyKey);
-        return { messageId: posted.id, permalink: permalinkOf('@me', dm.id, posted.id) };
+        const key = options?.idempotencyKey;
+        let channelId = await directMessages.channelOf(user);
+        let posted: APIMessage;
+        try {
+          posted = await send(channelId, message, key);
+        } catch (error) {
+          // A remembered channel Discord no longer knows is opened anew; nothing was posted to it.
+          if (discordErrorCode(error) !== discordErrorCodes.unknownChannel) throw error;
+          await directMessages.forget(user);
+          channelId = await directMessages.channelOf(user);
+          posted = await send(channelId, message, key);
+        }
+        return { messageId: posted.id, permalink: permalinkOf('@me', channelId, posted.id) };
       } catch (error) {
         throw toDeliveryError(error, `sending a direct message to ${user.userId}`);
       }

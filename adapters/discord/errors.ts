@@ -6,6 +6,7 @@ export const discordErrorCodes = {
   unknownChannel: 10003,
   unknownMessage: 10008,
   unknownInteraction: 10062,
+  openingDirectMessagesTooFast: 40003,
   missingAccess: 50001,
   cannotMessageUser: 50007,
   missingPermissions: 50013,
@@ -28,6 +29,8 @@ export function toDeliveryError(error: unknown, what: string): unknown {
   }
   if (error instanceof DiscordAPIError) {
     if (error.status === 429) return new DeliveryError(`${what}: rate limited by Discord`, false);
+    // Discord's own limit on new DM channels, which it publishes no number for: a wait, not a refusal.
+    if (error.code === discordErrorCodes.openingDirectMessagesTooFast) return new DeliveryError(`${what}: Discord says DMs are opened too fast`, false, 60_000);
     return new DeliveryError(`${what}: Discord answered ${error.status} ${error.message} (code ${String(error.code)})`, error.status < 500);
   }
   if (error instanceof HTTPError) return new DeliveryError(`${what}: Discord answered ${error.status} after retries`, false);

@@ -5,6 +5,7 @@ import type { InboundListener, Services } from '../../src/storage/services.js';
 import type { AdapterHandle } from '../../src/kernel/ports.js';
 import { createButtonStore } from './button-store.js';
 import { createDiscordClient, type DiscordConfig } from './client.js';
+import { createDirectMessageChannels } from './direct-messages.js';
 import { createDiscordPort } from './discord-port.js';
 import { describeStartFailure, loggableError, toDeliveryError } from './errors.js';
 import { followConversations } from './events.js';
@@ -31,7 +32,7 @@ export async function startDiscord(options: DiscordOptions): Promise<AdapterHand
   const { config, services, commands, log } = options;
   const client = createDiscordClient(config);
   const buttons = createButtonStore(services);
-  const port = { ...createDiscordPort(client, buttons.remember), mirrorEvent: createEventMirror(client, log) };
+  const port = { ...createDiscordPort(client, buttons.remember, createDirectMessageChannels(client, services)), mirrorEvent: createEventMirror(client, log) };
   watchConnection(client, log);
 
   const work = createWorkTracker();

@@ -105,6 +105,16 @@ export const forgetSteps: readonly ForgetStep[] = [
       ),
   },
   {
+    what: 'the direct-message channel remembered for you',
+    run: async (trx, m) =>
+      deleted(
+        await trx
+          .deleteFrom('direct_message_channel')
+          .where((eb) => eb.and(userColumns(userRefOf(m))))
+          .executeTakeFirst(),
+      ),
+  },
+  {
     what: 'questions you were bridged to',
     run: async (trx, m) => deleted(await trx.deleteFrom('bridge_person').where('member_id', '=', m.id).executeTakeFirst()),
   },

@@ -1,3 +1,5 @@
+import type { Platform } from '../kernel/identity.js';
+
 // Small tables the adapters keep: settings the bot itself stores, and Slack event ids seen (retries are no-ops).
 
 export interface BotStateTable {
@@ -11,7 +13,17 @@ export interface SlackEventTable {
   received_at: number;
 }
 
+/** A person's direct-message channel with the bot, remembered once opened (see direct-message-channels.ts). */
+export interface DirectMessageChannelTable {
+  platform: Platform;
+  workspace_id: string;
+  user_id: string;
+  channel_id: string;
+  opened_at: number;
+}
+
 export interface PlatformTables {
   bot_state: BotStateTable;
   slack_event: SlackEventTable;
+  direct_message_channel: DirectMessageChannelTable;
 }

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findMember } from '../../src/communities/members.js';
 import { searchKnowledge } from '../../src/harvest/search.js';
 import { findWhoKnows } from '../../src/harvest/who.js';
+import { rememberDirectMessageChannel } from '../../src/storage/direct-message-channels.js';
 import { createHarvestWorld, slackHome, slackMessage, slackReaction, slackUser, type HarvestWorld } from '../support/fixtures.js';
 
 let w: HarvestWorld;
@@ -104,6 +105,7 @@ describe('privacy', () => {
     await harvestThread('U0ASK0001', 'Which glue is safe for kids?', 'U0FAY0004', 'Xylophone-grade PVA glue is safe.', [['U0FAY0004', 'And washable.']]);
     await w.send(slackReaction('1732369999.000001', 'U0FAY0004', w.clock.now()));
     const member = (await findMember(w.db, fay))!;
+    await rememberDirectMessageChannel(w.db, fay, 'D0FAY0004', w.clock.now());
 
     const asked = await w.runAs(fay, 'forget-me');
     expect(asked.text).toContain('cannot be undone');
@@ -120,6 +122,7 @@ describe('privacy', () => {
     }
     expect(await w.db.selectFrom('harvest_thread').selectAll().where('asker_member_id', '=', member.id).execute()).toHaveLength(0);
     expect(await w.db.selectFrom('harvest_thread').selectAll().where('marked_by_member_id', '=', member.id).execute()).toHaveLength(0);
+    expect(await w.db.selectFrom('direct_message_channel').selectAll().where('user_id', '=', 'U0FAY0004').execute()).toHaveLength(0);
     expect(await w.db.selectFrom('harvest_pending_mark').selectAll().where('user_id', '=', 'U0FAY0004').execute()).toHaveLength(0);
     for (const word of ['zanzibar', 'quokka', 'puppets', 'xylophone', 'washable']) {
       expect((await searchKnowledge(w.db, word, { now: w.clock.now() })).hits, word).toHaveLength(0);
