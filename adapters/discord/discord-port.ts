@@ -114,8 +114,9 @@ export function createDiscordPort(
       if (!options.near) {
         const [first, ...others] = users;
         if (!first) throw new Error('a group conversation needs at least one person');
-        const posted = await this.sendDirectMessage(first, message);
-        for (const user of others) await this.sendDirectMessage(user, message);
+        const idempotent = { idempotencyKey: options.idempotencyKey };
+        const posted = await this.sendDirectMessage(first, message, idempotent);
+        for (const user of others) await this.sendDirectMessage(user, message, idempotent);
         return posted;
       }
       const parentId = options.near.channelId;
@@ -125,7 +126,7 @@ export function createDiscordPort(
           body: { name, type: ChannelType.PrivateThread, invitable: false, auto_archive_duration: 10080 },
         })) as APIChannel;
         for (const user of users) await rest.put(Routes.threadMembers(thread.id, user.userId));
-        const posted = await send(thread.id, message);
+        const posted = await send(thread.id, message, options.idempotencyKey);
         return { messageId: posted.id, conversationId: thread.id, permalink: permalinkOf(options.near.workspaceId, thread.id, posted.id) };
       } catch (error) {
         throw toDeliveryError(error, `opening a private thread in channel ${parentId}`);

@@ -66,7 +66,7 @@ export function createWorkspacesPort(directory: SlackDirectory, log: Logger): Pl
         throw toDeliveryError(error, `direct message to ${user.userId}`);
       }
     },
-    async openGroupConversation(users: readonly UserRef[], message: Reply): Promise<PostedMessage> {
+    async openGroupConversation(users: readonly UserRef[], message: Reply, options?: { idempotencyKey?: string }): Promise<PostedMessage> {
       const workspaceId = users[0]?.workspaceId ?? '';
       // conversations.open with several users opens (or finds) their multi-person DM, the bot included.
       let opened: { client: webApi.WebClient; workspace: SlackWorkspace; channelId: string };
@@ -80,7 +80,12 @@ export function createWorkspacesPort(directory: SlackDirectory, log: Logger): Pl
         throw toDeliveryError(error, `conversations.open with ${users.length} people`);
       }
       try {
-        const posted = await opened.client.chat.postMessage({ channel: opened.channelId, ...renderBlocks(message), unfurl_links: false });
+        const posted = await opened.client.chat.postMessage({
+          channel: opened.channelId,
+          ...renderBlocks(message),
+          unfurl_links: false,
+          ...outboxMetadata(options?.idempotencyKey),
+        });
         const ts = posted.ts ?? '';
         return { messageId: ts, conversationId: opened.channelId, permalink: buildPermalink(opened.workspace, opened.channelId, ts) };
       } catch (error) {
@@ -88,12 +93,10 @@ export function createWorkspacesPort(directory: SlackDirectory, log: Logger): Pl
       }
     },
     async findSent(destination: Destination, key: string, since: number): Promise<PostedMessage | undefined> {
-      const where = 'channel' in destination ? destination.channel.channelId : destination.user.userId;
+      const { workspaceId, where } = describeDestination(destination);
       try {
-        const { client, workspace } = await directory.access('channel' in destination ? destination.channel.workspaceId : destination.user.workspaceId);
-        // A direct message is looked for in the app's DM conversation with the person (im:history).
-        const channelId =
-          'channel' in destination ? destination.channel.channelId : ((await client.conversations.open({ users: destination.user.userId })).channel?.id ?? '');
+        const { client, workspace } = await directory.access(workspaceId);
+        const channelId = await conversationOf(client, destination);
         const threadId = 'channel' in destination ? destination.threadId : undefined;
         const ts = await findKeyInHistory(client, channelId, key, since, threadId);
         return ts ? { messageId: ts, permalink: buildPermalink(workspace, channelId, ts, threadId) } : undefined;
@@ -127,6 +130,21 @@ export function createWorkspacesPort(directory: SlackDirectory, log: Logger): Pl
       }
     },
   };
+}
+
+function describeDestination(destination: Destination): { workspaceId: string; where: string } {
+  if ('channel' in destination) return { workspaceId: destination.channel.workspaceId, where: destination.channel.channelId };
+  if ('user' in destination) return { workspaceId: destination.user.workspaceId, where: destination.user.userId };
+  return { workspaceId: destination.group[0]?.workspaceId ?? '', where: `the group DM of ${destination.group.map((user) => user.userId).join(', ')}` };
+}
+
+// A direct message is looked for in the app's DM conversation with the person (im:history), a group's introduction in
+// their group DM (mpim:history): conversations.open finds the existing one.
+async function conversationOf(client: webApi.WebClient, destination: Destination): Promise<string> {
+  if ('channel' in destination) return destination.channel.channelId;
+  const users = 'user' in destination ? [destination.user] : destination.group;
+  const opened = await client.conversations.open({ users: users.map((user) => user.userId).join(',') });
+  return opened.channel?.id ?? '';
 }
 
 /** The event type Weaver's outbox posts carry in their message metadata; the payload is `{ key }`. */

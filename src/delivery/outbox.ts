@@ -329,6 +329,10 @@ async function lookForEarlierSend(services: Services, row: OutboxRow): Promise<S
 
 function destinationRefOf(row: OutboxRow): Destination {
   const platform = row.platform;
+  if (row.group_user_ids !== null) {
+    const group = usersOf(row);
+    return row.channel_id !== null ? { group, near: { platform, workspaceId: row.workspace_id, channelId: row.channel_id } } : { group };
+  }
   return row.channel_id !== null
     ? { channel: { platform, workspaceId: row.workspace_id, channelId: row.channel_id }, threadId: row.thread_id ?? undefined }
     : { user: { platform, workspaceId: row.workspace_id, userId: row.user_id ?? '' } };
@@ -366,13 +370,17 @@ async function send(services: Services, row: OutboxRow): Promise<SendOutcome> {
   }
 }
 
+function usersOf(row: OutboxRow): UserRef[] {
+  return (JSON.parse(row.group_user_ids ?? '[]') as string[]).map((userId) => ({ platform: row.platform, workspaceId: row.workspace_id, userId }));
+}
+
 async function sendToGroup(port: PlatformPort, row: OutboxRow, reply: Reply): Promise<PostedMessage> {
   const platform = row.platform;
-  const users = (JSON.parse(row.group_user_ids ?? '[]') as string[]).map((userId) => ({ platform, workspaceId: row.workspace_id, userId }));
+  const users = usersOf(row);
   const near = row.channel_id !== null ? { platform, workspaceId: row.workspace_id, channelId: row.channel_id } : undefined;
-  if (port.openGroupConversation) return port.openGroupConversation(users, reply, { near });
+  if (port.openGroupConversation) return port.openGroupConversation(users, reply, { near, idempotencyKey: row.key });
   // A platform without group conversations gets one direct message each; the first names the post.
-  const posted = await Promise.all(users.map((user) => port.sendDirectMessage(user, reply)));
+  const posted = await Promise.all(users.map((user) => port.sendDirectMessage(user, reply, { idempotencyKey: row.key })));
   return posted[0] ?? { messageId: '' };
 }
 

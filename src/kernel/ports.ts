@@ -15,8 +15,9 @@ export type PostedMessage = Readonly<{
  */
 export type SendOptions = Readonly<{ threadId?: string; idempotencyKey?: string }>;
 
-/** Where a message went: a channel (optionally a thread in it) or a person's direct messages. */
-export type Destination = Readonly<{ channel: ChannelRef; threadId?: string }> | Readonly<{ user: UserRef }>;
+/** Where a message went: a channel (optionally a thread in it), a person's direct messages, or a group's conversation. */
+export type Destination =
+  Readonly<{ channel: ChannelRef; threadId?: string }> | Readonly<{ user: UserRef }> | Readonly<{ group: readonly UserRef[]; near?: ChannelRef }>;
 
 /** `note`: something the channel works without but is worth saying in `link`'s answer (a missing optional permission). */
 export type ChannelAccess = { ok: true; name?: string; note?: string } | { ok: false; problem: string };
@@ -57,7 +58,7 @@ export interface PlatformPort {
    * message where the platform has them, otherwise a private thread in `near` with the people added. Optional: where
    * it is missing, the outbox sends the message to each of them by direct message.
    */
-  openGroupConversation?(users: readonly UserRef[], message: Reply, options: { near?: ChannelRef }): Promise<PostedMessage>;
+  openGroupConversation?(users: readonly UserRef[], message: Reply, options: { near?: ChannelRef; idempotencyKey?: string }): Promise<PostedMessage>;
   /**
    * Looks for a message posted with this idempotency key since `since` (ms): the outbox asks before re-sending a row
    * whose earlier send was started but never answered. Undefined when none is there. Ports without it are re-sent.

@@ -22,7 +22,13 @@ afterEach(async () => {
 });
 
 async function slackWorld() {
-  fake = await startFakeSlack({ users: [{ id: 'U0ANN', name: 'ann' }], channels: [{ id: 'C0HOME', name: 'home', is_member: true }] });
+  fake = await startFakeSlack({
+    users: [
+      { id: 'U0ANN', name: 'ann' },
+      { id: 'U0BOB', name: 'bob' },
+    ],
+    channels: [{ id: 'C0HOME', name: 'home', is_member: true }],
+  });
   const client = new webApi.WebClient(fakeBot.token, { slackApiUrl: fake.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
   const port = createSlackPort(client, { teamId: fakeTeam.id, url: fakeTeam.url, botUserId: fakeBot.userId }, silentLog);
   world = await createTestWorld({ ports: [port], now: '2026-11-23T10:00:00Z', settings: { outboxClaimMs: 30_000 } });
@@ -79,6 +85,33 @@ describe('a send whose outcome was lost (Slack)', () => {
     expect(fake.callsTo('conversations.open').at(-1)!.params.users).toBe('U0ANN');
     expect(fake.history.get('DU0ANN')).toHaveLength(1);
     expect(await world.db.selectFrom('outbox').select('status').executeTakeFirst()).toEqual({ status: 'sent' });
+  });
+
+  it('a group introduction carries its key, and is looked for in the group DM', async () => {
+    const { fake, world, port } = await slackWorld();
+    const now = world.clock.now();
+    const group = [ann, { ...ann, userId: 'U0BOB' }];
+    await enqueue(world.db, { key: 'pair-intro:1:1', target: { group }, reply: answer('Meet each other'), notBefore: now }, now);
+    await enqueue(world.db, { key: 'pair-intro:1:2', target: { group }, reply: answer('Meet again'), notBefore: now }, now);
+    // The first introduction went out and its answer was lost; the second never reached Slack.
+    const earlier = await port.openGroupConversation!(group, answer('Meet each other'), { idempotencyKey: 'pair-intro:1:1' });
+    await diedMidSend(world, 'pair-intro:1:1', now);
+    await diedMidSend(world, 'pair-intro:1:2', now);
+    await deliverDue(world.services, { owner: 'restarted' });
+    // Both go to the same people: the second waits its turn (about a message a second per conversation).
+    world.clock.advance(1_000);
+    await deliverDue(world.services, { owner: 'restarted' });
+    expect(fake.callsTo('conversations.open').at(-1)!.params.users).toBe('U0ANN,U0BOB');
+    const mpim = earlier.conversationId!;
+    expect(fake.callsTo('conversations.history').map((call) => call.params.channel)).toEqual([mpim, mpim]);
+    expect(fake.history.get(mpim)!.map((m) => [m.text, m.metadata?.event_payload])).toEqual([
+      ['Meet each other', { key: 'pair-intro:1:1' }],
+      ['Meet again', { key: 'pair-intro:1:2' }],
+    ]);
+    expect(await world.db.selectFrom('outbox').select(['key', 'status', 'message_id']).orderBy('id').execute()).toEqual([
+      { key: 'pair-intro:1:1', status: 'sent', message_id: earlier.messageId },
+      { key: 'pair-intro:1:2', status: 'sent', message_id: fake.history.get(mpim)![1]!.ts },
+    ]);
   });
 
   it('a thread reply is looked for in its thread', async () => {
