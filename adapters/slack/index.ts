@@ -186,7 +186,7 @@ async function startManyWorkspaces(options: SlackOptions, oauth: SlackOAuthSetti
   registerUninstall(app, { store, log, work, onWorkspaceRemoved: options.onWorkspaceRemoved });
   log.info({ mode: 'http', installAt: `${publicUrl}${installPath}` }, 'Slack is ready for many workspaces');
   return {
-    port: createWorkspacesPort(directory, log),
+    port: createWorkspacesPort(directory.sending, log),
     routes: [eventsRoute(httpReceiver), oauthRoute(httpReceiver, installPath), oauthRoute(httpReceiver, redirectPath)],
     mode: 'http',
     waitUntilIdle: () => work.waitUntilIdle(),

@@ -39,17 +39,26 @@ export type InstalledWorkspacesDeps = Readonly<{
   clientOptions: webApi.WebClientOptions;
 }>;
 
+/** The installed workspaces, and the same with clients that never retry a call themselves, for the outbox's posts. */
+export type InstalledWorkspaces = SlackDirectory & Readonly<{ sending: SlackDirectory }>;
+
 /** Every workspace that installed Weaver, each with its own token from the installation store. */
-export function installedWorkspaces(deps: InstalledWorkspacesDeps): SlackDirectory {
+export function installedWorkspaces(deps: InstalledWorkspacesDeps): InstalledWorkspaces {
   const { store, clock, log, oauth } = deps;
   const tokenless = new webApi.WebClient(undefined, { ...deps.clientOptions, retryConfig: { retries: 0 } });
-  const clients = new Map<string, { token: string; client: webApi.WebClient }>();
+  // The outbox retries posts itself, after looking for an earlier one: a client's own retry of a post whose answer
+  // timed out could post it twice. Requests (answers, lookups) keep the client's retries.
+  const kinds = {
+    requests: { options: deps.clientOptions, clients: new Map<string, { token: string; client: webApi.WebClient }>() },
+    sending: { options: { ...deps.clientOptions, retryConfig: { retries: 0 } }, clients: new Map<string, { token: string; client: webApi.WebClient }>() },
+  };
   const refreshing = new Map<string, Promise<StoredInstallation>>();
 
-  function clientFor(key: string, token: string): webApi.WebClient {
+  function clientFor(kind: keyof typeof kinds, key: string, token: string): webApi.WebClient {
+    const { options, clients } = kinds[kind];
     const known = clients.get(key);
     if (known?.token === token) return known.client;
-    const client = new webApi.WebClient(token, deps.clientOptions);
+    const client = new webApi.WebClient(token, options);
     clients.set(key, { token, client });
     return client;
   }
@@ -89,27 +98,33 @@ export function installedWorkspaces(deps: InstalledWorkspacesDeps): SlackDirecto
     }
   }
 
-  return {
-    async describe(teamId) {
-      const found = await store.findForTeam(teamId);
-      const bot = found?.installation.bot;
-      return found && bot ? { teamId, url: found.row.team_url ?? '', botUserId: bot.userId, botId: bot.id } : undefined;
-    },
-    async access(teamId) {
-      let found;
-      try {
-        found = await store.findForTeam(teamId);
-      } catch (error) {
-        log.error({ err: error, team: teamId }, 'could not read a Slack installation');
-        throw new DeliveryError(`reading the Slack installation of ${teamId} failed`, false);
-      }
-      if (!found?.installation.bot?.token) throw new DeliveryError(`Weaver is not installed in Slack workspace ${teamId}`, true);
-      const installation = await freshInstallation(found.row.install_key, found.installation);
-      const bot = installation.bot!;
-      return {
-        client: clientFor(found.row.install_key, bot.token),
-        workspace: { teamId, url: found.row.team_url ?? '', botUserId: bot.userId, botId: bot.id },
-      };
-    },
-  };
+  async function describe(teamId: string): Promise<SlackWorkspace | undefined> {
+    const found = await store.findForTeam(teamId);
+    const bot = found?.installation.bot;
+    return found && bot ? { teamId, url: found.row.team_url ?? '', botUserId: bot.userId, botId: bot.id } : undefined;
+  }
+
+  function directory(kind: keyof typeof kinds): SlackDirectory {
+    return {
+      describe,
+      async access(teamId) {
+        let found;
+        try {
+          found = await store.findForTeam(teamId);
+        } catch (error) {
+          log.error({ err: error, team: teamId }, 'could not read a Slack installation');
+          throw new DeliveryError(`reading the Slack installation of ${teamId} failed`, false);
+        }
+        if (!found?.installation.bot?.token) throw new DeliveryError(`Weaver is not installed in Slack workspace ${teamId}`, true);
+        const installation = await freshInstallation(found.row.install_key, found.installation);
+        const bot = installation.bot!;
+        return {
+          client: clientFor(kind, found.row.install_key, bot.token),
+          workspace: { teamId, url: found.row.team_url ?? '', botUserId: bot.userId, botId: bot.id },
+        };
+      },
+    };
+  }
+
+  return { ...directory('requests'), sending: directory('sending') };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { manualClock } from '../../src/kernel/clock.js';
 import { answer } from '../../src/kernel/reply.js';
-import { deliverDue, enqueue } from '../../src/delivery/outbox.js';
+import { deliverDue, enqueue, findOutboxRow } from '../../src/delivery/outbox.js';
 import { textOf } from './slack-world.js';
 import { people, rooms, startWorkspacesWorld, teams, type InstallVisit, type WorkspacesWorld } from './workspaces-world.js';
 
@@ -135,6 +135,19 @@ describe('Slack in many workspaces', () => {
       [people.nate.id, teams.north.id],
       [people.sam.id, teams.south.id],
     ]);
+  });
+
+  test('the outbox’s posts are tried once per attempt: a workspace’s client does not retry them by itself', async () => {
+    const { services } = world.weaver;
+    const user = { platform: 'slack' as const, workspaceId: people.sam.team, userId: people.sam.id };
+    const key = 'test:dm:no-client-retry';
+    await enqueue(services.db, { key, target: { user }, reply: answer('The practice circle moves to Thursday'), notBefore: clock.now() }, clock.now());
+    // A 500 may hide a post that went out: the outbox retries it later, after looking for it, never the client at once.
+    world.fake.fail('chat.postMessage', { status: 500 });
+    await deliverDue(services, { owner: 'test-scheduler' });
+    expect(world.fake.callsTo('chat.postMessage').filter((call) => textOf(call).includes('moves to Thursday'))).toHaveLength(1);
+    expect(await findOutboxRow(services.db, key)).toMatchObject({ status: 'pending', attempts: 1, send_started_at: clock.now() });
+    await services.db.deleteFrom('outbox').where('key', '=', key).execute();
   });
 
   test('an export is uploaded with the token of the workspace it was asked in', async () => {
