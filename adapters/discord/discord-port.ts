@@ -114,9 +114,10 @@ export function createDiscordPort(
       if (!options.near) {
         const [first, ...others] = users;
         if (!first) throw new Error('a group conversation needs at least one person');
-        const idempotent = { idempotencyKey: options.idempotencyKey };
-        const posted = await this.sendDirectMessage(first, message, idempotent);
-        for (const user of others) await this.sendDirectMessage(user, message, idempotent);
+        // Discord holds a nonce unique per author, not per channel: each person's copy needs its own.
+        const keyFor = (user: UserRef) => (options.idempotencyKey ? { idempotencyKey: `${options.idempotencyKey}:${user.userId}` } : {});
+        const posted = await this.sendDirectMessage(first, message, keyFor(first));
+        for (const user of others) await this.sendDirectMessage(user, message, keyFor(user));
         return posted;
       }
       const parentId = options.near.channelId;
@@ -126,8 +127,10 @@ export function createDiscordPort(
           body: { name, type: ChannelType.PrivateThread, invitable: false, auto_archive_duration: 10080 },
         })) as APIChannel;
         for (const user of users) await rest.put(Routes.threadMembers(thread.id, user.userId));
+        // Sent again after a crash, a second thread is opened, but the nonce returns the first thread's message: that
+        // thread is the group's conversation, and the second stays empty.
         const posted = await send(thread.id, message, options.idempotencyKey);
-        return { messageId: posted.id, conversationId: thread.id, permalink: permalinkOf(options.near.workspaceId, thread.id, posted.id) };
+        return { messageId: posted.id, conversationId: posted.channel_id, permalink: permalinkOf(options.near.workspaceId, posted.channel_id, posted.id) };
       } catch (error) {
         throw toDeliveryError(error, `opening a private thread in channel ${parentId}`);
       }

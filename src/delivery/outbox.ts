@@ -380,7 +380,7 @@ async function sendToGroup(port: PlatformPort, row: OutboxRow, reply: Reply): Pr
   const near = row.channel_id !== null ? { platform, workspaceId: row.workspace_id, channelId: row.channel_id } : undefined;
   if (port.openGroupConversation) return port.openGroupConversation(users, reply, { near, idempotencyKey: row.key });
   // A platform without group conversations gets one direct message each; the first names the post.
-  const posted = await Promise.all(users.map((user) => port.sendDirectMessage(user, reply, { idempotencyKey: row.key })));
+  const posted = await Promise.all(users.map((user) => port.sendDirectMessage(user, reply, { idempotencyKey: `${row.key}:${user.userId}` })));
   return posted[0] ?? { messageId: '' };
 }
 
