@@ -32,6 +32,10 @@ export function createPacer(pacing: Readonly<Record<Platform, Pacing>> = platfor
   // fixed to clock seconds let two bursts meet across a boundary (the end of one second, the start of the next), and
   // a platform counting with a token bucket, as Slack does, answered 429 to the second burst.
   const recent = new Map<Platform, number[]>();
+  // Within that, a bucket of half a second's requests, refilled continuously: without it a whole second's budget went
+  // out at once, the window then stayed shut for exactly a second, and every tick's own time (and the timer's lateness)
+  // was lost from each second, a quarter of the rate on a busy machine. Now each tick sends what has refilled since.
+  const buckets = new Map<Platform, { tokens: number; at: number }>();
   return {
     reserve(platform, destination, now, kind = 'post') {
       const rule = pacing[platform];
@@ -46,6 +50,13 @@ export function createPacer(pacing: Readonly<Record<Platform, Pacing>> = platfor
         if (!sent) recent.set(platform, (sent = []));
         while (sent.length > 0 && sent[0]! <= now - 1000) sent.shift();
         if (sent.length + cost > rule.perSecond) return sent[sent.length + cost - rule.perSecond - 1]! + 1000;
+        const capacity = Math.max(cost, rule.perSecond / 2);
+        const bucket = buckets.get(platform) ?? { tokens: capacity, at: now };
+        bucket.tokens = Math.min(capacity, bucket.tokens + (Math.max(0, now - bucket.at) / 1000) * rule.perSecond);
+        bucket.at = Math.max(bucket.at, now);
+        buckets.set(platform, bucket);
+        if (bucket.tokens < cost) return now + Math.ceil(((cost - bucket.tokens) / rule.perSecond) * 1000);
+        bucket.tokens -= cost;
         for (let i = 0; i < cost; i++) sent.push(now);
       }
       nextFree.set(key, now + rule.perDestinationMs);
