@@ -6,16 +6,22 @@ import type { Platform } from '../kernel/identity.js';
  */
 export type Pacing = Readonly<{
   perDestinationMs: number;
-  /** Requests per second. */
+  /** Requests per second, refilled continuously. */
   perSecond: number;
+  /** Requests that may go at once when the budget is full (a token bucket's capacity). */
+  burst: number;
+  /** Requests in any one second, sliding: for a platform counting in windows (Discord's global 50), not buckets. */
+  inAnySecond: number;
   /** Requests a direct message costs: on Discord, opening the DM channel and then posting. */
   directMessageRequests: number;
 }>;
 
 export const platformPacing: Readonly<Record<Platform, Pacing>> = {
-  slack: { perDestinationMs: 1000, perSecond: 20, directMessageRequests: 1 },
-  discord: { perDestinationMs: 1000, perSecond: 40, directMessageRequests: 2 },
-  console: { perDestinationMs: 0, perSecond: Number.POSITIVE_INFINITY, directMessageRequests: 1 },
+  // Slack counts as a bucket: a second's worth at once, then 20 a second (the figure Weaver assumes; Slack gives none).
+  slack: { perDestinationMs: 1000, perSecond: 20, burst: 20, inAnySecond: Number.POSITIVE_INFINITY, directMessageRequests: 1 },
+  // Discord's global 50 in any second, of which 40 for posts: half a second's worth at once, never 40 + 40 in a second.
+  discord: { perDestinationMs: 1000, perSecond: 40, burst: 20, inAnySecond: 40, directMessageRequests: 2 },
+  console: { perDestinationMs: 0, perSecond: Number.POSITIVE_INFINITY, burst: 1, inAnySecond: Number.POSITIVE_INFINITY, directMessageRequests: 1 },
 };
 
 export interface Pacer {
@@ -28,14 +34,13 @@ export interface Pacer {
 /** In-memory pacing for one sender; the platforms' own 429 answers (retried by the outbox) cover the rest. */
 export function createPacer(pacing: Readonly<Record<Platform, Pacing>> = platformPacing): Pacer {
   const nextFree = new Map<string, number>();
-  // The instants of the last requests per platform, oldest first: at most `perSecond` in any second, sliding. A window
-  // fixed to clock seconds let two bursts meet across a boundary (the end of one second, the start of the next), and
-  // a platform counting with a token bucket, as Slack does, answered 429 to the second burst.
-  const recent = new Map<Platform, number[]>();
-  // Within that, a bucket of half a second's requests, refilled continuously: without it a whole second's budget went
-  // out at once, the window then stayed shut for exactly a second, and every tick's own time (and the timer's lateness)
-  // was lost from each second, a quarter of the rate on a busy machine. Now each tick sends what has refilled since.
+  // Per platform, a bucket refilled continuously, so that each tick sends what refilled since the last one. A window
+  // alone (a second's budget at once, then shut for exactly a second) lost each tick's own time and the timer's
+  // lateness from every second: a quarter of the rate on a busy machine.
   const buckets = new Map<Platform, { tokens: number; at: number }>();
+  // Where the platform counts in windows, the instants of the last requests, oldest first: at most `inAnySecond` in
+  // any second, sliding. A window fixed to clock seconds let two bursts meet across a boundary.
+  const recent = new Map<Platform, number[]>();
   return {
     reserve(platform, destination, now, kind = 'post') {
       const rule = pacing[platform];
@@ -49,15 +54,15 @@ export function createPacer(pacing: Readonly<Record<Platform, Pacing>> = platfor
         let sent = recent.get(platform);
         if (!sent) recent.set(platform, (sent = []));
         while (sent.length > 0 && sent[0]! <= now - 1000) sent.shift();
-        if (sent.length + cost > rule.perSecond) return sent[sent.length + cost - rule.perSecond - 1]! + 1000;
-        const capacity = Math.max(cost, rule.perSecond / 2);
+        if (sent.length + cost > rule.inAnySecond) return sent[sent.length + cost - rule.inAnySecond - 1]! + 1000;
+        const capacity = Math.max(cost, rule.burst);
         const bucket = buckets.get(platform) ?? { tokens: capacity, at: now };
         bucket.tokens = Math.min(capacity, bucket.tokens + (Math.max(0, now - bucket.at) / 1000) * rule.perSecond);
         bucket.at = Math.max(bucket.at, now);
         buckets.set(platform, bucket);
         if (bucket.tokens < cost) return now + Math.ceil(((cost - bucket.tokens) / rule.perSecond) * 1000);
         bucket.tokens -= cost;
-        for (let i = 0; i < cost; i++) sent.push(now);
+        if (Number.isFinite(rule.inAnySecond)) for (let i = 0; i < cost; i++) sent.push(now);
       }
       nextFree.set(key, now + rule.perDestinationMs);
       return now;
