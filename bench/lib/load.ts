@@ -13,13 +13,15 @@ export type LoadResult = Readonly<{
   completed: number;
   /** Responses other than 200, and failed connections. */
   errors: number;
+  /** 200s with a body: a command answered in its ack ("busy"), so no answer follows. */
+  answeredInAck: number;
 }>;
 
 export function createPoster(url: string, maxSockets: number) {
   const target = new URL(url);
   const agent = new Agent({ keepAlive: true, maxSockets });
   /** Sends one signed request; resolves with the status (0 for a connection failure) once the response has ended. */
-  function post(signed: SignedRequest): Promise<number> {
+  function post(signed: SignedRequest): Promise<{ status: number; withBody: boolean }> {
     const timestamp = Math.floor(Date.now() / 1000);
     const headers = {
       'content-type': signed.contentType,
@@ -29,12 +31,13 @@ export function createPoster(url: string, maxSockets: number) {
     };
     return new Promise((resolve) => {
       const sent = request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers, timeout: 10_000 }, (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-        response.on('error', () => resolve(0));
+        let withBody = false;
+        response.on('data', () => (withBody = true));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, withBody }));
+        response.on('error', () => resolve({ status: 0, withBody }));
       });
       sent.on('timeout', () => sent.destroy());
-      sent.on('error', () => resolve(0));
+      sent.on('error', () => resolve({ status: 0, withBody: false }));
       sent.end(signed.body);
     });
   }
@@ -52,19 +55,21 @@ export async function closedLoop(
   const latencies: number[] = [];
   let issued = 0;
   let errors = 0;
+  let answeredInAck = 0;
   const started = performance.now();
   const deadline = started + maxMs;
   async function worker(): Promise<void> {
     while (issued < count && performance.now() < deadline) {
       const i = issued++;
       const t = performance.now();
-      const status = await poster.post(next(i));
+      const { status, withBody } = await poster.post(next(i));
       latencies.push(performance.now() - t);
       if (status !== 200) errors++;
+      else if (withBody) answeredInAck++;
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { latencies, seconds: (performance.now() - started) / 1000, completed: latencies.length, errors };
+  return { latencies, seconds: (performance.now() - started) / 1000, completed: latencies.length, errors, answeredInAck };
 }
 
 /** Sends at a fixed rate whatever is outstanding (no coordinated omission): latency counts from the scheduled instant. */
@@ -77,6 +82,7 @@ export async function openLoop(
 ): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
+  let answeredInAck = 0;
   const started = performance.now();
   const pending: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
@@ -85,12 +91,13 @@ export async function openLoop(
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     pending.push(
-      poster.post(next(i)).then((status) => {
+      poster.post(next(i)).then(({ status, withBody }) => {
         latencies.push(performance.now() - due);
         if (status !== 200) errors++;
+        else if (withBody) answeredInAck++;
       }),
     );
   }
   await Promise.all(pending);
-  return { latencies, seconds: (performance.now() - started) / 1000, completed: latencies.length, errors };
+  return { latencies, seconds: (performance.now() - started) / 1000, completed: latencies.length, errors, answeredInAck };
 }
