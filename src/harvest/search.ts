@@ -128,12 +128,14 @@ export type KnowledgeHit = Readonly<{
   score: number;
 }>;
 
-const roleWeight: Record<KnowledgeHit['role'], number> = { answer: 2, question: 1.25, reply: 1, practice: 1.5 };
+// A thread's question names its topic as its marked answer does: someone who remembers the question finds the thread.
+// Recency breaks near-ties (at most a quarter more), so that an exact old answer outranks a looser recent one.
+const roleWeight: Record<KnowledgeHit['role'], number> = { answer: 2, question: 2, reply: 1, practice: 1.5 };
 const halfLifeMs = 180 * 86_400_000;
 
-/** Favours marked answers and recent items: scores are negative, so a larger weight ranks higher. */
+/** Favours marked answers, the questions they answer, and recent items: scores are negative, so a larger weight ranks higher. */
 export function weighScore(bm25: number, role: KnowledgeHit['role'], at: number, now: number): number {
-  const recency = 1 + 0.5 * Math.pow(0.5, Math.max(0, now - at) / halfLifeMs);
+  const recency = 1 + 0.25 * Math.pow(0.5, Math.max(0, now - at) / halfLifeMs);
   return bm25 * roleWeight[role] * recency;
 }
 
