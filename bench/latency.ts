@@ -21,7 +21,7 @@ const people = 2_000;
 const corpus = createCorpus(3);
 
 /** Communities with home channels, upcoming events and a harvested knowledge base of 10,000 messages. */
-async function seed(path: string): Promise<void> {
+export async function seed(path: string): Promise<void> {
   const db = await openMigratedDatabase(path);
   await db.destroy();
   const sqlite = new SQLite(path);
