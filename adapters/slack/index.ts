@@ -260,7 +260,7 @@ function eventsRoute(receiver: HTTPReceiver, work: WorkTracker): Route {
           }
           // An event cannot be answered "busy": refused before Bolt acks it, Slack delivers it again later (its
           // event_id makes that a no-op if it was handled after all). Commands are answered busy by their listeners.
-          if (shape === 'event' && work.isFull()) {
+          if (shape === 'event' && work.isFull('event')) {
             work.refuse();
             response.writeHead(503).end();
             return;

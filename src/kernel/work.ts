@@ -1,12 +1,20 @@
 /** Where the overload lines go: the logger's warn. */
 type WarnLog = { warn(fields: object, message: string): void };
 
-/** The bound on work behind acks: how many run at once, and how many may wait for a turn before callers are told "busy". */
-export type WorkLimits = Readonly<{ concurrency: number; maxWaiting: number }>;
+/**
+ * The bound on work behind acks: how many run at once, and how many may wait for a turn before callers are told "busy"
+ * (`maxWaiting`) or, for events, refused (`maxWaitingEvents`).
+ */
+export type WorkLimits = Readonly<{ concurrency: number; maxWaiting: number; maxWaitingEvents: number }>;
+
+/** Commands can be answered "busy"; events (messages, reactions) can only be refused, for Slack to deliver again. */
+export type Line = 'command' | 'event';
 
 // At about 2 ms of CPU per command, 64 waiting is a fraction of a second of answers: past it, the caller is better
 // told at once to try again than left waiting while the backlog grows.
-export const defaultWorkLimits: WorkLimits = { concurrency: 4, maxWaiting: 64 };
+// Events may wait in a longer line, a second or so of work at about 1 ms each: a refused one comes back only a minute
+// later, and Slack sends at most 8 a second per workspace.
+export const defaultWorkLimits: WorkLimits = { concurrency: 4, maxWaiting: 64, maxWaitingEvents: 1000 };
 
 /** What a person is told when the line is full: at once, in the ack, never after the work it could not queue. */
 export const busyText = 'Weaver is busy right now; please try again in a moment.';
@@ -23,13 +31,13 @@ export const busyText = 'Weaver is busy right now; please try again in a moment.
  * The line is bounded: past `maxWaiting`, `inTurn` runs the caller's busy answer instead, and counts it.
  */
 export function createWorkTracker(options: Partial<WorkLimits> & { log?: WarnLog } = {}) {
-  const { concurrency, maxWaiting } = { ...defaultWorkLimits, ...options };
+  const { concurrency, maxWaiting, maxWaitingEvents } = { ...defaultWorkLimits, ...options };
   const running = new Set<Promise<unknown>>();
   const waiting: (() => void)[] = [];
   let active = 0;
   let refused = 0;
   let refusedInEpisode = 0;
-  const isFull = () => active + waiting.length >= concurrency + maxWaiting;
+  const isFull = (line: Line = 'command') => active + waiting.length >= concurrency + (line === 'event' ? maxWaitingEvents : maxWaiting);
   const refuse = () => {
     // One line when an overload starts and one when it is over: counted, never a line per refused command.
     if (refusedInEpisode++ === 0) options.log?.warn({ running: active, waiting: waiting.length }, 'Overloaded: answering commands busy');
@@ -55,16 +63,16 @@ export function createWorkTracker(options: Partial<WorkLimits> & { log?: WarnLog
       );
       return work;
     },
-    /** Whether a new `inTurn` would be refused: the caller may answer busy in its ack instead. */
+    /** Whether a new `inTurn` in that line would be refused: the caller may answer busy in its ack instead. */
     isFull,
     /** Counts a command answered busy without reaching `inTurn` (in its ack). */
     refuse,
     /**
      * Runs `work` in its turn, in the order asked, once fewer than `concurrency` others run; when `maxWaiting` already
-     * wait, runs `whenBusy` at once instead (counted).
+     * (or `maxWaitingEvents`) wait, runs `whenBusy` at once instead (counted).
      */
-    async inTurn<T>(work: () => Promise<T>, whenBusy: () => Promise<T>): Promise<T> {
-      if (isFull()) {
+    async inTurn<T>(work: () => Promise<T>, whenBusy: () => Promise<T>, line: Line = 'command'): Promise<T> {
+      if (isFull(line)) {
         refuse();
         return whenBusy();
       }

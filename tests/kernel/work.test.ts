@@ -48,7 +48,7 @@ describe('the bounded line of work behind acks', () => {
   });
 
   test('work does not start inside the caller’s own turn of the event loop: acks of requests already read go first', async () => {
-    const work = createWorkTracker({ concurrency: 4, maxWaiting: 0 });
+    const work = createWorkTracker({ concurrency: 4, maxWaiting: 0, maxWaitingEvents: 0 });
     const order: string[] = [];
     const turn = work.inTurn(
       async () => void order.push('work'),
@@ -76,5 +76,31 @@ describe('the bounded line of work behind acks', () => {
       ),
     ).toBe('ran');
     expect(work.stats().refused).toBe(1);
+  });
+});
+
+describe('the line for events', () => {
+  test('is longer than the line for commands: an event waits where a command would be answered busy', async () => {
+    const work = createWorkTracker({ concurrency: 1, maxWaiting: 0, maxWaitingEvents: 1 });
+    const held = heldWork([], 'held');
+    const running = work.inTurn(held.run, async () => 'busy');
+    expect(work.isFull('command')).toBe(true);
+    expect(work.isFull('event')).toBe(false);
+    const event = work.inTurn(
+      async () => 'event handled',
+      async () => 'refused',
+      'event',
+    );
+    expect(work.isFull('event')).toBe(true);
+    expect(
+      await work.inTurn(
+        async () => 'second event',
+        async () => 'refused',
+        'event',
+      ),
+    ).toBe('refused');
+    held.finish();
+    await running;
+    expect(await event).toBe('event handled');
   });
 });

@@ -3,10 +3,10 @@ import { busyText } from '../../src/kernel/work.js';
 import { eventEnvelope, sendEvent } from '../fakes/slack-requests.js';
 import { people, rooms, startSlackWorld, textOf, type SlackWorld } from './slack-world.js';
 
-// One command at a time and one waiting: a held users.info call keeps the first in its turn.
+// One command at a time and one waiting (events: two): a held users.info call keeps the first in its turn.
 let world: SlackWorld;
 beforeAll(async () => {
-  world = await startSlackWorld({ workLimits: { concurrency: 1, maxWaiting: 1 } });
+  world = await startSlackWorld({ workLimits: { concurrency: 1, maxWaiting: 1, maxWaitingEvents: 2 } });
 });
 afterAll(async () => world?.close());
 
@@ -23,8 +23,15 @@ describe('past the bound on waiting work', () => {
     expect(third.ack.status).toBe(200);
     expect(await third.ack.json()).toEqual({ response_type: 'ephemeral', text: busyText });
 
-    // An event is refused before it is acknowledged, so that Slack delivers it again later.
+    // Events wait in a longer line; past it, one is refused before it is acknowledged, so that Slack delivers it again.
     const said = { type: 'message', channel: rooms.general.id, user: people.carol.id, text: 'Anyone?', ts: '1763892000.000100' };
+    const reacted = {
+      type: 'reaction_added',
+      user: people.carol.id,
+      reaction: 'wave',
+      item: { type: 'message', channel: rooms.general.id, ts: '1763892000.000100' },
+    };
+    expect((await sendEvent(world.requestUrl, eventEnvelope(reacted, 'Ev0BUSY0000'))).status).toBe(200);
     expect((await sendEvent(world.requestUrl, eventEnvelope(said, 'Ev0BUSY0001'))).status).toBe(503);
 
     gate.release();
