@@ -15,6 +15,8 @@ export type LoadResult = Readonly<{
   errors: number;
   /** 200s with a body: a command answered in its ack ("busy"), so no answer follows. */
   answeredInAck: number;
+  /** 503s sent again later (closed loop with `redeliverAfterMs`), as Slack delivers a refused event again. */
+  refused: number;
 }>;
 
 export function createPoster(url: string, maxSockets: number) {
@@ -44,32 +46,47 @@ export function createPoster(url: string, maxSockets: number) {
   return { post, close: () => agent.destroy() };
 }
 
-/** `concurrency` workers, each sending the next request as soon as its last one is answered, until `count` or `maxMs`. */
+/**
+ * `concurrency` workers, each sending the next request as soon as its last one is answered, until `count` or `maxMs`.
+ * With `redeliverAfterMs`, a 503 is sent again that much later (latency counts each attempt; `completed` the requests).
+ */
 export async function closedLoop(
   poster: ReturnType<typeof createPoster>,
   concurrency: number,
   count: number,
   maxMs: number,
   next: (i: number) => SignedRequest,
+  options: { redeliverAfterMs?: number } = {},
 ): Promise<LoadResult> {
   const latencies: number[] = [];
   let issued = 0;
   let errors = 0;
   let answeredInAck = 0;
+  let refused = 0;
+  let completed = 0;
   const started = performance.now();
   const deadline = started + maxMs;
   async function worker(): Promise<void> {
     while (issued < count && performance.now() < deadline) {
       const i = issued++;
-      const t = performance.now();
-      const { status, withBody } = await poster.post(next(i));
-      latencies.push(performance.now() - t);
-      if (status !== 200) errors++;
-      else if (withBody) answeredInAck++;
+      for (;;) {
+        const t = performance.now();
+        const { status, withBody } = await poster.post(next(i));
+        latencies.push(performance.now() - t);
+        if (status === 503 && options.redeliverAfterMs !== undefined && performance.now() < deadline) {
+          refused++;
+          await new Promise((resolve) => setTimeout(resolve, options.redeliverAfterMs));
+          continue;
+        }
+        if (status !== 200) errors++;
+        else if (withBody) answeredInAck++;
+        break;
+      }
+      completed++;
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { latencies, seconds: (performance.now() - started) / 1000, completed: latencies.length, errors, answeredInAck };
+  return { latencies, seconds: (performance.now() - started) / 1000, completed, errors, answeredInAck, refused };
 }
 
 /** Sends at a fixed rate whatever is outstanding (no coordinated omission): latency counts from the scheduled instant. */
@@ -99,5 +116,5 @@ export async function openLoop(
     );
   }
   await Promise.all(pending);
-  return { latencies, seconds: (performance.now() - started) / 1000, completed: latencies.length, errors, answeredInAck };
+  return { latencies, seconds: (performance.now() - started) / 1000, completed: latencies.length, errors, answeredInAck, refused: 0 };
 }
