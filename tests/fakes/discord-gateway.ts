@@ -54,7 +54,7 @@ export class FakeGateway {
   private readonly sessions = new Map<string, Session>();
   private readonly bySocket = new Map<WebSocket, Session>();
   private sessionCount = 0;
-  private readonly extraGuilds: Record<string, unknown>[] = [];
+  private readonly extraGuilds: (Record<string, unknown> & { id: string })[] = [];
   private readonly waiters: { test(event: string, shard: number): boolean; resolve(): void }[] = [];
   readonly received: GatewayPayload[] = [];
   identifies = 0;
