@@ -58,14 +58,18 @@ export async function startDiscord(options: DiscordOptions): Promise<AdapterHand
     await client.destroy();
     throw new Error(describeStartFailure(error));
   }
-  log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'Discord connected');
+  const shards = [...client.ws.shards.keys()];
+  log.info({ user: client.user?.tag, guilds: client.guilds.cache.size, shards, shardCount: client.options.shardCount }, 'Discord connected');
 
-  try {
-    const outcome = await registerCommands(client.rest, services.db, commands, config, { now: services.clock.now() });
-    if (outcome.registered) log.info(outcome, 'Discord commands registered');
-  } catch (error) {
-    // The bot still follows conversations; the next start tries the registration again.
-    log.error({ err: toDeliveryError(error, 'registering /cop') }, 'Discord commands could not be registered; run npm run register to retry');
+  // Commands belong to the application, not to a shard: with the servers split across processes, the one running shard 0 registers them.
+  if (shards.includes(0)) {
+    try {
+      const outcome = await registerCommands(client.rest, services.db, commands, config, { now: services.clock.now() });
+      if (outcome.registered) log.info(outcome, 'Discord commands registered');
+    } catch (error) {
+      // The bot still follows conversations; the next start tries the registration again.
+      log.error({ err: toDeliveryError(error, 'registering /cop') }, 'Discord commands could not be registered; run npm run register to retry');
+    }
   }
   return {
     port,

@@ -182,7 +182,7 @@ export class FakeDiscord {
         return ok({
           url: `${this.baseUrl.replace('http', 'ws')}/gateway`,
           shards: this.gateway.recommendedShards,
-          session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: this.gateway.maxConcurrency },
         });
       case key === 'GET /users/@me':
         return ok(botUser);

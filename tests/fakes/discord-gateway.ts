@@ -62,6 +62,8 @@ export class FakeGateway {
   heartbeats = 0;
   /** The shard count GET /gateway/bot recommends (its `shards` field). */
   recommendedShards = 1;
+  /** How many shards may IDENTIFY at once (GET /gateway/bot's `session_start_limit.max_concurrency`): 1, or 16 and more for large bots. */
+  maxConcurrency = 1;
   /** Fewer shards than this are refused with close 4011 (Sharding required), as Discord refuses a bot in too many guilds per shard. */
   minimumShards = 1;
 
