@@ -196,6 +196,18 @@ describe('Discord shards, end to end with discord.js', () => {
     ]);
   });
 
+  it('resumes one shard that dropped while the other keeps answering, replaying the command sent meanwhile', async () => {
+    const fake = await fakeDiscord();
+    await startProcess(fake, { DISCORD_SHARDS: '2' });
+    const resumed = fake.gateway.waitFor('resumed', 1);
+    fake.gateway.closeConnection(4000, 1);
+    const waiting = interact(fake, createCommand('outreach', false));
+    expect(await interact(fake, createCommand('makers', true))).toMatchObject({ status: 204, content: expect.stringContaining('Created **makers**') });
+    await resumed;
+    expect(await waiting).toMatchObject({ status: 204, content: expect.stringContaining('Created **outreach**') });
+    expect(fake.gateway.resumes).toBe(1);
+  });
+
   it('stops with one clear sentence when Discord requires more shards than DISCORD_SHARDS', async () => {
     const fake = await fakeDiscord();
     fake.gateway.minimumShards = 2;
