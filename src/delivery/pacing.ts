@@ -19,10 +19,8 @@ export type Pacing = Readonly<{
 export const platformPacing: Readonly<Record<Platform, Pacing>> = {
   // Slack counts as a bucket: a second's worth at once, then 20 a second (the figure Weaver assumes; Slack gives none).
   slack: { perDestinationMs: 1000, perSecond: 20, burst: 20, inAnySecond: Number.POSITIVE_INFINITY, directMessageRequests: 1 },
-  // Discord's global 50 in any second, of which 36 for posts: half a second's worth at once, never more than 36 in a
-  // second as paced. The margin is for interactions and for a DM's post, which follows its open by a round trip rather
-  // than at the instant paced (at 40, the posts delayed by 80 ms to 1.5 s met the next second's and drew 429s).
-  discord: { perDestinationMs: 1000, perSecond: 36, burst: 18, inAnySecond: 36, directMessageRequests: 2 },
+  // Discord's global 50 in any second, of which 40 for posts: half a second's worth at once, never 40 + 40 in a second.
+  discord: { perDestinationMs: 1000, perSecond: 40, burst: 20, inAnySecond: 40, directMessageRequests: 2 },
   console: { perDestinationMs: 0, perSecond: Number.POSITIVE_INFINITY, burst: 1, inAnySecond: Number.POSITIVE_INFINITY, directMessageRequests: 1 },
 };
 
