@@ -456,7 +456,7 @@ function destinationOf(row: OutboxRow): string {
 export async function nextOutboxDueAt(db: Db): Promise<number | undefined> {
   const row = await db
     .selectFrom('outbox')
-    .select(sql<number | null>`min(max(next_attempt_at, coalesce(claimed_until, 0)))`.as('due'))
+    .select(sql<number | null>`min(case when claimed_until > next_attempt_at then claimed_until else next_attempt_at end)`.as('due'))
     .where('status', '=', 'pending')
     .executeTakeFirst();
   return row?.due ?? undefined;

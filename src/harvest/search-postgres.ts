@@ -52,10 +52,15 @@ export async function snippetsFor(
   return new Map(result.rows.map((row) => [row.id, withEllipses(row.text, row.snippet, markers)]));
 }
 
-// A passage cut from a longer text says so at the cut ends, as FTS5's snippet() does.
+// A passage cut from a longer text says so at the cut ends, as FTS5's snippet() does; one that holds the whole text
+// keeps the text's closing punctuation, which ts_headline leaves off.
+const wordPattern = /[\p{L}\p{N}]+/gu;
+
 function withEllipses(text: string, snippet: string, markers: { open: string; close: string }): string {
-  const plain = snippet.replaceAll(markers.open, '').replaceAll(markers.close, '').trim();
-  const start = text.trim().startsWith(plain) ? '' : '…';
-  const end = text.trim().endsWith(plain) ? '' : '…';
-  return `${start}${snippet.trim()}${end}`;
+  const textWords = text.match(wordPattern) ?? [];
+  const shownWords = snippet.replaceAll(markers.open, '').replaceAll(markers.close, '').match(wordPattern) ?? [];
+  const cutAtStart = shownWords[0] !== textWords[0];
+  const cutAtEnd = shownWords.at(-1) !== textWords.at(-1);
+  const closing = cutAtEnd ? '…' : (/[^\p{L}\p{N}]*$/u.exec(text.trimEnd())?.[0] ?? '');
+  return `${cutAtStart ? '…' : ''}${snippet.trim()}${closing}`;
 }

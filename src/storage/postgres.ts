@@ -50,12 +50,11 @@ export class PortableSchemaPlugin implements KyselyPlugin {
 
 // `bigint` (ids, times, counts) and `numeric` (sums, averages) arrive from pg as strings, to be safe beyond 2^53.
 // Weaver's are ids, millisecond times and counts, far below that, so they are read as numbers, as SQLite gives them.
-const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
-  },
-} as pg.CustomTypesConfig;
+const asNumbers = new Set<number>([pg.types.builtins.INT8, pg.types.builtins.NUMERIC]);
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format: 'text') =>
+    asNumbers.has(oid) ? Number : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as pg.CustomTypesConfig['getTypeParser'],
+};
 
 export function isPostgresUrl(location: string): boolean {
   return /^postgres(ql)?:\/\//i.test(location);

@@ -41,7 +41,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const db = openDatabase(withDatabase(url, template));
   await migrateToLatest(db);
   await db.destroy();
-  console.log(`PostgreSQL suites: running on the server at ${new URL(url).host} (${(await admin.query<{ server_version: string }>('show server_version')).rows[0]!.server_version})`);
+  console.log(
+    `PostgreSQL suites: running on the server at ${new URL(url).host} (${(await admin.query<{ server_version: string }>('show server_version')).rows[0]!.server_version})`,
+  );
   project.provide('postgres', { kind: 'server', url, template, run });
   return async () => {
     const left = await admin.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [`${run}%`]);

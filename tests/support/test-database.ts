@@ -42,6 +42,23 @@ export async function openTestDatabase(location?: string): Promise<Db> {
   return db;
 }
 
+/** A database with nothing in it, not even the migrations: for the migrations' own tests. */
+export async function unmigratedTestDatabase(): Promise<Db> {
+  if (testEngine === 'sqlite') return openDatabase(tempDatabasePath());
+  const target = inject('postgres');
+  if (target.kind === 'pglite') {
+    const db = kyselyOn(await pglite());
+    await sql`drop schema public cascade`.execute(db);
+    await sql`create schema public`.execute(db);
+    liteEmptied = true;
+    return db;
+  }
+  const url = await copyTemplate({ ...target, template: 'template1' });
+  const db = openDatabase(url);
+  closeAfterwards(db);
+  return db;
+}
+
 // ---- PostgreSQL server: each test copies the migrated template (about 80 ms), dropped when the test ends.
 
 let admin: pg.Client | undefined;
@@ -65,6 +82,13 @@ async function copyTemplate(target: Extract<PostgresTarget, { kind: 'server' }>)
 // ---- PGlite: one instance per test file, migrated once and emptied for each new database.
 
 let lite: Promise<PGlite> | undefined;
+// Set when a migrations test emptied the instance: the next new database migrates it again.
+let liteEmptied = false;
+
+/** Starts the file's PGlite instance ahead of its tests (it takes seconds), when PGlite is the engine. */
+export async function warmUpTestDatabase(): Promise<void> {
+  if (testEngine === 'postgres' && inject('postgres').kind === 'pglite') await pglite();
+}
 
 function pglite(): Promise<PGlite> {
   lite ??= (async () => {
@@ -83,6 +107,13 @@ function kyselyOn(instance: PGlite): Db {
 
 async function resetPglite(): Promise<string> {
   const db = kyselyOn(await pglite());
+  if (liteEmptied) {
+    await sql`drop schema public cascade`.execute(db);
+    await sql`create schema public`.execute(db);
+    await migrateToLatest(db);
+    liteEmptied = false;
+    return 'pglite:';
+  }
   const tables = await sql<{ name: string }>`
     select tablename as name from pg_tables where schemaname = current_schema() and tablename not like 'kysely_%'`.execute(db);
   await sql`truncate ${sql.join(tables.rows.map((row) => sql.table(row.name)))} restart identity cascade`.execute(db);
