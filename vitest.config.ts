@@ -15,6 +15,7 @@ const engineNeutral = [
   'reports',
   'rhythms',
   'scheduler',
+  'scaleout',
   'storage',
 ].map((folder) => `tests/${folder}/**/*.test.ts`);
 
