@@ -123,7 +123,7 @@ describe('copying a SQLite installation into PostgreSQL', () => {
     await expect(again).rejects.toThrow(
       "The PostgreSQL database already holds Weaver's data (rows in community, event, event_post and 10 more tables); copy into an empty database.",
     );
-  });
+  }, 120_000); // PGlite, where it is the target, takes seconds to start and migrate.
 
   it('refuses a target that is not PostgreSQL', async () => {
     const source = openDatabase(tempDatabasePath());
@@ -161,26 +161,28 @@ describe('npm run migrate -- --to', () => {
   };
 
   it('copies the database at DATABASE_PATH, prints the counts, and refuses a second copy into the same database', async () => {
+    if (!admin) return; // PGlite has no URL for another process to reach; the copy itself is tested above on PGlite.
     const path = await seededSqlite();
-    const { url, db } = await emptyPostgres();
-    if (!url) return void (await db.destroy()); // PGlite has no URL for another process; the copy itself is tested above.
-    const copied = await cli(path, '--to', url);
+    const { url } = await emptyPostgres();
+    const copied = await cli(path, '--to', url!);
     expect(copied.stderr).toBe('');
     expect(copied.code).toBe(0);
     expect(copied.stdout).toMatch(/^community\s+2\s+2$/m);
     expect(copied.stdout).toMatch(/All \d+ tables match \(\d+ rows, schema [\w-]+\)\.\n$/);
-    const second = await cli(path, '--to', url);
+    const second = await cli(path, '--to', url!);
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(
       /^The PostgreSQL database already holds Weaver's data \(rows in [a-z_, ]+ and \d+ more tables\); copy into an empty database\.\n$/,
     );
-  });
+  }, 60_000); // Each run starts tsx in a new process.
 
   it('refuses a --to that is not a PostgreSQL URL, and a DATABASE_PATH with no database', async () => {
-    const notPostgres = await cli(tempDatabasePath(), '--to', 'mysql://root@localhost/weaver');
+    const [notPostgres, missing] = await Promise.all([
+      cli(tempDatabasePath(), '--to', 'mysql://root@localhost/weaver'),
+      cli('/nonexistent/weaver.db', '--to', postgresTestUrl()),
+    ]);
     expect(notPostgres).toMatchObject({ code: 1, stdout: '' });
     expect(notPostgres.stderr).toBe('--to must be a PostgreSQL URL such as postgres://weaver@db.example:5432/weaver, not "mysql://root@localhost/weaver".\n');
-    const missing = await cli('/nonexistent/weaver.db', '--to', postgresTestUrl());
     expect(missing).toMatchObject({ code: 1, stderr: 'There is no database at /nonexistent/weaver.db; set DATABASE_PATH to the SQLite file to copy.\n' });
-  });
+  }, 60_000);
 });
