@@ -11,7 +11,8 @@ export type CopyReport = Readonly<{ migration: string; tables: readonly TableCou
 // Tables named at run time, read from the schema.
 type AnyTables = Kysely<Record<string, Record<string, unknown>>>;
 
-type Plan = Readonly<{ table: string; columns: readonly string[]; key: readonly string[] }>;
+// `selfReferences`: columns that point into their own table (a community's network), filled in once every row is there.
+type Plan = Readonly<{ table: string; columns: readonly string[]; key: readonly string[]; selfReferences: readonly string[] }>;
 
 // PostgreSQL takes at most 65,535 parameters in one statement; a batch stays well below.
 const parametersPerBatch = 30_000;
@@ -82,7 +83,7 @@ async function sameVersion(source: Db, target: Db): Promise<string> {
   return last(from);
 }
 
-/** Parents before children, from SQLite's own foreign-key lists; a table's references to itself are left to the row order. */
+/** Parents before children, from SQLite's own foreign-key lists; a table's references to itself are set after its rows. */
 export async function foreignKeyOrder(db: Db, tables: readonly string[]): Promise<string[]> {
   const parents = new Map<string, Set<string>>();
   for (const table of tables) {
@@ -124,16 +125,20 @@ async function plan(source: Db, target: Db, tables: readonly string[]): Promise<
       .filter((column) => column.pk > 0)
       .sort((a, b) => a.pk - b.pk)
       .map((column) => column.name);
-    plans.push({ table, columns: names, key });
+    const references = await sql<{ from: string; parent: string }>`select "from", "table" as parent from pragma_foreign_key_list(${table})`.execute(source);
+    const selfReferences = references.rows.filter((reference) => reference.parent === table).map((reference) => reference.from);
+    if (selfReferences.length > 0 && key.length === 0) throw new Error(`${table} refers to itself but has no primary key; it cannot be copied.`);
+    plans.push({ table, columns: names, key, selfReferences });
   }
   return plans;
 }
 
-async function copyTable(from: AnyTables, into: AnyTables, { table, columns, key }: Plan, batchSize: number): Promise<number> {
+async function copyTable(from: AnyTables, into: AnyTables, { table, columns, key, selfReferences }: Plan, batchSize: number): Promise<number> {
   const perBatch = Math.max(1, Math.min(batchSize, Math.floor(parametersPerBatch / columns.length)));
   let query = from.selectFrom(table).select(columns as string[]);
   for (const column of key) query = query.orderBy(column);
   let batch: Record<string, unknown>[] = [];
+  const later: Record<string, unknown>[] = [];
   let copied = 0;
   const flush = async () => {
     if (batch.length > 0) await into.insertInto(table).values(batch).execute();
@@ -141,10 +146,18 @@ async function copyTable(from: AnyTables, into: AnyTables, { table, columns, key
     batch = [];
   };
   for await (const row of query.stream()) {
-    batch.push(row);
+    if (selfReferences.some((column) => row[column] !== null)) {
+      later.push(row);
+      batch.push({ ...row, ...Object.fromEntries(selfReferences.map((column) => [column, null])) });
+    } else batch.push(row);
     if (batch.length >= perBatch) await flush();
   }
   await flush();
+  for (const row of later) {
+    let update = into.updateTable(table).set(Object.fromEntries(selfReferences.map((column) => [column, row[column]])));
+    for (const column of key) update = update.where(column, '=', row[column]);
+    await update.execute();
+  }
   return copied;
 }
 

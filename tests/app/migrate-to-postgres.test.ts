@@ -61,6 +61,9 @@ async function seededSqlite(): Promise<string> {
   const w = await createTestWorld({ databasePath: path, ports: [slack.port] });
   expect((await w.run('admin', 'create outreach "STEM Outreach"')).text).toContain('outreach');
   await w.run('admin', 'create makers Makers');
+  // A network created after a community that joins it: the community's row refers to a later row of its own table.
+  await w.run('admin', 'create stem-net "STEM Network" kind:network');
+  expect((await w.run('admin', 'set outreach network stem-net')).text).toContain('now in the STEM Network network');
   const outreach = (await w.db.selectFrom('community').selectAll().where('slug', '=', 'outreach').executeTakeFirstOrThrow()) as never;
   await linkHomeChannel(w.db, outreach, { ...slackHome, name: 'outreach' }, w.clock.now());
   await w.send(slackMessage('1732370000.000100', 'U0ASK0001', 'How should we store the chemistry demo kit safely?'));
@@ -107,6 +110,9 @@ describe('copying a SQLite installation into PostgreSQL', () => {
     const expected = await counts(source, names);
     expect(await counts(target, names)).toEqual(expected);
     for (const table of ['community', 'member', 'practice', 'harvest_message', 'event', 'outbox']) expect(expected[table], table).toBeGreaterThan(0);
+
+    const outreach = await target.selectFrom('community').select(['id', 'network_id']).where('slug', '=', 'outreach').executeTakeFirstOrThrow();
+    expect(outreach.network_id).toBeGreaterThan(outreach.id);
 
     const { hits } = await searchKnowledge(target, 'store chemistry kit', { now: Date.parse('2026-11-23T11:00:00Z') });
     expect(hits[0]).toMatchObject({ role: 'answer' });
@@ -167,7 +173,7 @@ describe('npm run migrate -- --to', () => {
     const copied = await cli(path, '--to', url!);
     expect(copied.stderr).toBe('');
     expect(copied.code).toBe(0);
-    expect(copied.stdout).toMatch(/^community\s+2\s+2$/m);
+    expect(copied.stdout).toMatch(/^community\s+3\s+3$/m);
     expect(copied.stdout).toMatch(/All \d+ tables match \(\d+ rows, schema [\w-]+\)\.\n$/);
     const second = await cli(path, '--to', url!);
     expect(second.code).toBe(1);
