@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Services } from '../storage/services.js';
-import type { ChannelRef, Platform, UserRef } from '../kernel/identity.js';
+import { platforms, type ChannelRef, type Platform, type UserRef } from '../kernel/identity.js';
 import { DeliveryError, type Destination, type PlatformPort, type PostedMessage } from '../kernel/ports.js';
 import type { Reply } from '../kernel/reply.js';
 import type { Db } from '../storage/database.js';
@@ -264,11 +264,18 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
  * loses them to the others (looked for on the platform first when their send had started).
  */
 async function claimDue(db: Db, claim: { owner: string; now: number; claimMs: number; limit: number; keys?: readonly string[] }): Promise<OutboxRow[]> {
+  // Up to the limit on each platform: a fan-out of one platform's direct messages never keeps the other's budget idle.
+  const rows = (await Promise.all(platforms.map((platform) => claimDueOn(db, platform, claim)))).flat();
+  return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id - b.id);
+}
+
+async function claimDueOn(db: Db, platform: Platform, claim: { owner: string; now: number; claimMs: number; limit: number; keys?: readonly string[] }) {
   const { owner, now } = claim;
   let due = db
     .selectFrom('outbox')
     .select('id')
     .where('status', '=', 'pending')
+    .where('platform', '=', platform)
     .where('next_attempt_at', '<=', now)
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
     .orderBy('next_attempt_at')
@@ -276,13 +283,12 @@ async function claimDue(db: Db, claim: { owner: string; now: number; claimMs: nu
     .limit(claim.limit);
   if (claim.keys) due = due.where('key', 'in', claim.keys);
   if (isPostgres(db)) due = due.forUpdate().skipLocked();
-  const rows = await db
+  return db
     .updateTable('outbox')
     .set({ claimed_by: owner, claimed_until: now + claim.claimMs })
     .where('id', 'in', due)
     .returningAll()
     .execute();
-  return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id - b.id);
 }
 
 /** Gives claimed rows back untouched, or due again at `notBefore` (their turn by the pacing). */
