@@ -214,6 +214,9 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '1000000' },
     rounds: { type: 'string', default: '10' },
     engines: { type: 'string', default: 'postgres,sqlite' },
+    // Keep the PostgreSQL database (its name is printed), or reuse one kept by an earlier run.
+    keep: { type: 'boolean', default: false },
+    reuse: { type: 'string' },
   },
 });
 const total = Number(values.messages);
@@ -225,22 +228,23 @@ const results = new Map<string, Awaited<ReturnType<typeof measure>> & { fillSeco
 
 if (engines.includes('postgres')) {
   const server = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const name = `weaver_bench_search_${process.pid}`;
+  const name = values.reuse ?? `weaver_bench_search_${process.pid}`;
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  if (!values.reuse) await admin.query(`create database ${name}`);
   const url = new URL(server);
   url.pathname = `/${name}`;
   try {
     const db = await openMigratedDatabase(url.toString());
     const t0 = performance.now();
-    await fillPostgres(db, total, corpus);
+    if (!values.reuse) await fillPostgres(db, total, corpus);
     const fillSeconds = (performance.now() - t0) / 1000;
     const size = await sql<{ mb: number }>`select pg_database_size(current_database()) / 1048576.0 as mb`.execute(db);
     results.set('PostgreSQL 15', { ...(await measure(db, mix, rounds)), fillSeconds, sizeMb: Number(size.rows[0]!.mb) });
     await db.destroy();
   } finally {
-    await admin.query(`drop database if exists ${name} with (force)`);
+    if (values.keep || values.reuse) process.stdout.write(`kept the PostgreSQL database ${name}\n`);
+    else await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
   }
 }
