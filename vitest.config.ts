@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// The core and storage suites, run a second time on PostgreSQL (tests/support/test-database.ts).
+// The core and storage suites (and the web pages' data), run a second time on PostgreSQL (tests/support/test-database.ts).
 const engineNeutral = [
   'commands',
   'communities',
@@ -17,6 +17,7 @@ const engineNeutral = [
   'scheduler',
   'scaleout',
   'storage',
+  'web',
 ].map((folder) => `tests/${folder}/**/*.test.ts`);
 
 export default defineConfig({
@@ -30,6 +31,8 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: engineNeutral,
+          // The browser drives the same pages the route tests read on both engines.
+          exclude: ['tests/web/browser.test.ts'],
           env: { WEAVER_TEST_ENGINE: 'postgres' },
           globalSetup: ['tests/support/postgres-setup.ts'],
           setupFiles: ['tests/support/postgres-per-file.ts'],
