@@ -105,13 +105,19 @@ export function createDiscordPort(client: Client, rememberButtons: RememberButto
       }
       const parentId = options.near.channelId;
       try {
-        const name = renderPlainText(message).split('\n')[0]!.replace(/[*_`]/g, '').slice(0, 100).trim() || 'Peer exchange';
-        const thread = (await rest.post(Routes.threads(parentId), {
-          body: { name, type: ChannelType.PrivateThread, invitable: false, auto_archive_duration: 10080 },
-        })) as APIChannel;
-        for (const user of users) await rest.put(Routes.threadMembers(thread.id, user.userId));
-        const posted = await send(thread.id, message);
-        return { messageId: posted.id, conversationId: thread.id, permalink: permalinkOf(options.near.workspaceId, thread.id, posted.id) };
+        // A retry goes to the thread its first attempt made (the nonce makes a second post there the first one).
+        let threadId = options.conversationId;
+        if (!threadId) {
+          const name = renderPlainText(message).split('\n')[0]!.replace(/[*_`]/g, '').slice(0, 100).trim() || 'Peer exchange';
+          const thread = (await rest.post(Routes.threads(parentId), {
+            body: { name, type: ChannelType.PrivateThread, invitable: false, auto_archive_duration: 10080 },
+          })) as APIChannel;
+          threadId = thread.id;
+          await options.onOpened?.(threadId);
+        }
+        for (const user of users) await rest.put(Routes.threadMembers(threadId, user.userId));
+        const posted = await send(threadId, message, options.idempotencyKey);
+        return { messageId: posted.id, conversationId: threadId, permalink: permalinkOf(options.near.workspaceId, threadId, posted.id) };
       } catch (error) {
         throw toDeliveryError(error, `opening a private thread in channel ${parentId}`);
       }

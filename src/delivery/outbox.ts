@@ -316,8 +316,13 @@ async function lookForEarlierSend(services: Services, row: OutboxRow): Promise<S
   const platform = row.platform;
   const port = services.platforms.get(platform);
   if (!port?.findSent || row.send_started_at === null) return undefined;
+  // A group post is looked for in the conversation its first attempt opened; none opened, nothing was posted.
+  const group = row.group_user_ids !== null;
+  if (group && row.conversation_id === null) return undefined;
+  const destination = group ? { channel: { platform, workspaceId: row.workspace_id, channelId: row.conversation_id ?? '' } } : destinationRefOf(row);
   try {
-    const posted = await port.findSent(destinationRefOf(row), row.key, row.send_started_at);
+    const posted = await port.findSent(destination, row.key, row.send_started_at);
+    if (posted && group) return { kind: 'sent', posted: { ...posted, conversationId: row.conversation_id ?? undefined } };
     return posted ? { kind: 'sent', posted } : undefined;
   } catch (error) {
     // Not knowing is no reason to risk a second post: the row waits and is looked for again.
@@ -345,7 +350,7 @@ async function send(services: Services, row: OutboxRow): Promise<SendOutcome> {
       await port.updateMessage(channel, row.edit_message_id ?? '', reply);
       return { kind: 'sent', posted: { messageId: row.edit_message_id ?? '' } };
     }
-    if (row.group_user_ids !== null) return { kind: 'sent', posted: await sendToGroup(port, row, reply) };
+    if (row.group_user_ids !== null) return { kind: 'sent', posted: await sendToGroup(services.db, port, row, reply) };
     const posted =
       row.channel_id !== null
         ? await port.postMessage({ platform, workspaceId: row.workspace_id, channelId: row.channel_id }, reply, {
@@ -366,11 +371,16 @@ async function send(services: Services, row: OutboxRow): Promise<SendOutcome> {
   }
 }
 
-async function sendToGroup(port: PlatformPort, row: OutboxRow, reply: Reply): Promise<PostedMessage> {
+async function sendToGroup(db: Db, port: PlatformPort, row: OutboxRow, reply: Reply): Promise<PostedMessage> {
   const platform = row.platform;
   const users = (JSON.parse(row.group_user_ids ?? '[]') as string[]).map((userId) => ({ platform, workspaceId: row.workspace_id, userId }));
   const near = row.channel_id !== null ? { platform, workspaceId: row.workspace_id, channelId: row.channel_id } : undefined;
-  if (port.openGroupConversation) return port.openGroupConversation(users, reply, { near });
+  // The conversation is remembered before anything is posted in it: a retry posts there again, with the same key.
+  const onOpened = async (conversationId: string) =>
+    void (await db.updateTable('outbox').set({ conversation_id: conversationId }).where('id', '=', row.id).execute());
+  if (port.openGroupConversation) {
+    return port.openGroupConversation(users, reply, { near, idempotencyKey: row.key, conversationId: row.conversation_id ?? undefined, onOpened });
+  }
   // A platform without group conversations gets one direct message each; the first names the post.
   const posted = await Promise.all(users.map((user) => port.sendDirectMessage(user, reply)));
   return posted[0] ?? { messageId: '' };
