@@ -18,7 +18,8 @@ const { values } = parseArgs({
 });
 const minutes = Number(values.minutes);
 if (!(minutes > 0)) throw new Error('--minutes takes a number of minutes, e.g. --minutes 20');
-const kills = values.kills === undefined ? Math.max(20, Math.round(minutes * 2.5)) : Number(values.kills);
+// A start takes 5 to 20 s on a busy machine: a kill every 40 s or so leaves each process some time at work.
+const kills = values.kills === undefined ? Math.max(20, Math.round(minutes * 1.5)) : Number(values.kills);
 const communities = values.communities === undefined ? Math.max(6, Math.round(minutes * 3)) : Number(values.communities);
 const seed = Number(values.seed);
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -50,6 +51,9 @@ out(
 );
 out(`faults injected: ${faultsByKind}; 429s from the rate limits: Slack ${report.rateLimited.slack}, Discord ${report.rateLimited.discord}`);
 out(
+  `gateway: ${report.gateway.alive ? 'alive' : 'NOT ALIVE'} at the end; ${report.gateway.identifies} identifies (one per start, and after each refused resume), ${report.gateway.resumes} resumes`,
+);
+out(
   `log: ${log.lines} lines (${(log.bytes / 1024).toFixed(0)} KiB, ${(log.lines / (report.seconds / 60)).toFixed(0)} a minute), ${log.errors} at error level, ${log.unstructured} not JSON`,
 );
 for (const [reason, n] of Object.entries(log.retries).sort((a, b) => b[1] - a[1])) out(`  retried ${String(n).padStart(4)}×: ${reason}`);
@@ -61,4 +65,4 @@ for (const [reason, n] of Object.entries(account.failed)) out(`  outbox rows fai
 for (const label of account.lostLabels.slice(0, 20)) out(`  lost: ${label}`);
 for (const label of account.duplicatedLabels.slice(0, 20)) out(`  duplicated: ${label}`);
 out(`took ${(report.seconds / 60).toFixed(1)} min (drain ${report.drainSeconds.toFixed(0)} s); database ${report.databasePath}; log ${report.logPath}`);
-process.exitCode = account.lost + account.duplicated + account.stuck === 0 && report.integrity === 'ok' ? 0 : 1;
+process.exitCode = account.lost + account.duplicated + account.stuck === 0 && report.integrity === 'ok' && report.gateway.alive ? 0 : 1;

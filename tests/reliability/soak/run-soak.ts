@@ -43,6 +43,8 @@ export type SoakReport = Readonly<{
   faults: FaultPlan['injected'];
   rateLimited: { slack: number; discord: number };
   integrity: string;
+  /** Whether the bot's gateway session was alive at the end, and how often it identified (each start too) and resumed. */
+  gateway: { alive: boolean; identifies: number; resumes: number };
   log: LogSummary;
   logPath: string;
   databasePath: string;
@@ -166,7 +168,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
         }
       }
       if (!isRunning(bot)) await restart(false);
-      if (Date.now() >= nextGatewayFault) {
+      // The gateway is dropped only under a bot at work: a drop with nobody connected tests nothing.
+      if (Date.now() >= nextGatewayFault && bot.runningSince() !== undefined) {
         discord.disconnectGateway(gatewayKinds[Math.floor(faultRandom() * gatewayKinds.length)]!);
         nextGatewayFault = Date.now() + options.gatewayDisconnectEveryMs * (0.5 + faultRandom());
       }
@@ -192,6 +195,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       sqlite.close();
     }
     const drainSeconds = (Date.now() - drainStart) / 1000;
+    // After every drop the gateway came back: the bot heartbeats on its session (the fake asks every second).
+    const heartbeats = discord.gateway.heartbeats;
+    await sleep(2_500);
+    const gatewayAlive = discord.gateway.heartbeats > heartbeats;
     bot.child.kill('SIGTERM');
     await Promise.race([bot.exited, sleep(15_000)]);
     if (isRunning(bot)) bot.child.kill('SIGKILL');
@@ -216,6 +223,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       faults: { ...faults.injected },
       rateLimited: { slack: slack.limited.count, discord: discord.limited.count },
       integrity,
+      gateway: { alive: gatewayAlive, identifies: discord.gateway.identifies, resumes: discord.gateway.resumes },
       log: summarizeLog(logPath),
       logPath,
       databasePath,
