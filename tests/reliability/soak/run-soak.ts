@@ -105,9 +105,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const databasePath = join(dir, 'weaver.db');
   const logPath = join(dir, 'weaver.log');
   // The week runs from a few seconds after the first start until 80% of the active time.
-  const workStart = Date.now() + 8_000;
   const windowMs = Math.max(5_000, options.activeMs * 0.8 - 8_000);
-  const seeded = await seedSoak(databasePath, { communities: options.communities, start: workStart, windowMs, random: seededRandom(seeds.scenario) });
+  const seeded = await seedSoak(databasePath, { communities: options.communities, leadMs: 8_000, windowMs, random: seededRandom(seeds.scenario) });
+  const workStart = seeded.start;
   const fromOutboxId = (() => {
     const sqlite = new SQLite(databasePath, { readonly: true });
     const row = sqlite.prepare('select coalesce(max(id), 0) as id from outbox').get() as { id: number };
@@ -137,7 +137,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   let unexpectedExits = 0;
   let killsWhileStarting = 0;
   let killDelay: number | undefined;
-  const activeEnd = began + options.activeMs;
+  const activeEnd = Date.now() + options.activeMs;
   // Kills at random moments over the active time, none in its first seconds (the first start is not yet done).
   const killAt = Array.from({ length: options.kills }, () => workStart - 4_000 + killRandom() * (activeEnd - workStart + 4_000)).sort((a, b) => a - b);
   const gatewayKinds: GatewayFaultKind[] = ['gateway-resume', 'gateway-reidentify', 'gateway-reconnect-request'];

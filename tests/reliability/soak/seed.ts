@@ -28,7 +28,7 @@ export type SeededCommunity = Readonly<{
   due: Readonly<{ prompt: number; digest: number; pairing: number; reminders: readonly number[] }>;
 }>;
 
-export type Seeded = Readonly<{ communities: readonly SeededCommunity[]; lastDueAt: number }>;
+export type Seeded = Readonly<{ communities: readonly SeededCommunity[]; start: number; lastDueAt: number }>;
 
 const week = 7 * 86_400_000;
 const day = 86_400_000;
@@ -50,7 +50,8 @@ function acceptingPort(platform: 'slack' | 'discord'): PlatformPort {
   };
 }
 
-export async function seedSoak(path: string, options: { communities: number; start: number; windowMs: number; random: () => number }): Promise<Seeded> {
+/** Sets the world up; its week starts `leadMs` after the set-up is done, and lasts `windowMs` of real time. */
+export async function seedSoak(path: string, options: { communities: number; leadMs: number; windowMs: number; random: () => number }): Promise<Seeded> {
   const world = await createTestWorld({
     databasePath: path,
     now: new Date().toISOString(),
@@ -61,7 +62,8 @@ export async function seedSoak(path: string, options: { communities: number; sta
     ],
     settings: { defaultTimezone: 'UTC' },
   });
-  const at = (virtual: number) => Math.round(options.start + (virtual / week) * options.windowMs);
+  // Due times are kept as instants of the week until the set-up is done, then placed in real time.
+  const at = (virtual: number) => virtual;
   const communities: SeededCommunity[] = [];
   // Any date within the two years ahead that events may be planned; its reminders are moved into the run below.
   const eventDate = new Date(Date.now() + 200 * day).toISOString().slice(0, 10);
@@ -124,7 +126,13 @@ export async function seedSoak(path: string, options: { communities: number; sta
   } finally {
     await world.close();
   }
-  return { communities: scheduleWeek(path, communities, options.start + options.windowMs), lastDueAt: Math.max(...communities.flatMap(allDue)) };
+  const start = Date.now() + options.leadMs;
+  const real = (virtual: number) => Math.round(start + (virtual / week) * options.windowMs);
+  const placed = communities.map((c) => ({
+    ...c,
+    due: { prompt: real(c.due.prompt), digest: real(c.due.digest), pairing: real(c.due.pairing), reminders: c.due.reminders.map(real) },
+  }));
+  return { communities: scheduleWeek(path, placed, start + options.windowMs), start, lastDueAt: Math.max(...placed.flatMap(allDue)) };
 }
 
 const allDue = (c: SeededCommunity) => [c.due.prompt, c.due.digest, c.due.pairing, ...c.due.reminders];
