@@ -14,6 +14,7 @@ const { values } = parseArgs({
     'fault-rate': { type: 'string', default: '0.05' },
     communities: { type: 'string' },
     'gateway-every': { type: 'string', default: '30' },
+    'storm-every': { type: 'string', default: '60' },
   },
 });
 const minutes = Number(values.minutes);
@@ -25,7 +26,7 @@ const seed = Number(values.seed);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 out(
-  `soak: ${minutes} min, ${communities} communities, ${kills} kills, fault rate ${values['fault-rate']}, gateway drop every ~${values['gateway-every']} s, seed ${seed}`,
+  `soak: ${minutes} min, ${communities} communities, ${kills} kills, fault rate ${values['fault-rate']}, a 429 storm every ~${values['storm-every']} s, gateway drop every ~${values['gateway-every']} s, seed ${seed}`,
 );
 const report = await runSoak({
   activeMs: minutes * 60_000,
@@ -33,6 +34,7 @@ const report = await runSoak({
   kills,
   faultRate: Number(values['fault-rate']),
   gatewayDisconnectEveryMs: Number(values['gateway-every']) * 1000,
+  stormEveryMs: Number(values['storm-every']) * 1000,
   seed,
   drainMs: 10 * 60_000,
   progress: (line) => out(`  ${line}`),

@@ -19,6 +19,11 @@ export type FaultOptions = Readonly<{
   kinds?: readonly FaultKind[];
   /** Which calls may fail: `slack:chat.postMessage`, `discord:POST /channels/:id/messages`. All by default. */
   applies?: (call: string) => boolean;
+  /**
+   * With it, 429 storms come at random about this often on each platform (whatever the traffic), rather than as one of
+   * the per-call kinds.
+   */
+  stormEveryMs?: number;
   /** How long a 429 storm lasts, and how long an unanswered call is held before its socket is dropped. */
   stormMs?: number;
   holdMs?: number;
@@ -37,7 +42,10 @@ export type FaultPlan = Readonly<{
 }>;
 
 export function createFaultPlan(options: FaultOptions): FaultPlan {
-  const kinds = options.kinds ?? faultKinds;
+  const timedStorms = options.stormEveryMs !== undefined;
+  const kinds = (options.kinds ?? faultKinds).filter((kind) => !timedStorms || kind !== '429-storm');
+  const nextStorm = (now: number) => now + (options.stormEveryMs ?? 0) * (0.5 + options.random());
+  const stormAt = { slack: timedStorms ? nextStorm(Date.now()) : Infinity, discord: timedStorms ? nextStorm(Date.now()) : Infinity };
   const stormMs = options.stormMs ?? 4_000;
   const injected = Object.fromEntries(
     [...faultKinds, 'gateway-resume', 'gateway-reidentify', 'gateway-reconnect-request', '429'].map((kind) => [kind, 0]),
@@ -49,6 +57,11 @@ export function createFaultPlan(options: FaultOptions): FaultPlan {
     holdMs: options.holdMs ?? 30_000,
     decide(platform, call, now) {
       if (stopped || !(options.applies?.(call) ?? true)) return undefined;
+      if (now >= stormAt[platform]) {
+        stormAt[platform] = nextStorm(now);
+        stormUntil[platform] = now + stormMs;
+        injected['429-storm']++;
+      }
       if (now < stormUntil[platform]) {
         injected['429']++;
         return 'storm';

@@ -12,6 +12,7 @@ describe('the crash and fault soak, short', () => {
       kills: 3,
       faultRate: 0.1,
       gatewayDisconnectEveryMs: 5_000,
+      stormEveryMs: 10_000,
       seed,
       claimTimeout: '5s',
       drainMs: 90_000,

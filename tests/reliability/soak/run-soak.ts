@@ -24,6 +24,8 @@ export type SoakOptions = Readonly<{
   /** The share of posting calls that meet a fault, and how often the gateway is dropped. */
   faultRate: number;
   gatewayDisconnectEveryMs: number;
+  /** 429 storms (every posting call refused with Retry-After for 4 s) about this often on each platform. */
+  stormEveryMs: number;
   seed: number;
   /** OUTBOX_CLAIM_TIMEOUT and SCHEDULER_LEASE for the bot. */
   claimTimeout?: string;
@@ -86,7 +88,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const seeds = { scenario: options.seed, kills: options.seed + 1, faults: options.seed + 2 };
   const killRandom = seededRandom(seeds.kills);
   const faultRandom = seededRandom(seeds.faults);
-  const faults = createFaultPlan({ rate: options.faultRate, random: faultRandom, applies: (call) => faultedCalls.has(call) });
+  const faults = createFaultPlan({
+    rate: options.faultRate,
+    random: faultRandom,
+    applies: (call) => faultedCalls.has(call),
+    stormEveryMs: options.stormEveryMs,
+  });
 
   const slackUsers = [slackAdmin, ...Array.from({ length: options.communities }, (_, i) => slackPeopleOf(i + 1)).flat()];
   const slack = await startFakeSlack({
