@@ -1,5 +1,5 @@
-import { Client, GatewayIntentBits, Partials, type RateLimitData } from 'discord.js';
-import type { DiscordSettings } from '../../src/kernel/settings.js';
+import { Client, GatewayIntentBits, Partials, type ClientOptions, type RateLimitData } from 'discord.js';
+import type { DiscordSettings, DiscordShards } from '../../src/kernel/settings.js';
 
 export type DiscordConfig = DiscordSettings;
 
@@ -27,9 +27,19 @@ export function shouldRejectRateLimit(data: Pick<RateLimitData, 'route' | 'retry
   return wait > longestRateLimitWaitMs;
 }
 
+/**
+ * discord.js's own sharding, in this process: one gateway session per shard, each receiving the events and interactions
+ * of its servers only (guild id >> 22, modulo the count). `auto` asks GET /gateway/bot for the count and runs every shard.
+ */
+export function shardOptions(shards: DiscordShards = { count: 'auto' }): Pick<ClientOptions, 'shards' | 'shardCount'> {
+  if (shards.count === 'auto') return { shards: 'auto' };
+  return { shards: shards.ids ? [...shards.ids] : Array.from({ length: shards.count }, (_, id) => id), shardCount: shards.count };
+}
+
 export function createDiscordClient(config: DiscordConfig): Client {
   return new Client({
     intents,
+    ...shardOptions(config.shards),
     // Reactions and edits on messages from before the last start arrive on uncached messages and channels.
     partials: [Partials.Message, Partials.Reaction, Partials.Channel],
     // Nothing Weaver posts pings anyone: member lists and quoted text must not notify whole servers.

@@ -57,6 +57,9 @@ export function describeStartFailure(error: unknown): string {
   if (/disallowed intents/i.test(message)) {
     return 'Discord refused the Message Content intent: turn it on in the Developer Portal (Bot, Privileged Gateway Intents).';
   }
+  if (/sharding is required/i.test(message)) {
+    return 'Discord requires more shards for this bot’s servers: set DISCORD_SHARDS to auto, or to a larger number in every process.';
+  }
   if (/ECONNREFUSED|ENOTFOUND|fetch failed|timed out/i.test(message)) return `Weaver cannot reach Discord at DISCORD_API_URL (${message}).`;
   return `Weaver could not connect to Discord: ${message}`;
 }

@@ -58,14 +58,18 @@ export async function startDiscord(options: DiscordOptions): Promise<AdapterHand
     await client.destroy();
     throw new Error(describeStartFailure(error));
   }
-  log.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'Discord connected');
+  const shards = [...client.ws.shards.keys()];
+  log.info({ user: client.user?.tag, guilds: client.guilds.cache.size, shards, shardCount: client.options.shardCount }, 'Discord connected');
 
-  try {
-    const outcome = await registerCommands(client.rest, services.db, commands, config, { now: services.clock.now() });
-    if (outcome.registered) log.info(outcome, 'Discord commands registered');
-  } catch (error) {
-    // The bot still follows conversations; the next start tries the registration again.
-    log.error({ err: toDeliveryError(error, 'registering /cop') }, 'Discord commands could not be registered; run npm run register to retry');
+  // Commands belong to the application, not to a shard: with the servers split across processes, the one running shard 0 registers them.
+  if (shards.includes(0)) {
+    try {
+      const outcome = await registerCommands(client.rest, services.db, commands, config, { now: services.clock.now() });
+      if (outcome.registered) log.info(outcome, 'Discord commands registered');
+    } catch (error) {
+      // The bot still follows conversations; the next start tries the registration again.
+      log.error({ err: toDeliveryError(error, 'registering /cop') }, 'Discord commands could not be registered; run npm run register to retry');
+    }
   }
   return {
     port,
@@ -78,12 +82,23 @@ export async function startDiscord(options: DiscordOptions): Promise<AdapterHand
   };
 }
 
+/**
+ * Settles when every shard of this process is ready. The timeout counts from the last shard that became ready: shards
+ * identify one after another (5 s apart when Discord allows one at a time), so a process with many takes minutes in all.
+ */
 async function connect(client: Client, token: string, timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   let onShardError: ((error: Error) => void) | undefined;
+  let onShardReady: (() => void) | undefined;
   const failed = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Discord did not answer within ${timeoutMs / 1000} s (timed out)`)), timeoutMs);
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => reject(new Error(`Discord did not answer within ${timeoutMs / 1000} s (timed out)`)), timeoutMs);
+    };
+    arm();
+    onShardReady = arm;
     onShardError = reject;
+    client.on(Events.ShardReady, onShardReady);
     client.once(Events.ShardError, onShardError);
   });
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
@@ -95,6 +110,7 @@ async function connect(client: Client, token: string, timeoutMs: number): Promis
   } finally {
     clearTimeout(timer);
     if (onShardError) client.off(Events.ShardError, onShardError);
+    if (onShardReady) client.off(Events.ShardReady, onShardReady);
   }
 }
 
@@ -102,6 +118,7 @@ async function connect(client: Client, token: string, timeoutMs: number): Promis
 function watchConnection(client: Client, log: Logger): void {
   client.on(Events.Error, (error) => log.error({ err: loggableError(error) }, 'Discord client error'));
   client.on(Events.Warn, (message) => log.warn({ message }, 'Discord warning'));
+  client.on(Events.ShardReady, (shard) => log.info({ shard }, 'Discord shard ready'));
   client.on(Events.ShardDisconnect, (event, shard) => log.warn({ code: event.code, shard }, 'Discord gateway disconnected for good'));
   client.on(Events.ShardReconnecting, (shard) => log.info({ shard }, 'Discord gateway reconnecting'));
   client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, 'Discord gateway resumed'));

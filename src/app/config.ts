@@ -23,6 +23,31 @@ function takeoverDuration(fallback: string) {
     });
 }
 
+// DISCORD_SHARDS: Discord's largest bots run a few thousand shards; the cap only keeps a typo from spawning millions.
+const maxShards = 100_000;
+const shardCountMessage = `must be auto or a whole number from 1 to ${maxShards}`;
+const shardIdsMessage = 'must be shard ids counted from 0, listed or as ranges, such as 0,2 or 0-3';
+
+function parseShardCount(value: string): 'auto' | number | undefined {
+  const text = value.trim().toLowerCase();
+  if (text === 'auto') return 'auto';
+  const count = /^\d{1,6}$/.test(text) ? Number(text) : NaN;
+  return count >= 1 && count <= maxShards ? count : undefined;
+}
+
+/** `0,2`, `0-3` or both (`0-3,8`): the ids in order, each once. */
+function parseShardIds(value: string): number[] | undefined {
+  const ids = new Set<number>();
+  for (const part of value.split(',')) {
+    const range = /^\s*(\d{1,6})\s*(?:-\s*(\d{1,6})\s*)?$/.exec(part);
+    if (!range) return undefined;
+    const [from, to] = [Number(range[1]), Number(range[2] ?? range[1])];
+    if (from > to || to >= maxShards) return undefined;
+    for (let id = from; id <= to; id++) ids.add(id);
+  }
+  return [...ids].sort((a, b) => a - b);
+}
+
 const schema = z.object({
   DATABASE_PATH: z.string().trim().min(1).default('./data/weaver.db'),
   PORT: z.coerce.number({ message: 'must be a port number from 0 to 65535' }).int().min(0).max(65535, 'must be a port number from 0 to 65535').default(3000),
@@ -47,6 +72,23 @@ const schema = z.object({
     .string()
     .regex(/^\d{17,20}$/, 'must be a Discord snowflake (17 to 20 digits)')
     .optional(),
+  DISCORD_SHARDS: z
+    .string()
+    .default('auto')
+    .transform((value, ctx) => {
+      const count = parseShardCount(value);
+      if (count === undefined) ctx.addIssue({ code: 'custom', message: shardCountMessage });
+      return count ?? z.NEVER;
+    }),
+  DISCORD_SHARD_IDS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const ids = parseShardIds(value);
+      if (ids === undefined) ctx.addIssue({ code: 'custom', message: shardIdsMessage });
+      return ids ?? z.NEVER;
+    }),
   WEAVER_ADMINS: z
     .string()
     .default('')
@@ -127,7 +169,24 @@ function checkCombinations(env: Record<string, string | undefined>): string[] {
     else if (!env.SLACK_SIGNING_SECRET) errors.push('SLACK_SIGNING_SECRET is required for Slack in many workspaces (with SLACK_CLIENT_ID)');
   }
   if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) errors.push('DISCORD_APPLICATION_ID is required when DISCORD_TOKEN is set');
+  const error = checkShardIds(env.DISCORD_SHARDS ?? 'auto', env.DISCORD_SHARD_IDS);
+  if (error) errors.push(error);
   return errors;
+}
+
+// Each process takes the servers of its shards; unless all of them count the same shards, some servers would be served twice or never.
+function checkShardIds(countText: string, idsText: string | undefined): string | undefined {
+  const count = parseShardCount(countText);
+  const ids = idsText === undefined ? undefined : parseShardIds(idsText);
+  if (count === undefined || ids === undefined) return undefined;
+  if (count === 'auto') {
+    return 'DISCORD_SHARD_IDS needs DISCORD_SHARDS set to a number, the same in every process, not auto: Discord’s recommendation can change between starts';
+  }
+  const beyond = ids.find((id) => id >= count);
+  if (beyond !== undefined) {
+    return `DISCORD_SHARD_IDS names shard ${beyond}, but with DISCORD_SHARDS=${count} the shards are ${count === 1 ? '0 only' : `0 to ${count - 1}`}`;
+  }
+  return undefined;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -157,7 +216,13 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         : undefined,
     discord:
       e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
-        ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiUrl: e.DISCORD_API_URL, guildId: e.DISCORD_GUILD_ID }
+        ? {
+            token: e.DISCORD_TOKEN,
+            applicationId: e.DISCORD_APPLICATION_ID,
+            apiUrl: e.DISCORD_API_URL,
+            guildId: e.DISCORD_GUILD_ID,
+            shards: e.DISCORD_SHARDS === 'auto' ? { count: 'auto' as const } : { count: e.DISCORD_SHARDS, ids: e.DISCORD_SHARD_IDS },
+          }
         : undefined,
     admins: e.WEAVER_ADMINS,
     defaultTimezone: e.DEFAULT_TIMEZONE,

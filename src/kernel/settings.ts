@@ -32,7 +32,12 @@ export type SlackSettings = Readonly<{
   /** WEAVER_SECRET_KEY: stored Slack tokens are encrypted with a key derived from it; stored as given without it. */
   secretKey?: string;
 }>;
-export type DiscordSettings = Readonly<{ token: string; applicationId: string; apiUrl: string; guildId?: string }>;
+/**
+ * DISCORD_SHARDS and DISCORD_SHARD_IDS: how many shards the bot's servers are split into (`auto`: as many as Discord's
+ * GET /gateway/bot recommends), and which of them this process runs (all when `ids` is unset; only with a number).
+ */
+export type DiscordShards = Readonly<{ count: 'auto' } | { count: number; ids?: readonly number[] }>;
+export type DiscordSettings = Readonly<{ token: string; applicationId: string; apiUrl: string; guildId?: string; shards?: DiscordShards }>;
 
 /** Every setting, validated once at start by app/config.ts. */
 export type Config = Readonly<{

@@ -261,8 +261,8 @@ export class FakeDiscord {
       case key === 'GET /gateway/bot':
         return ok({
           url: `${this.baseUrl.replace('http', 'ws')}/gateway`,
-          shards: 1,
-          session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+          shards: this.gateway.recommendedShards,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: this.gateway.maxConcurrency },
         });
       case key === 'GET /users/@me':
         return ok(botUser);
