@@ -7,7 +7,7 @@ describe('the crash and fault soak, short', () => {
   it('delivers every expected post exactly once through kills and faults, leaves nothing stuck, and logs without flooding', { timeout: 180_000 }, async () => {
     const seed = Number(process.env.SOAK_SEED ?? Date.now() % 1_000_000);
     const report = await runSoak({
-      activeMs: 20_000,
+      activeMs: 16_000,
       communities: 2,
       kills: 3,
       faultRate: 0.1,

@@ -182,6 +182,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       }
       await sleep(Math.min(200, (killAt[0] ?? activeEnd) - Date.now()));
     }
+    // A short run whose bot was rarely at work still has its gateway dropped once.
+    const drops = () => faults.injected['gateway-resume'] + faults.injected['gateway-reidentify'] + faults.injected['gateway-reconnect-request'];
+    for (const until = Date.now() + 60_000; drops() === 0 && Date.now() < until; await sleep(200)) {
+      if (!isRunning(bot)) await restart(false);
+      if (bot.runningSince() !== undefined) discord.disconnectGateway('gateway-resume');
+    }
     // The faults stop; what is left must drain: every reminder done, every occurrence past, no row pending.
     faults.stop();
     const drainStart = Date.now();
