@@ -325,6 +325,12 @@ async function lookForEarlierSend(services: Services, row: OutboxRow): Promise<S
     if (posted && group) return { kind: 'sent', posted: { ...posted, conversationId: row.conversation_id ?? undefined } };
     return posted ? { kind: 'sent', posted } : undefined;
   } catch (error) {
+    // A group DM the app may not read (a Slack install from before mpim:history) would never be looked into: the
+    // introduction is sent again, at worst twice, rather than held back for a day and dropped.
+    if (group && error instanceof DeliveryError && error.permanent) {
+      services.log.warn({ key: row.key, error: error.message }, 'cannot look for an earlier group post; sending it again');
+      return undefined;
+    }
     // Not knowing is no reason to risk a second post: the row waits and is looked for again.
     const message = error instanceof Error ? error.message : String(error);
     const retryAfterMs = error instanceof DeliveryError ? error.retryAfterMs : undefined;

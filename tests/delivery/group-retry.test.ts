@@ -60,6 +60,29 @@ describe('a group introduction whose outcome was lost', () => {
     expect(await findOutboxRow(world.db, 'pair-intro:1')).toMatchObject({ status: 'sent', conversation_id: conversation });
   });
 
+  it('on Slack without the mpim:history scope (an install from before it) is sent again rather than held for a day', async () => {
+    fake = await startFakeSlack({
+      users: [
+        { id: 'U0ANN', name: 'ann' },
+        { id: 'U0BOB', name: 'bob' },
+      ],
+      channels: [{ id: 'C0HOME', name: 'home', is_member: true }],
+    });
+    const client = new webApi.WebClient(fakeBot.token, { slackApiUrl: fake.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 } });
+    const port = createSlackPort(client, { teamId: fakeTeam.id, url: fakeTeam.url, botUserId: fakeBot.userId }, silentLog);
+    world = await createTestWorld({ ports: [port], now: new Date().toISOString(), settings: { outboxClaimMs: 30_000 } });
+    const near: ChannelRef = { platform: 'slack', workspaceId: fakeTeam.id, channelId: 'C0HOME' };
+    const group: UserRef[] = ['U0ANN', 'U0BOB'].map((userId) => ({ platform: 'slack', workspaceId: fakeTeam.id, userId }));
+    const now = world.clock.now();
+    await enqueue(world.db, { key: 'pair-intro:3', target: { group, near }, reply: answer('Meet each other'), notBefore: now }, now);
+    await deliverDue(world.services, { owner: 'first' });
+    await diedAfterPosting(world, 'pair-intro:3');
+    fake.fail('conversations.history', { error: 'missing_scope' });
+    await deliverDue(world.services, { owner: 'second' });
+    expect(await findOutboxRow(world.db, 'pair-intro:3')).toMatchObject({ status: 'sent' });
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(2);
+  });
+
   it('on Discord goes to the private thread it opened, where the nonce makes it the same post', async () => {
     discord = await startWeaverOnFakeDiscord();
     const services = discord.weaver.services;
