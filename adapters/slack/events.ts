@@ -23,8 +23,13 @@ export type EventDeps = Readonly<{
 
 /** Messages, edits, deletions and reactions in channels the bot is in, handed to the core's listeners once each. */
 export function registerEvents(app: App, deps: EventDeps): void {
-  const receive = ({ body, event, client }: { body: Readonly<Record<string, unknown>>; event: object; client: webApi.WebClient }) =>
-    deps.work.track(deps.work.inTurn(() => receiveEvent(deps, client, body, { ...event })));
+  // Events wait in a longer line than commands. Over HTTP a full one refuses them before Bolt acks them (Slack
+  // redelivers); one that gets here anyway (Socket Mode, or a burst between that check and this one) is handled at once
+  // rather than lost.
+  const receive = ({ body, event, client }: { body: Readonly<Record<string, unknown>>; event: object; client: webApi.WebClient }) => {
+    const handle = () => receiveEvent(deps, client, body, { ...event });
+    return deps.work.track(deps.work.inTurn(handle, handle, 'event'));
+  };
   app.event('message', receive);
   app.event('reaction_added', receive);
 }

@@ -14,7 +14,7 @@ import { registerAppHome } from './app-home.js';
 import { registerModals } from './modals.js';
 import { slackErrorCode } from './slack-errors.js';
 import { createWorkspacesPort } from './slack-port.js';
-import { createWorkTracker, type WorkTracker } from '../../src/kernel/work.js';
+import { createWorkTracker, type WorkLimits, type WorkTracker } from '../../src/kernel/work.js';
 import { createInstallationStore } from './installation-store.js';
 import { authorizationUrlFor, installedPage, installFailedPage, manifestBotScopes, renderInstallPage } from './install-pages.js';
 import { createStateStore } from './oauth-state.js';
@@ -36,6 +36,8 @@ export type SlackOptions = Readonly<{
   onWorkspaceRemoved?(teamId: string, reason: string): Promise<void>;
   /** Many workspaces: a workspace installed Weaver (again). */
   onWorkspaceInstalled?(teamId: string): Promise<void>;
+  /** The bound on work behind acks; `defaultWorkLimits` unless a test makes it small. */
+  workLimits?: WorkLimits;
 }>;
 
 export type SlackAdapter = AdapterHandle &
@@ -112,7 +114,7 @@ async function startOneWorkspace(options: SlackOptions, botToken: string): Promi
   const work = registerListeners(app, options, directory);
   if (socketMode) await connectSocketMode(app);
   log.info({ team: workspace.teamId, mode: socketMode ? 'socket' : 'http' }, 'Slack is connected');
-  const routes: Route[] = httpReceiver ? [eventsRoute(httpReceiver)] : [];
+  const routes: Route[] = httpReceiver ? [eventsRoute(httpReceiver, work)] : [];
   // The outbox retries posts itself, after looking for an earlier one: the client's own retry of a post whose answer
   // timed out could post it twice.
   const sending = singleWorkspace(new webApi.WebClient(botToken, { ...clientOptions, retryConfig: { retries: 0 } }), workspace);
@@ -187,7 +189,7 @@ async function startManyWorkspaces(options: SlackOptions, oauth: SlackOAuthSetti
   log.info({ mode: 'http', installAt: `${publicUrl}${installPath}` }, 'Slack is ready for many workspaces');
   return {
     port: createWorkspacesPort(directory, log),
-    routes: [eventsRoute(httpReceiver), oauthRoute(httpReceiver, installPath), oauthRoute(httpReceiver, redirectPath)],
+    routes: [eventsRoute(httpReceiver, work), oauthRoute(httpReceiver, installPath), oauthRoute(httpReceiver, redirectPath)],
     mode: 'http',
     waitUntilIdle: () => work.waitUntilIdle(),
     stop: () => work.waitUntilIdle(),
@@ -196,7 +198,7 @@ async function startManyWorkspaces(options: SlackOptions, oauth: SlackOAuthSetti
 
 function registerListeners(app: App, options: SlackOptions, directory: SlackDirectory): WorkTracker {
   const { services } = options;
-  const work = createWorkTracker();
+  const work = createWorkTracker({ ...options.workLimits, log: options.log });
   const users = createUserLookupIn(async (teamId) => (await directory.access(teamId)).client, services.clock, options.log);
   registerInteractions(app, { services, commands: options.commands, listeners: options.listeners, isWorkspaceAdmin: users.isWorkspaceAdmin, work });
   registerEvents(app, { services, listeners: options.listeners, directory, work, nameOf: users.nameOf });
@@ -237,7 +239,7 @@ function oauthRoute(receiver: HTTPReceiver, path: string): Route {
   return { method: 'GET', path: new RegExp(`^${path}$`), handle: (request, response) => receiver.requestListener(request, response) };
 }
 
-function eventsRoute(receiver: HTTPReceiver): Route {
+function eventsRoute(receiver: HTTPReceiver, work: WorkTracker): Route {
   return {
     method: 'POST',
     path: /^\/slack\/events$/,
@@ -251,8 +253,16 @@ function eventsRoute(receiver: HTTPReceiver): Route {
       // throw outside any handler, an unhandled rejection that would end the process: such a body is refused here.
       readBody(request, bodyLimit).then(
         (raw) => {
-          if (!isSlackShaped(raw, request.headers['content-type'])) {
+          const shape = slackShapeOf(raw, request.headers['content-type']);
+          if (!shape) {
             response.writeHead(400).end();
+            return;
+          }
+          // An event cannot be answered "busy": refused before Bolt acks it, Slack delivers it again later (its
+          // event_id makes that a no-op if it was handled after all). Commands are answered busy by their listeners.
+          if (shape === 'event' && work.isFull('event')) {
+            work.refuse();
+            response.writeHead(503).end();
             return;
           }
           // Bolt verifies the signature and the age, acks, and dispatches to the listeners registered above.
@@ -284,26 +294,29 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/** Slack sends a slash command or ssl_check as a form, interactivity as a form with a JSON `payload` object, events as a JSON object with a `type`. */
-function isSlackShaped(raw: Buffer, contentType: string | undefined): boolean {
+/**
+ * Slack sends a slash command or ssl_check as a form, interactivity as a form with a JSON `payload` object, events as a
+ * JSON object with a `type`: which of them, or undefined for anything else.
+ */
+function slackShapeOf(raw: Buffer, contentType: string | undefined): 'event' | 'other' | undefined {
   const text = raw.toString();
   try {
     if (contentType === 'application/x-www-form-urlencoded') {
       const form = new URLSearchParams(text);
       const payload = form.get('payload');
-      if (payload === null) return form.has('command') || form.has('ssl_check');
+      if (payload === null) return form.has('command') || form.has('ssl_check') ? 'other' : undefined;
       const parsed: unknown = JSON.parse(payload);
-      return isObjectWithType(parsed);
+      return isObjectWithType(parsed) ? 'other' : undefined;
     }
     const body: unknown = JSON.parse(text);
     // An event_callback without its event would wait out Bolt's 3-second ack timeout for nothing.
     if (isObjectWithType(body) && (body as { type: string }).type === 'event_callback') {
       const event = (body as { event?: unknown }).event;
-      return typeof event === 'object' && event !== null && !Array.isArray(event);
+      return typeof event === 'object' && event !== null && !Array.isArray(event) ? 'event' : undefined;
     }
-    return isObjectWithType(body);
+    return isObjectWithType(body) ? 'other' : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

@@ -9,7 +9,7 @@ import { deliverReply, type ReplyTarget } from './deliver.js';
 import { buttonActionPrefix } from './render-blocks.js';
 import { decodeSlackText } from './slack-text.js';
 import { asKnownChannel } from './shared-channels.js';
-import type { WorkTracker } from '../../src/kernel/work.js';
+import { busyText, type WorkTracker } from '../../src/kernel/work.js';
 import { publishHome } from './app-home.js';
 import { openFormFor } from './modals.js';
 
@@ -35,6 +35,11 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
   app.command(anySlashCommand, ({ command, ack, respond, client }) =>
     deps.work.track(
       (async () => {
+        // Past the bound on waiting work the answer is in the ack itself: nothing queued, nothing to wait for.
+        if (deps.work.isFull()) {
+          deps.work.refuse();
+          return void (await ack({ response_type: 'ephemeral', text: busyText }));
+        }
         await ack();
         const actor: SlackActor = {
           teamId: command.team_id,
@@ -45,7 +50,10 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
         };
         const line = decodeSlackText(command.text);
         if (await openFormFor(deps, client, actor, command.trigger_id, line)) return;
-        await deps.work.inTurn(() => runAsActor(deps, client, actor, respond, line, commandLabel(command)));
+        await deps.work.inTurn(
+          () => runAsActor(deps, client, actor, respond, line, commandLabel(command)),
+          () => answerBusy(deps, client, actor, respond),
+        );
       })(),
     ),
   );
@@ -65,8 +73,15 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
             channelName: body.channel?.name,
           };
           // A click in the Home tab has no channel to answer in: the answer heads the refreshed Home tab.
-          if (body.view?.type === 'home') return void (await deps.work.inTurn(() => runFromHome(deps, client, actor, action.value ?? '')));
-          await deps.work.inTurn(() => runAsActor(deps, client, actor, respond, action.value ?? '', `button ${action.action_id}`));
+          if (body.view?.type === 'home')
+            return void (await deps.work.inTurn(
+              () => runFromHome(deps, client, actor, action.value ?? ''),
+              () => publishHome(deps, client, actor.teamId, actor.userId, answer(busyText)),
+            ));
+          await deps.work.inTurn(
+            () => runAsActor(deps, client, actor, respond, action.value ?? '', `button ${action.action_id}`),
+            () => answerBusy(deps, client, actor, respond),
+          );
         })(),
       ),
   );
@@ -111,6 +126,11 @@ async function runAsActor(deps: InteractionDeps, client: webApi.WebClient, actor
     services.log.error({ err: error, user: actor.userId, label }, 'Slack interaction failed');
     await deliverReply(target, apologize('that button'));
   }
+}
+
+async function answerBusy(deps: InteractionDeps, client: webApi.WebClient, actor: SlackActor, respond: RespondFn): Promise<void> {
+  const target: ReplyTarget = { client, log: deps.services.log, userId: actor.userId, channelId: actor.channelId, respond };
+  await deliverReply(target, answer(busyText));
 }
 
 async function runFromHome(deps: InteractionDeps, client: webApi.WebClient, actor: SlackActor, line: string): Promise<void> {

@@ -13,13 +13,17 @@ export type LoadResult = Readonly<{
   completed: number;
   /** Responses other than 200, and failed connections. */
   errors: number;
+  /** 200s with a body: a command answered in its ack ("busy"), so no answer follows. */
+  answeredInAck: number;
+  /** 503s sent again later (closed loop with `redeliverAfterMs`), as Slack delivers a refused event again. */
+  refused: number;
 }>;
 
 export function createPoster(url: string, maxSockets: number) {
   const target = new URL(url);
   const agent = new Agent({ keepAlive: true, maxSockets });
   /** Sends one signed request; resolves with the status (0 for a connection failure) once the response has ended. */
-  function post(signed: SignedRequest): Promise<number> {
+  function post(signed: SignedRequest): Promise<{ status: number; withBody: boolean }> {
     const timestamp = Math.floor(Date.now() / 1000);
     const headers = {
       'content-type': signed.contentType,
@@ -29,42 +33,60 @@ export function createPoster(url: string, maxSockets: number) {
     };
     return new Promise((resolve) => {
       const sent = request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers, timeout: 10_000 }, (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-        response.on('error', () => resolve(0));
+        let withBody = false;
+        response.on('data', () => (withBody = true));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, withBody }));
+        response.on('error', () => resolve({ status: 0, withBody }));
       });
       sent.on('timeout', () => sent.destroy());
-      sent.on('error', () => resolve(0));
+      sent.on('error', () => resolve({ status: 0, withBody: false }));
       sent.end(signed.body);
     });
   }
   return { post, close: () => agent.destroy() };
 }
 
-/** `concurrency` workers, each sending the next request as soon as its last one is answered, until `count` or `maxMs`. */
+/**
+ * `concurrency` workers, each sending the next request as soon as its last one is answered, until `count` or `maxMs`.
+ * With `redeliverAfterMs`, a 503 is sent again that much later (latency counts each attempt; `completed` the requests).
+ */
 export async function closedLoop(
   poster: ReturnType<typeof createPoster>,
   concurrency: number,
   count: number,
   maxMs: number,
   next: (i: number) => SignedRequest,
+  options: { redeliverAfterMs?: number } = {},
 ): Promise<LoadResult> {
   const latencies: number[] = [];
   let issued = 0;
   let errors = 0;
+  let answeredInAck = 0;
+  let refused = 0;
+  let completed = 0;
   const started = performance.now();
   const deadline = started + maxMs;
   async function worker(): Promise<void> {
     while (issued < count && performance.now() < deadline) {
       const i = issued++;
-      const t = performance.now();
-      const status = await poster.post(next(i));
-      latencies.push(performance.now() - t);
-      if (status !== 200) errors++;
+      for (;;) {
+        const t = performance.now();
+        const { status, withBody } = await poster.post(next(i));
+        latencies.push(performance.now() - t);
+        if (status === 503 && options.redeliverAfterMs !== undefined && performance.now() < deadline) {
+          refused++;
+          await new Promise((resolve) => setTimeout(resolve, options.redeliverAfterMs));
+          continue;
+        }
+        if (status !== 200) errors++;
+        else if (withBody) answeredInAck++;
+        break;
+      }
+      completed++;
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { latencies, seconds: (performance.now() - started) / 1000, completed: latencies.length, errors };
+  return { latencies, seconds: (performance.now() - started) / 1000, completed, errors, answeredInAck, refused };
 }
 
 /** Sends at a fixed rate whatever is outstanding (no coordinated omission): latency counts from the scheduled instant. */
@@ -77,6 +99,7 @@ export async function openLoop(
 ): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
+  let answeredInAck = 0;
   const started = performance.now();
   const pending: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
@@ -85,12 +108,13 @@ export async function openLoop(
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     pending.push(
-      poster.post(next(i)).then((status) => {
+      poster.post(next(i)).then(({ status, withBody }) => {
         latencies.push(performance.now() - due);
         if (status !== 200) errors++;
+        else if (withBody) answeredInAck++;
       }),
     );
   }
   await Promise.all(pending);
-  return { latencies, seconds: (performance.now() - started) / 1000, completed: latencies.length, errors };
+  return { latencies, seconds: (performance.now() - started) / 1000, completed: latencies.length, errors, answeredInAck, refused: 0 };
 }

@@ -6,6 +6,7 @@ import { createConsolePort } from '../../adapters/console/console-port.js';
 import { createConsoleMessageIds } from '../../adapters/console/message-ids.js';
 import { runConsole } from '../../adapters/console/console.js';
 import { startSlack } from '../../adapters/slack/index.js';
+import type { WorkLimits } from '../kernel/work.js';
 import { startDiscord } from '../../adapters/discord/index.js';
 import { systemClock, type Clock } from '../kernel/clock.js';
 import { commands } from '../commands/index.js';
@@ -28,6 +29,8 @@ export type StartOptions = Readonly<{
   clock?: Clock;
   log?: Logger;
   console?: { as?: string; channel?: string; input?: Readable; output?: Writable };
+  /** The bound on work behind Slack's acks (tests make it small); `defaultWorkLimits` otherwise. */
+  workLimits?: WorkLimits;
 }>;
 
 export type RunningWeaver = Readonly<{
@@ -92,6 +95,7 @@ export async function startWeaver(config: Config, options: StartOptions = {}): P
           commands,
           listeners: inboundListeners,
           log,
+          workLimits: options.workLimits,
           onWorkspaceRemoved: (teamId, reason) =>
             db
               .transaction()

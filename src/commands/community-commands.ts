@@ -2,6 +2,7 @@ import {
   findCommunityBySlug,
   createCommunity,
   homeChannels,
+  homeChannelsByCommunity,
   linkHomeChannel,
   listCommunities,
   listCoordinators,
@@ -39,10 +40,11 @@ export const list = defineCommand({
       return answer('There are no communities yet. An admin can start one with /cop create <slug> <name>.');
     }
     const counts = await memberCounts(ctx.db);
+    const homesOf = await homeChannelsByCommunity(ctx.db);
     const sections = await Promise.all(
       orderWithNetworks(all).map(async ({ community: c, network }) => {
         const tally = counts.get(c.id) ?? { core: 0, wider: 0 };
-        const homes = await homeChannels(ctx.db, c.id);
+        const homes = homesOf.get(c.id) ?? [];
         if (isNetwork(c)) return { title: `Network: ${c.name} (${c.slug})`, body: networkListBody(c, all, counts, channelList(homes), firstLine) };
         return {
           title: network ? `${c.name} (${c.slug}), in ${network.slug}` : `${c.name} (${c.slug})`,

@@ -1,6 +1,6 @@
 import { zoneOfCommunity } from '../communities/communities.js';
 import { enqueueCancellation, enqueueEventPosts, refreshEventPosts } from '../events/event-posts.js';
-import { cancelEvent, countRsvps, createEvent, describeMinutes, listUpcomingEvents, rsvpAnswers, setRemindersOn, setRsvp } from '../events/events.js';
+import { cancelEvent, countRsvpsOf, createEvent, describeMinutes, listUpcomingEvents, rsvpAnswers, setRemindersOn, setRsvp } from '../events/events.js';
 import { deliverNow } from '../delivery/outbox.js';
 import { answer, bold, code, refuse, rich, time, type RichText } from '../kernel/reply.js';
 import type { Db } from '../storage/database.js';
@@ -85,9 +85,13 @@ export const events = defineCommand({
   async run(ctx, { community: c }) {
     const upcoming = await listUpcomingEvents(ctx.db, ctx.clock.now(), c ? await scopeOf(ctx.db, c) : undefined);
     if (upcoming.length === 0) return answer(`No upcoming events${c ? ` in ${c.slug}` : ''}. Coordinators plan one with /cop event create.`);
+    const countsOf = await countRsvpsOf(
+      ctx.db,
+      upcoming.map((event) => event.id),
+    );
     const sections = await Promise.all(
       upcoming.map(async (event) => {
-        const counts = await countRsvps(ctx.db, event.id);
+        const counts = countsOf.get(event.id)!;
         return {
           title: `#${event.id} ${event.title} (${event.community_slug})`,
           body: rich`${time(event.starts_at, event.timezone)}${event.location ? ` · ${event.location}` : ''} · ${counts.yes} yes, ${counts.maybe} maybe`,

@@ -58,6 +58,14 @@ export async function homeChannels(db: Db, communityId: number): Promise<HomeCha
   return db.selectFrom('home_channel').selectAll().where('community_id', '=', communityId).orderBy('platform').execute();
 }
 
+/** Every community's home channels in one query (a list page would otherwise ask once per community). */
+export async function homeChannelsByCommunity(db: Db): Promise<ReadonlyMap<number, HomeChannel[]>> {
+  const rows = await db.selectFrom('home_channel').selectAll().orderBy('community_id').orderBy('platform').execute();
+  const byCommunity = new Map<number, HomeChannel[]>();
+  for (const row of rows) byCommunity.set(row.community_id, [...(byCommunity.get(row.community_id) ?? []), row]);
+  return byCommunity;
+}
+
 export async function findCommunityByHomeChannel(db: Db, channel: ChannelRef): Promise<Community | undefined> {
   return db
     .selectFrom('home_channel')

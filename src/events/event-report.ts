@@ -1,7 +1,7 @@
 import { rich, time, type Field, type RichText, type Section } from '../kernel/reply.js';
 import type { Community } from '../storage/schema.js';
 import type { Services } from '../storage/services.js';
-import { countRsvps, listUpcomingEvents } from './events.js';
+import { countRsvpsOf, listUpcomingEvents } from './events.js';
 
 const day = 86_400_000;
 const upcomingDays = 14;
@@ -17,8 +17,12 @@ export async function upcomingEventsOf({ db }: Services, communityIds: readonly 
   const events = (await listUpcomingEvents(db, window.to, communityIds, 5)).filter((event) => event.starts_at <= window.to + upcomingDays * day);
   if (events.length === 0) return undefined;
   const lines: RichText[] = [];
+  const countsOf = await countRsvpsOf(
+    db,
+    events.map((event) => event.id),
+  );
   for (const event of events) {
-    const counts = await countRsvps(db, event.id);
+    const counts = countsOf.get(event.id)!;
     lines.push(
       rich`• #${event.id} ${event.title}${communityIds.length > 1 ? ` (${event.community_slug})` : ''}, ${time(event.starts_at, event.timezone)}: ${counts.yes} going, ${counts.maybe} maybe. /cop rsvp ${event.id}`,
     );

@@ -143,14 +143,20 @@ export async function setRsvp(db: Db, eventId: number, memberId: number, answer:
 export type RsvpCounts = Record<RsvpAnswer, number>;
 
 export async function countRsvps(db: Db, eventId: number): Promise<RsvpCounts> {
+  return (await countRsvpsOf(db, [eventId])).get(eventId) ?? { yes: 0, maybe: 0, no: 0 };
+}
+
+/** The RSVP counts of several events in one query: every event given has an entry. */
+export async function countRsvpsOf(db: Db, eventIds: readonly number[]): Promise<ReadonlyMap<number, RsvpCounts>> {
+  const counts = new Map<number, RsvpCounts>(eventIds.map((id) => [id, { yes: 0, maybe: 0, no: 0 }]));
+  if (eventIds.length === 0) return counts;
   const rows = await db
     .selectFrom('rsvp')
-    .select(['answer', (eb) => eb.fn.countAll<number>().as('count')])
-    .where('event_id', '=', eventId)
-    .groupBy('answer')
+    .select(['event_id', 'answer', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('event_id', 'in', eventIds)
+    .groupBy(['event_id', 'answer'])
     .execute();
-  const counts: RsvpCounts = { yes: 0, maybe: 0, no: 0 };
-  for (const row of rows) counts[row.answer] = Number(row.count);
+  for (const row of rows) counts.get(row.event_id)![row.answer] = Number(row.count);
   return counts;
 }
 

@@ -63,6 +63,8 @@ export const captureHarvest: InboundListener = async (services, event) => {
 async function memberWhoAllowsHarvest(services: Services, user: UserRef, name: string | undefined): Promise<Member | undefined> {
   const known = await findMember(services.db, user);
   if (known?.privacy_on === 0) return undefined;
+  // Most messages come from people already known under the same name: no write for them.
+  if (known && (name === undefined || known.display_name === name)) return known;
   return ensureMember(services.db, user, name, services.clock.now());
 }
 

@@ -34,8 +34,25 @@ type Source = 'harvest' | 'practice';
 const indexOf = { harvest: 'harvest_fts', practice: 'practice_fts' } as const;
 const contentOf = { harvest: 'harvest_message', practice: 'practice' } as const;
 
+// Document counts by database, source, term and table size: the same words come back search after search, and a count
+// stays right until rows are added (a deletion leaves it a little high, which only softens that word's weight).
+const countCache = new WeakMap<Db, Map<string, number>>();
+const countCacheSize = 2000;
+
 /** How many rows hold the term, counted up to the cap: enough to tell rare words from common ones, in bounded time. */
-async function countDocuments(db: Db, source: Source, term: string): Promise<number> {
+async function countDocuments(db: Db, source: Source, term: string, total: number): Promise<number> {
+  const cache = countCache.get(db) ?? new Map<string, number>();
+  countCache.set(db, cache);
+  const key = `${source} ${total} ${term}`;
+  const known = cache.get(key);
+  if (known !== undefined) return known;
+  const counted = await countDocumentsNow(db, source, term);
+  if (cache.size >= countCacheSize) cache.clear();
+  cache.set(key, counted);
+  return counted;
+}
+
+async function countDocumentsNow(db: Db, source: Source, term: string): Promise<number> {
   const index = sql.table(indexOf[source]);
   const result = await sql<{ n: number }>`
     select count(*) as n from (select 1 from ${index} where ${index} match ${matchExpression([term], 'all')} limit ${documentCountCap})`.execute(db);
@@ -94,7 +111,7 @@ async function rankCandidates(db: Db, source: Source, expression: string, terms:
   const total = Math.max(1, Number(size.rows[0]?.n ?? 1));
   const idf = new Map<string, number>();
   for (const term of terms.slice(0, 8)) {
-    const documents = await countDocuments(db, source, term);
+    const documents = await countDocuments(db, source, term, total);
     idf.set(term, Math.log(1 + (total - documents + 0.5) / (documents + 0.5)));
   }
   const lengths = candidates.rows.map((row) => countWords(row.marked));
@@ -128,12 +145,14 @@ export type KnowledgeHit = Readonly<{
   score: number;
 }>;
 
-const roleWeight: Record<KnowledgeHit['role'], number> = { answer: 2, question: 1.25, reply: 1, practice: 1.5 };
+// A thread's question names its topic as its marked answer does: someone who remembers the question finds the thread.
+// Recency breaks near-ties (at most a quarter more), so that an exact old answer outranks a looser recent one.
+const roleWeight: Record<KnowledgeHit['role'], number> = { answer: 2, question: 2, reply: 1, practice: 1.5 };
 const halfLifeMs = 180 * 86_400_000;
 
-/** Favours marked answers and recent items: scores are negative, so a larger weight ranks higher. */
+/** Favours marked answers, the questions they answer, and recent items: scores are negative, so a larger weight ranks higher. */
 export function weighScore(bm25: number, role: KnowledgeHit['role'], at: number, now: number): number {
-  const recency = 1 + 0.5 * Math.pow(0.5, Math.max(0, now - at) / halfLifeMs);
+  const recency = 1 + 0.25 * Math.pow(0.5, Math.max(0, now - at) / halfLifeMs);
   return bm25 * roleWeight[role] * recency;
 }
 

@@ -5,7 +5,7 @@ import { enqueue } from '../delivery/outbox.js';
 import { answer, bold, code, rich, type Reply } from '../kernel/reply.js';
 import type { Db } from '../storage/database.js';
 import type { Prompt } from '../storage/rhythm-schema.js';
-import type { Community } from '../storage/schema.js';
+import type { Community, HomeChannel } from '../storage/schema.js';
 
 /** The default bank: what practitioners can answer from their own week, each inviting a story rather than an opinion. */
 export const defaultPrompts: readonly { key: string; text: string }[] = [
@@ -90,9 +90,10 @@ export async function enqueuePrompt(
   prompt: Prompt,
   occurrence: { key: string; rhythmId?: number; at: number; expiresAt: number },
   now: number,
+  homes?: readonly HomeChannel[],
 ): Promise<string[]> {
   const keys: string[] = [];
-  for (const home of await homeChannels(db, community.id)) {
+  for (const home of homes ?? (await homeChannels(db, community.id))) {
     const channel = channelRefOf(home);
     const key = `prompt:${occurrence.key}:${channelKey(channel)}`;
     const queued = await enqueue(

@@ -99,7 +99,8 @@ export async function materializeDueRhythms(services: Services, now: number): Pr
       // A resting or closed community is not prompted; without a home channel there is nowhere to post. Either way the
       // prompt keeps its turn.
       if (community.status === 'dormant' || community.status === 'closed') return [];
-      if ((await homeChannels(trx, community.id)).length === 0) return [];
+      const homes = await homeChannels(trx, community.id);
+      if (homes.length === 0) return [];
       const prompt = await takeNextPrompt(trx, community.id, now);
       return enqueuePrompt(
         trx,
@@ -107,6 +108,7 @@ export async function materializeDueRhythms(services: Services, now: number): Pr
         prompt,
         { key: `${rhythm.id}:${occurrence}`, rhythmId: rhythm.id, at: occurrence, expiresAt: promptExpiryOf(services.settings, occurrence) },
         now,
+        homes,
       );
     });
     if (postable && posted.length === 0) log.info({ rhythm: rhythm.id }, 'prompt due but the community has no home channel');

@@ -1,4 +1,5 @@
 import type { Clock } from '../../src/kernel/clock.js';
+import type { WorkLimits } from '../../src/kernel/work.js';
 import { loadConfig } from '../../src/app/config.js';
 import { startWeaver, type RunningWeaver } from '../../src/app/start.js';
 import { emptyDatabase, silentLog, tempDatabasePath } from '../support/harness.js';
@@ -37,7 +38,7 @@ export const rooms = {
 export type SlackWorld = Awaited<ReturnType<typeof startSlackWorld>>;
 
 /** The real start-up path (startWeaver) with Slack over HTTP, its Web API pointed at a local fake. */
-export async function startSlackWorld(options: { clock?: Clock } = {}) {
+export async function startSlackWorld(options: { clock?: Clock; workLimits?: WorkLimits } = {}) {
   const fake: FakeSlack = await startFakeSlack({ users: Object.values(people), channels: Object.values(rooms) });
   const loaded = loadConfig({
     DATABASE_PATH: tempDatabasePath(),
@@ -50,7 +51,7 @@ export async function startSlackWorld(options: { clock?: Clock } = {}) {
   if (!loaded.ok) throw new Error(loaded.errors.join('; '));
   let weaver: RunningWeaver;
   try {
-    weaver = await startWeaver(loaded.config, { log: silentLog, clock: options.clock });
+    weaver = await startWeaver(loaded.config, { log: silentLog, clock: options.clock, workLimits: options.workLimits });
   } catch (error) {
     await fake.close();
     throw error;
