@@ -208,10 +208,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       sqlite.close();
     }
     const drainSeconds = (Date.now() - drainStart) / 1000;
-    // After every drop the gateway came back: the bot heartbeats on its session (the fake asks every second).
+    // After every drop the gateway came back: the bot heartbeats on its session (the fake asks every second). A drop just
+    // before the end may need a new IDENTIFY, which discord.js sends at most one per 5 s: up to 30 s are allowed.
     const heartbeats = discord.gateway.heartbeats;
-    await sleep(2_500);
-    const gatewayAlive = discord.gateway.heartbeats > heartbeats;
+    for (const until = Date.now() + 30_000; discord.gateway.heartbeats <= heartbeats + 1 && Date.now() < until;) await sleep(250);
+    const gatewayAlive = discord.gateway.heartbeats > heartbeats + 1;
     bot.child.kill('SIGTERM');
     await Promise.race([bot.exited, sleep(15_000)]);
     if (isRunning(bot)) bot.child.kill('SIGKILL');
