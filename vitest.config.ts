@@ -1,9 +1,43 @@
 import { defineConfig } from 'vitest/config';
 
+// The core and storage suites (and the web pages' data), run a second time on PostgreSQL (tests/support/test-database.ts).
+const engineNeutral = [
+  'commands',
+  'communities',
+  'delivery',
+  'events',
+  'goals',
+  'harvest',
+  'installations',
+  'networks',
+  'pairing',
+  'privacy',
+  'reports',
+  'rhythms',
+  'scheduler',
+  'scaleout',
+  'storage',
+  'web',
+].map((folder) => `tests/${folder}/**/*.test.ts`);
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     testTimeout: 20_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'sqlite', include: ['tests/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: engineNeutral,
+          // The browser drives the same pages the route tests read on both engines.
+          exclude: ['tests/web/browser.test.ts'],
+          env: { WEAVER_TEST_ENGINE: 'postgres' },
+          globalSetup: ['tests/support/postgres-setup.ts'],
+          setupFiles: ['tests/support/postgres-per-file.ts'],
+        },
+      },
+    ],
   },
 });

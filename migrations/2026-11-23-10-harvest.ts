@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from './engine.js';
 
 // Harvesting: question threads followed in home channels, their messages, ✅ marks that came before their
 // message, and the FTS5 indexes that search harvested Q&A and shared practices.
@@ -78,6 +79,20 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.alterTable('community').addColumn('digest_posted_at', 'integer').execute();
 
+  if (isPostgres(db)) await createPostgresSearch(db);
+  else await createSqliteSearch(db);
+}
+
+// PostgreSQL: a stored tsvector per row and a GIN index; only harvested messages are indexed (a partial index).
+async function createPostgresSearch(db: Kysely<any>): Promise<void> {
+  await sql`alter table practice add column search tsvector generated always as (to_tsvector('english', text)) stored`.execute(db);
+  await sql`create index practice_search on practice using gin (search)`.execute(db);
+  await sql`alter table harvest_message add column search tsvector generated always as (to_tsvector('english', text)) stored`.execute(db);
+  await sql`create index harvest_message_search on harvest_message using gin (search) where harvested = 1`.execute(db);
+}
+
+// SQLite: FTS5 indexes kept by triggers.
+async function createSqliteSearch(db: Kysely<any>): Promise<void> {
   // The community as a token (`c12`) in its own column, so that a community filter is part of the FTS5 match.
   await sql`alter table practice add column fts_scope text generated always as ('c' || community_id) virtual`.execute(db);
   await sql`alter table harvest_message add column fts_scope text generated always as ('c' || community_id) virtual`.execute(db);
@@ -117,6 +132,16 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  if (isPostgres(db)) {
+    await sql`alter table practice drop column search`.execute(db);
+    await sql`alter table harvest_message drop column search`.execute(db);
+  } else await dropSqliteSearch(db);
+  await db.schema.alterTable('community').dropColumn('digest_posted_at').execute();
+  await db.schema.alterTable('community').dropColumn('digest_on').execute();
+  for (const table of ['harvest_pending_mark', 'harvest_message', 'harvest_thread']) await db.schema.dropTable(table).execute();
+}
+
+async function dropSqliteSearch(db: Kysely<any>): Promise<void> {
   for (const trigger of [
     'practice_fts_insert',
     'practice_fts_delete',
@@ -130,7 +155,4 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop table if exists practice_fts`.execute(db);
   await sql`drop table if exists harvest_fts`.execute(db);
   await sql`alter table practice drop column fts_scope`.execute(db);
-  await db.schema.alterTable('community').dropColumn('digest_posted_at').execute();
-  await db.schema.alterTable('community').dropColumn('digest_on').execute();
-  for (const table of ['harvest_pending_mark', 'harvest_message', 'harvest_thread']) await db.schema.dropTable(table).execute();
 }

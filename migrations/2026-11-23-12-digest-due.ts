@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 // When each community's next weekly digest is due, so that a tick reads the few that are due by index instead of
 // working out every community's Monday morning in its own zone.
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql`alter table community add column digest_due_at integer`.execute(db);
+  await db.schema.alterTable('community').addColumn('digest_due_at', 'integer').execute();
   await db.schema.createIndex('community_digest_due').on('community').column('digest_due_at').execute();
 }
 

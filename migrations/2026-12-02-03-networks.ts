@@ -4,7 +4,10 @@ import { sql, type Kysely } from 'kysely';
 // reply is bridged once (bridge, keyed by its thread) to the people named (bridge_person), for the note and stats.
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table community add column kind text not null default 'community' check (kind in ('community', 'network'))`.execute(db);
-  await sql`alter table community add column network_id integer references community(id) on delete set null`.execute(db);
+  await db.schema
+    .alterTable('community')
+    .addColumn('network_id', 'integer', (c) => c.references('community.id').onDelete('set null'))
+    .execute();
   await db.schema.createIndex('community_by_network').on('community').column('network_id').execute();
 
   await db.schema

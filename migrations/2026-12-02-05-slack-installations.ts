@@ -36,7 +36,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   // A home channel whose workspace removed Weaver: kept (with why) so that `info` can say so.
-  await sql`alter table home_channel add column gone_at integer`.execute(db);
+  await db.schema.alterTable('home_channel').addColumn('gone_at', 'integer').execute();
   await sql`alter table home_channel add column gone_reason text`.execute(db);
 }
 

@@ -50,6 +50,11 @@ function parseShardIds(value: string): number[] | undefined {
 
 const schema = z.object({
   DATABASE_PATH: z.string().trim().min(1).default('./data/weaver.db'),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a PostgreSQL URL, e.g. postgres://weaver@db.example:5432/weaver')
+    .optional(),
   PORT: z.coerce.number({ message: 'must be a port number from 0 to 65535' }).int().min(0).max(65535, 'must be a port number from 0 to 65535').default(3000),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
@@ -153,8 +158,6 @@ const schema = z.object({
 // Settings that only make sense together; checked apart from the schema so that every problem is named in one start.
 function checkCombinations(env: Record<string, string | undefined>): string[] {
   const errors: string[] = [];
-  // Silently using the SQLite file instead would give each of several processes a database of its own.
-  if (env.DATABASE_URL) errors.push('DATABASE_URL: PostgreSQL is not supported by this version yet; unset it to use the SQLite file at DATABASE_PATH');
   if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
     errors.push('SLACK_SIGNING_SECRET is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)');
   }
@@ -203,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
   const e = parsed.data;
   const config: Config = {
     databasePath: e.DATABASE_PATH,
+    databaseUrl: e.DATABASE_URL,
     port: e.PORT,
     slack: e.SLACK_BOT_TOKEN
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { REST } from 'discord.js';
 import { commands } from '../commands/index.js';
 import { loadConfig } from './config.js';
+import { databaseLocation } from '../kernel/settings.js';
 import { openMigratedDatabase } from '../storage/database.js';
 import { toDeliveryError } from '../../adapters/discord/errors.js';
 import { registerCommands } from '../../adapters/discord/register.js';
@@ -18,7 +19,7 @@ if (!discord) {
   process.stderr.write('Set DISCORD_TOKEN and DISCORD_APPLICATION_ID (see .env.example) to register the Discord commands.\n');
   process.exit(1);
 }
-const db = await openMigratedDatabase(loaded.config.databasePath);
+const db = await openMigratedDatabase(databaseLocation(loaded.config));
 try {
   const rest = new REST({ api: discord.apiUrl, retries: 1 }).setToken(discord.token);
   const outcome = await registerCommands(rest, db, commands, discord, { force: true, now: Date.now() });

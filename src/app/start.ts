@@ -20,7 +20,7 @@ import type { AdapterHandle, PlatformPort } from '../kernel/ports.js';
 import { openMigratedDatabase } from '../storage/database.js';
 import { calendarRoutes } from '../events/calendar.js';
 import { createScheduler, type Scheduler } from '../scheduler/scheduler.js';
-import type { CoreSettings } from '../kernel/settings.js';
+import { databaseLocation, type CoreSettings } from '../kernel/settings.js';
 import type { Route } from '../kernel/routes.js';
 import { webRoutes } from '../web/routes.js';
 import { restoreWorkspace, retireWorkspace } from '../installations/workspaces.js';
@@ -47,7 +47,7 @@ export type RunningWeaver = Readonly<{
 /** The one start-up path, used by `npm start` and by the end-to-end tests. */
 export async function startWeaver(config: Config, options: StartOptions = {}): Promise<RunningWeaver> {
   const log = options.log ?? createLogger(config.logLevel);
-  const db = await openMigratedDatabase(config.databasePath);
+  const db = await openMigratedDatabase(databaseLocation(config));
   const platforms = new Map<Platform, PlatformPort>();
   const settings: { -readonly [K in keyof CoreSettings]: CoreSettings[K] } = {
     admins: config.admins,

@@ -84,13 +84,13 @@ export const search = defineCommand({
       harvest: await snippetsFor(
         ctx.db,
         'harvest',
-        outcome.expression,
+        outcome.match,
         hits.filter((h) => h.source === 'harvest').map((h) => h.id),
       ),
       practice: await snippetsFor(
         ctx.db,
         'practice',
-        outcome.expression,
+        outcome.match,
         hits.filter((h) => h.source === 'practice').map((h) => h.id),
       ),
     };

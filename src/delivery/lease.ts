@@ -1,13 +1,14 @@
 import type { Db } from '../storage/database.js';
 
 /**
- * Takes or renews a named lease: true when `owner` holds it until `now + ttlMs`. One statement, so two
- * processes racing for it cannot both win.
+ * Takes or renews named leases, each held by one owner until it lapses: two statements for all of them, and a
+ * conditional upsert, so that two processes racing for one cannot both win. Returns the names `owner` now holds.
  */
-export async function holdLease(db: Db, name: string, owner: string, now: number, ttlMs: number): Promise<boolean> {
+export async function holdLeases(db: Db, names: readonly string[], owner: string, now: number, ttlMs: number): Promise<Set<string>> {
+  if (names.length === 0) return new Set();
   await db
     .insertInto('scheduler_lease')
-    .values({ name, owner, expires_at: now + ttlMs })
+    .values(names.map((name) => ({ name, owner, expires_at: now + ttlMs })))
     .onConflict((oc) =>
       oc
         .column('name')
@@ -15,10 +16,10 @@ export async function holdLease(db: Db, name: string, owner: string, now: number
         .where((eb) => eb.or([eb('scheduler_lease.owner', '=', owner), eb('scheduler_lease.expires_at', '<=', now)])),
     )
     .execute();
-  const row = await db.selectFrom('scheduler_lease').select('owner').where('name', '=', name).executeTakeFirst();
-  return row?.owner === owner;
+  const held = await db.selectFrom('scheduler_lease').select('name').where('name', 'in', names).where('owner', '=', owner).execute();
+  return new Set(held.map((row) => row.name));
 }
 
-export async function releaseLease(db: Db, name: string, owner: string): Promise<void> {
-  await db.deleteFrom('scheduler_lease').where('name', '=', name).where('owner', '=', owner).execute();
+export async function releaseLeases(db: Db, names: readonly string[], owner: string): Promise<void> {
+  if (names.length > 0) await db.deleteFrom('scheduler_lease').where('name', 'in', names).where('owner', '=', owner).execute();
 }

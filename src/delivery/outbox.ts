@@ -5,6 +5,7 @@ import type { ChannelRef, Platform, UserRef } from '../kernel/identity.js';
 import { DeliveryError, type Destination, type PlatformPort, type PostedMessage } from '../kernel/ports.js';
 import type { Reply } from '../kernel/reply.js';
 import type { Db } from '../storage/database.js';
+import { isPostgres } from '../storage/engine.js';
 import type { OutboxRow } from '../storage/rhythm-schema.js';
 import { createPacer, type Pacer } from './pacing.js';
 
@@ -206,33 +207,26 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
   if (options.keys && options.keys.length === 0) return report;
   const claimMs = services.settings.outboxClaimMs ?? defaultClaimMs;
   const maxInFlight = options.maxInFlight ?? defaultMaxInFlight;
-  let query = db
-    .selectFrom('outbox')
-    .selectAll()
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', clock.now())
-    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', clock.now())]))
-    .orderBy('next_attempt_at')
-    .orderBy('id')
-    .limit(options.limit ?? 500);
-  if (options.keys) query = query.where('key', 'in', options.keys);
+  const claimed = await claimDue(db, { owner: options.owner, now: clock.now(), claimMs, limit: options.limit ?? 500, keys: options.keys });
   const awaited: Promise<void>[] = [];
   const busy = options.inFlight?.destinations ?? new Set<string>();
   let superseded = false;
   let waiting = 0;
-  // Rows that must wait for their turn, by the instant it comes: one statement per instant, not one per row.
+  // Claimed rows that are not sent now go back at once: those that must wait for their turn by the instant it comes
+  // (one statement per instant, not one per row), the rest as they were.
   const deferrals = new Map<number, number[]>();
-  for (const row of await query.execute()) {
+  const unsent: number[] = [];
+  for (const row of claimed) {
     const now = clock.now();
     if (row.expires_at !== null && now > row.expires_at) {
       await expire(services, row, now);
       report.failed++;
       continue;
     }
-    if ((options.inFlight?.count() ?? awaited.length) >= maxInFlight) break;
     const destination = `${row.platform}:${destinationOf(row)}`;
-    if (busy.has(destination)) {
-      waiting++;
+    if ((options.inFlight?.count() ?? awaited.length) >= maxInFlight || busy.has(destination)) {
+      if (busy.has(destination)) waiting++;
+      unsent.push(row.id);
       continue;
     }
     const slot = pacer.reserve(row.platform, destinationOf(row), now, row.user_id !== null ? 'direct-message' : 'post');
@@ -241,7 +235,6 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
       report.deferred++;
       continue;
     }
-    if (!(await claim(db, row.id, options.owner, now, claimMs))) continue;
     report.started++;
     busy.add(destination);
     const delivery = deliverRow(services, row, options.owner, pacer).then((outcome) => {
@@ -252,16 +245,8 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
     if (options.inFlight) options.inFlight.track(delivery);
     else awaited.push(delivery);
   }
-  for (const [slot, rowIds] of deferrals) {
-    for (let i = 0; i < rowIds.length; i += 500) {
-      await db
-        .updateTable('outbox')
-        .set({ next_attempt_at: slot })
-        .where('id', 'in', rowIds.slice(i, i + 500))
-        .where('status', '=', 'pending')
-        .execute();
-    }
-  }
+  await releaseClaims(db, options.owner, unsent);
+  for (const [slot, rowIds] of deferrals) await releaseClaims(db, options.owner, rowIds, slot);
   await Promise.all(awaited);
   // Rows that waited behind another send to their destination go now (or are deferred by what it met); an edit whose
   // content changed while it was being sent goes once more, with the newest content.
@@ -272,16 +257,45 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
   return report;
 }
 
-async function claim(db: Db, id: number, owner: string, now: number, claimMs: number): Promise<boolean> {
-  const result = await db
-    .updateTable('outbox')
-    .set({ claimed_by: owner, claimed_until: now + claimMs })
-    .where('id', '=', id)
+/**
+ * Claims the due rows in one statement, oldest first. On PostgreSQL the rows are locked with SKIP LOCKED, so that
+ * several processes claiming at once each take different rows without waiting on one another; SQLite has one
+ * writer, so the statement alone is enough. A claim lapses after `claimMs`, so a process that dies holding rows
+ * loses them to the others (looked for on the platform first when their send had started).
+ */
+async function claimDue(db: Db, claim: { owner: string; now: number; claimMs: number; limit: number; keys?: readonly string[] }): Promise<OutboxRow[]> {
+  const { owner, now } = claim;
+  let due = db
+    .selectFrom('outbox')
+    .select('id')
     .where('status', '=', 'pending')
     .where('next_attempt_at', '<=', now)
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(claim.limit);
+  if (claim.keys) due = due.where('key', 'in', claim.keys);
+  if (isPostgres(db)) due = due.forUpdate().skipLocked();
+  const rows = await db
+    .updateTable('outbox')
+    .set({ claimed_by: owner, claimed_until: now + claim.claimMs })
+    .where('id', 'in', due)
+    .returningAll()
+    .execute();
+  return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id - b.id);
+}
+
+/** Gives claimed rows back untouched, or due again at `notBefore` (their turn by the pacing). */
+async function releaseClaims(db: Db, owner: string, ids: readonly number[], notBefore?: number): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    await db
+      .updateTable('outbox')
+      .set({ claimed_by: null, claimed_until: null, ...(notBefore === undefined ? {} : { next_attempt_at: notBefore }) })
+      .where('id', 'in', ids.slice(i, i + 500))
+      .where('claimed_by', '=', owner)
+      .where('status', '=', 'pending')
+      .execute();
+  }
 }
 
 type SendOutcome =
@@ -459,7 +473,12 @@ async function recordOutcome(services: Services, row: OutboxRow, outcome: SendOu
 
 async function expire(services: Services, row: OutboxRow, now: number): Promise<void> {
   const reason = `expired unsent: it was due by ${new Date(row.expires_at ?? now).toISOString()}`;
-  await services.db.updateTable('outbox').set({ status: 'failed', last_error: reason }).where('id', '=', row.id).where('status', '=', 'pending').execute();
+  await services.db
+    .updateTable('outbox')
+    .set({ status: 'failed', last_error: reason, claimed_by: null, claimed_until: null })
+    .where('id', '=', row.id)
+    .where('status', '=', 'pending')
+    .execute();
   services.log.warn({ key: row.key, reason }, 'outbox post skipped');
 }
 
@@ -472,7 +491,7 @@ function destinationOf(row: OutboxRow): string {
 export async function nextOutboxDueAt(db: Db): Promise<number | undefined> {
   const row = await db
     .selectFrom('outbox')
-    .select(sql<number | null>`min(max(next_attempt_at, coalesce(claimed_until, 0)))`.as('due'))
+    .select(sql<number | null>`min(case when claimed_until > next_attempt_at then claimed_until else next_attempt_at end)`.as('due'))
     .where('status', '=', 'pending')
     .executeTakeFirst();
   return row?.due ?? undefined;

@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../storage/database.js';
+import { isPostgres } from '../storage/engine.js';
+import * as postgresSearch from './search-postgres.js';
 import type { HarvestRole } from '../storage/schema.js';
 
 // Each term is quoted, so that FTS5 reads the user's text as words: never NEAR, AND, *, -, ( or column:.
@@ -21,6 +23,9 @@ export function queryTerms(query: string): string[] {
 /** Where a search looks: one community, several (a network's), or everywhere when undefined. */
 export type CommunityScope = number | readonly number[] | undefined;
 
+/** What to look for: the query's words, all of them or any, in which communities. Each engine compiles it its own way. */
+export type KnowledgeMatch = Readonly<{ terms: readonly string[]; mode: 'all' | 'any'; scope?: CommunityScope }>;
+
 /** An FTS5 MATCH expression over the text column, optionally limited to communities' scope tokens. */
 export function matchExpression(terms: readonly string[], mode: 'all' | 'any', communityId?: CommunityScope): string {
   const words = `{text} : (${terms.map((term) => `"${term}"`).join(mode === 'all' ? ' AND ' : ' OR ')})`;
@@ -30,7 +35,7 @@ export function matchExpression(terms: readonly string[], mode: 'all' | 'any', c
   return `{fts_scope} : ${scopes.length === 1 ? scopes[0] : `(${scopes.join(' OR ') || '"none"'})`} AND ${words}`;
 }
 
-type Source = 'harvest' | 'practice';
+export type Source = 'harvest' | 'practice';
 const indexOf = { harvest: 'harvest_fts', practice: 'practice_fts' } as const;
 const contentOf = { harvest: 'harvest_message', practice: 'practice' } as const;
 
@@ -101,7 +106,10 @@ function closestTerm(token: string, terms: readonly string[]): string | undefine
 }
 
 /** The best-scoring ids among the most recent hits: lower scores are better. */
-async function rankCandidates(db: Db, source: Source, expression: string, terms: readonly string[], keep: number): Promise<{ id: number; score: number }[]> {
+async function rankCandidates(db: Db, source: Source, match: KnowledgeMatch, keep: number): Promise<{ id: number; score: number }[]> {
+  if (isPostgres(db)) return postgresSearch.rankCandidates(db, source, match, keep);
+  const { terms } = match;
+  const expression = matchExpression(terms, match.mode, match.scope);
   const index = sql.table(indexOf[source]);
   const candidates = await sql<{ id: number; marked: string }>`
     select rowid as id, highlight(${index}, 0, ${snippetOpen}, ${snippetClose}) as marked from ${index}
@@ -122,8 +130,10 @@ async function rankCandidates(db: Db, source: Source, expression: string, terms:
     .slice(0, keep);
 }
 
-export async function snippetsFor(db: Db, source: Source, expression: string, ids: readonly number[]): Promise<Map<number, string>> {
+export async function snippetsFor(db: Db, source: Source, match: KnowledgeMatch, ids: readonly number[]): Promise<Map<number, string>> {
   if (ids.length === 0) return new Map();
+  if (isPostgres(db)) return postgresSearch.snippetsFor(db, source, match, ids, { open: snippetOpen, close: snippetClose });
+  const expression = matchExpression(match.terms, match.mode, match.scope);
   const index = sql.table(indexOf[source]);
   const result = await sql<{ id: number; snippet: string }>`
     select rowid as id, snippet(${index}, 0, ${snippetOpen}, ${snippetClose}, '…', 24) as snippet from ${index}
@@ -156,10 +166,10 @@ export function weighScore(bm25: number, role: KnowledgeHit['role'], at: number,
   return bm25 * roleWeight[role] * recency;
 }
 
-/** Harvested messages and practices that match the expression, best first (one table per query, bounded work). */
-export async function findKnowledge(db: Db, expression: string, terms: readonly string[], now: number, keep = 50): Promise<KnowledgeHit[]> {
-  const harvestIds = await rankCandidates(db, 'harvest', expression, terms, keep);
-  const practiceIds = await rankCandidates(db, 'practice', expression, terms, keep);
+/** Harvested messages and practices that match, best first (one table per query, bounded work). */
+export async function findKnowledge(db: Db, match: KnowledgeMatch, now: number, keep = 50): Promise<KnowledgeHit[]> {
+  const harvestIds = await rankCandidates(db, 'harvest', match, keep);
+  const practiceIds = await rankCandidates(db, 'practice', match, keep);
   const hits: KnowledgeHit[] = [];
   if (harvestIds.length) {
     const scores = new Map(harvestIds.map((row) => [row.id, row.score]));
@@ -210,19 +220,19 @@ export async function findKnowledge(db: Db, expression: string, terms: readonly 
   return hits.sort((a, b) => a.score - b.score || b.at - a.at);
 }
 
-export type SearchOutcome = Readonly<{ terms: string[]; hits: KnowledgeHit[]; expression: string }>;
+export type SearchOutcome = Readonly<{ terms: string[]; hits: KnowledgeHit[]; match: KnowledgeMatch }>;
 
 /** Searches with every word first, then with any word when every word finds nothing. */
 export async function searchKnowledge(db: Db, query: string, options: { communityId?: CommunityScope; now: number }): Promise<SearchOutcome> {
   const terms = queryTerms(query);
-  if (terms.length === 0) return { terms, hits: [], expression: '' };
-  let expression = matchExpression(terms, 'all', options.communityId);
-  let hits = await findKnowledge(db, expression, terms, options.now);
+  let match: KnowledgeMatch = { terms, mode: 'all', scope: options.communityId };
+  if (terms.length === 0) return { terms, hits: [], match };
+  let hits = await findKnowledge(db, match, options.now);
   if (hits.length === 0 && terms.length > 1) {
-    expression = matchExpression(terms, 'any', options.communityId);
-    hits = await findKnowledge(db, expression, terms, options.now);
+    match = { ...match, mode: 'any' };
+    hits = await findKnowledge(db, match, options.now);
   }
-  return { terms, hits, expression };
+  return { terms, hits, match };
 }
 
 /** The best hit of each question thread, and every practice: a thread shows once, by its best message. */

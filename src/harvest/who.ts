@@ -1,6 +1,6 @@
 import type { Db } from '../storage/database.js';
 import type { Member } from '../storage/schema.js';
-import { findKnowledge, matchExpression, queryTerms, type CommunityScope, type KnowledgeHit } from './search.js';
+import { findKnowledge, queryTerms, type CommunityScope, type KnowledgeHit } from './search.js';
 
 // Marked answers say most about who knows a topic, shared practices next, other replies least; asking says nothing.
 const contributionWeight: Record<KnowledgeHit['role'], number> = { answer: 3, practice: 2, reply: 1, question: 0 };
@@ -19,9 +19,9 @@ export type Expert = Readonly<{
 export async function findWhoKnows(db: Db, topic: string, options: { communityId?: CommunityScope; now: number }): Promise<Expert[]> {
   const terms = queryTerms(topic);
   if (terms.length === 0) return [];
-  let experts = await rankExperts(db, await findKnowledge(db, matchExpression(terms, 'all', options.communityId), terms, options.now, 200));
+  let experts = await rankExperts(db, await findKnowledge(db, { terms, mode: 'all', scope: options.communityId }, options.now, 200));
   if (experts.length === 0 && terms.length > 1) {
-    experts = await rankExperts(db, await findKnowledge(db, matchExpression(terms, 'any', options.communityId), terms, options.now, 200));
+    experts = await rankExperts(db, await findKnowledge(db, { terms, mode: 'any', scope: options.communityId }, options.now, 200));
   }
   return experts;
 }

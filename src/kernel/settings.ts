@@ -42,6 +42,8 @@ export type DiscordSettings = Readonly<{ token: string; applicationId: string; a
 /** Every setting, validated once at start by app/config.ts. */
 export type Config = Readonly<{
   databasePath: string;
+  /** DATABASE_URL: PostgreSQL, shared by any number of Weaver processes; the SQLite file at databasePath when unset. */
+  databaseUrl?: string;
   port: number;
   slack?: SlackSettings;
   discord?: DiscordSettings;
@@ -64,3 +66,8 @@ export type Config = Readonly<{
   /** Signs sign-in links and sessions of the web pages (WEAVER_SECRET_KEY); never logged. */
   secretKey?: string;
 }>;
+
+/** Where the database is: DATABASE_URL when set, else the SQLite file. */
+export function databaseLocation(config: Pick<Config, 'databasePath' | 'databaseUrl'>): string {
+  return config.databaseUrl ?? config.databasePath;
+}

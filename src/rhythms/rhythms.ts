@@ -94,7 +94,8 @@ export async function materializeDueRhythms(services: Services, now: number): Pr
         .where('id', '=', rhythm.id)
         .where('next_run_at', '=', rhythm.next_run_at)
         .executeTakeFirst();
-      if (Number(advanced.numUpdatedRows) !== 1 || !postable) return [];
+      if (Number(advanced.numUpdatedRows) !== 1) return undefined;
+      if (!postable) return [];
       const community = await trx.selectFrom('community').selectAll().where('id', '=', rhythm.community_id).executeTakeFirstOrThrow();
       // A resting or closed community is not prompted; without a home channel there is nowhere to post. Either way the
       // prompt keeps its turn.
@@ -111,6 +112,8 @@ export async function materializeDueRhythms(services: Services, now: number): Pr
         homes,
       );
     });
+    // Undefined: another process advanced the rhythm first, and posts this occurrence.
+    if (posted === undefined) continue;
     if (postable && posted.length === 0) log.info({ rhythm: rhythm.id }, 'prompt due but the community has no home channel');
     keys.push(...posted);
   }

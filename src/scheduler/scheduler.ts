@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Services } from '../storage/services.js';
-import { holdLease, releaseLease } from '../delivery/lease.js';
+import { holdLeases, releaseLeases } from '../delivery/lease.js';
 import { createInFlight, deliverDue, nextOutboxDueAt, pruneOutbox, type DeliveryReport, type InFlight } from '../delivery/outbox.js';
 import { createPacer } from '../delivery/pacing.js';
 import { enqueueWeeklyDigests } from '../reports/digest.js';
@@ -13,7 +13,7 @@ import { celebrateReachedGoals, nextGoalCheckAt } from '../goals/celebrate.js';
 import type { Db } from '../storage/database.js';
 
 export type TickReport = Readonly<{
-  /** False when another process holds the lease: this one scheduled and sent nothing. */
+  /** False when other processes hold every job's lease: this one scheduled nothing (it still sent what was due). */
   leader: boolean;
   enqueued: number;
   delivery?: DeliveryReport;
@@ -23,7 +23,7 @@ export type TickReport = Readonly<{
 
 export type Scheduler = Readonly<{
   owner: string;
-  /** One step: hold the lease, turn due rhythms and reminders into outbox rows, send what is due (and await the sends). */
+  /** One step: turn due rhythms and reminders into outbox rows (each job under its lease), send what is due (and await the sends). */
   tick(): Promise<TickReport>;
   /** Runs ticks on one timer, armed for the next due time (or the heartbeat, to renew the lease). */
   start(): void;
@@ -68,13 +68,14 @@ export type SchedulerOptions = Readonly<{
   heartbeatMs?: number;
 }>;
 
-const leaseName = 'scheduler';
+const leaseOf = (job: ScheduledJob) => `job:${job.name}`;
 const minimumDelayMs = 250;
 
 /**
  * The one loop for every scheduled post. It never arms a timer per schedule: it asks the database what is due
- * next. Two processes on one database cannot both post: only the lease holder schedules, and the outbox's
- * unique keys and row claims make a second post of the same occurrence impossible.
+ * next. Any number of processes may run it on one database: each job runs in one process at a time (a lease per
+ * job, so different processes may run different jobs), every process sends, and the outbox's unique keys and row
+ * claims make a second post of the same occurrence impossible.
  */
 export function createScheduler(services: Services, options: SchedulerOptions = {}): Scheduler {
   const owner = options.owner ?? `weaver-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -96,9 +97,10 @@ export function createScheduler(services: Services, options: SchedulerOptions = 
   async function step(background?: InFlight): Promise<TickReport> {
     const { db, clock } = services;
     const now = clock.now();
-    if (!(await holdLease(db, leaseName, owner, now, leaseMs))) return { leader: false, enqueued: 0 };
     let enqueued = 0;
+    const held = await holdLeases(db, jobs.map(leaseOf), owner, now, leaseMs);
     for (const job of jobs) {
+      if (!held.has(leaseOf(job))) continue;
       try {
         enqueued += (await job.materializeDue(services, now)).length;
       } catch (error) {
@@ -108,7 +110,7 @@ export function createScheduler(services: Services, options: SchedulerOptions = 
     }
     const delivery = await deliverDue(services, { owner, pacer, inFlight: background });
     const due = [...(await Promise.all(jobs.map((job) => job.nextDueAt(db)))), await nextOutboxDueAt(db)].filter((at): at is number => at !== undefined);
-    return { leader: true, enqueued, delivery, nextDueAt: due.length ? Math.min(...due) : undefined };
+    return { leader: held.size > 0, enqueued, delivery, nextDueAt: due.length ? Math.min(...due) : undefined };
   }
 
   function arm(delayMs: number): void {
@@ -147,7 +149,7 @@ export function createScheduler(services: Services, options: SchedulerOptions = 
       if (timer) clearTimeout(timer);
       await running?.catch(() => undefined);
       await inFlight.drain();
-      await releaseLease(services.db, leaseName, owner).catch(() => undefined);
+      await releaseLeases(services.db, jobs.map(leaseOf), owner).catch(() => undefined);
     },
   };
 }

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteAdapter, SqliteDialect, type DialectAdapter, type Migration, type MigrationResultSet } from 'kysely';
 import { migrations } from '../../migrations/index.js';
+import { isPostgresUrl, openPostgres } from './postgres.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -21,7 +22,12 @@ class WeaverSqliteDialect extends SqliteDialect {
   }
 }
 
-export function openDatabase(path: string): Db {
+/** Opens the store at `location`: a `postgres://` URL (shared by several processes), or else a SQLite file. */
+export function openDatabase(location: string): Db {
+  return isPostgresUrl(location) ? openPostgres(location) : openSqlite(location);
+}
+
+function openSqlite(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
@@ -65,8 +71,8 @@ export async function migrateToLatest(db: Db, list: Record<string, Migration> = 
   return result;
 }
 
-export async function openMigratedDatabase(path: string): Promise<Db> {
-  const db = openDatabase(path);
+export async function openMigratedDatabase(location: string): Promise<Db> {
+  const db = openDatabase(location);
   await migrateToLatest(db);
   return db;
 }

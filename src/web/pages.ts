@@ -2,7 +2,7 @@ import { homeChannels, listCommunities, listCoordinators } from '../communities/
 import { findMember } from '../communities/members.js';
 import { memberCounts, membersOf } from '../communities/membership.js';
 import { listUpcomingEvents } from '../events/events.js';
-import { bestPerThread, searchKnowledge, snippetClose, snippetOpen, snippetsFor, type KnowledgeHit } from '../harvest/search.js';
+import { bestPerThread, searchKnowledge, snippetClose, snippetOpen, snippetsFor, type KnowledgeHit, type KnowledgeMatch } from '../harvest/search.js';
 import { formatDate, formatInZone } from '../kernel/time.js';
 import { statsFields } from '../reports/stats.js';
 import type { Community, Member } from '../storage/schema.js';
@@ -229,19 +229,19 @@ function marked(snippet: string): Html {
 
 async function searchResults(services: Services, scope: PageScope, query: string, now: number): Promise<Html> {
   const hits: KnowledgeHit[] = [];
-  const expressions = new Map<number, string>();
+  const matches = new Map<number, KnowledgeMatch>();
   for (const communityId of scope.communityIds) {
     const outcome = await searchKnowledge(services.db, query, { communityId, now });
     hits.push(...outcome.hits);
-    expressions.set(communityId, outcome.expression);
+    matches.set(communityId, outcome.match);
   }
   const best = bestPerThread(hits.sort((a, b) => a.score - b.score)).slice(0, 30);
   if (best.length === 0) return html`<p class="notice">Nothing found for “${query}”. Try fewer or other words.</p>`;
   const snippets = new Map<string, string>();
-  for (const [communityId, expression] of expressions) {
+  for (const [communityId, match] of matches) {
     for (const source of ['harvest', 'practice'] as const) {
       const ids = best.filter((hit) => hit.source === source && hit.communityId === communityId).map((hit) => hit.id);
-      for (const [id, snippet] of await snippetsFor(services.db, source, expression, ids)) snippets.set(`${source}:${id}`, snippet);
+      for (const [id, snippet] of await snippetsFor(services.db, source, match, ids)) snippets.set(`${source}:${id}`, snippet);
     }
   }
   // A question found by any of its messages shows with its marked answer: that is what the reader came for.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/app/config.js';
+import { loadConfig, type Config } from '../../src/app/config.js';
+import { databaseLocation } from '../../src/kernel/settings.js';
 
 describe('settings', () => {
   it('has the contract’s defaults when nothing is set', () => {
@@ -39,10 +40,14 @@ describe('settings', () => {
     expect(errors.join('\n')).not.toMatch(/secret/);
   });
 
-  it('refuses DATABASE_URL, which this version cannot use yet, instead of quietly using the SQLite file', () => {
-    const loaded = loadConfig({ DATABASE_URL: 'postgres://127.0.0.1:5432/test' });
-    expect(loaded.ok).toBe(false);
-    expect(!loaded.ok && loaded.errors.join('\n')).toContain('DATABASE_URL: PostgreSQL is not supported by this version yet');
+  it('takes DATABASE_URL as the database, and refuses anything but a PostgreSQL URL in one sentence', () => {
+    const loaded = loadConfig({ DATABASE_URL: 'postgres://weaver@127.0.0.1:5432/test' });
+    expect(loaded.ok && databaseLocation(loaded.config)).toBe('postgres://weaver@127.0.0.1:5432/test');
+    expect(loadConfig({}).ok && databaseLocation((loadConfig({}) as { config: Config }).config)).toBe('./data/weaver.db');
+    expect(loadConfig({ DATABASE_URL: 'mysql://db/weaver' })).toEqual({
+      ok: false,
+      errors: ['DATABASE_URL must be a PostgreSQL URL, e.g. postgres://weaver@db.example:5432/weaver'],
+    });
   });
 
   it('requires a signing secret for Slack over HTTP but not in Socket Mode', () => {

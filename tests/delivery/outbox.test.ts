@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { enqueue, deliverDue } from '../../src/delivery/outbox.js';
 import { materializeDueRhythms } from '../../src/rhythms/rhythms.js';
 import { createScheduler } from '../../src/scheduler/scheduler.js';
-import { createTestWorld, tempDatabasePath, type TestWorld } from '../support/harness.js';
+import { createTestWorld, newTestDatabase, type TestWorld } from '../support/harness.js';
 import { channelGone, createRecordingPort, rateLimited, serverError } from '../support/recording-port.js';
 
 const opened: TestWorld[] = [];
@@ -41,7 +41,7 @@ const monday = Date.parse('2026-11-30T09:00:00Z');
 
 describe('the outbox', () => {
   it('serves every channel exactly once when the process dies in the middle of a fan-out', async () => {
-    const path = tempDatabasePath();
+    const path = await newTestDatabase();
     const first = await openProcess(path, '2026-11-23T10:00:00Z');
     await setUpFanOut(first, 30);
     first.fake.script('#C12', 'hang');
@@ -71,7 +71,7 @@ describe('the outbox', () => {
   });
 
   it('paces a fan-out under the platform budget per second', async () => {
-    const w = await openProcess(tempDatabasePath(), '2026-11-23T10:00:00Z');
+    const w = await openProcess(await newTestDatabase(), '2026-11-23T10:00:00Z');
     await setUpFanOut(w, 30);
     const scheduler = createScheduler(w.services, { owner: 'only' });
     w.clock.set(monday);
@@ -83,7 +83,7 @@ describe('the outbox', () => {
   });
 
   it('retries a 429 after its Retry-After and a 5xx with backoff, losing nothing', async () => {
-    const w = await openProcess(tempDatabasePath(), '2026-11-23T10:00:00Z');
+    const w = await openProcess(await newTestDatabase(), '2026-11-23T10:00:00Z');
     await setUpFanOut(w, 2);
     w.fake.script('#C0', rateLimited(30_000));
     w.fake.script('#C1', serverError(), serverError());
@@ -115,7 +115,7 @@ describe('the outbox', () => {
   });
 
   it('records a permanent failure and does not retry it', async () => {
-    const w = await openProcess(tempDatabasePath(), '2026-11-23T10:00:00Z');
+    const w = await openProcess(await newTestDatabase(), '2026-11-23T10:00:00Z');
     await setUpFanOut(w, 2);
     w.fake.script('#C0', channelGone());
     const scheduler = createScheduler(w.services, { owner: 'only' });
@@ -134,7 +134,7 @@ describe('the outbox', () => {
   });
 
   it('gives up on a post still failing after a day, and on a platform this process does not run', async () => {
-    const w = await openProcess(tempDatabasePath(), '2026-11-23T10:00:00Z');
+    const w = await openProcess(await newTestDatabase(), '2026-11-23T10:00:00Z');
     const reply = { visibility: 'channel', body: ['Hello'], sections: [], buttons: [] } as const;
     await enqueue(w.db, { key: 'a', target: { channel: { platform: 'slack', workspaceId: 'T1', channelId: 'C1' } }, reply, notBefore: 0 }, 0);
     await enqueue(w.db, { key: 'b', target: { user: { platform: 'discord', workspaceId: 'G1', userId: 'U1' } }, reply, notBefore: 0 }, 0);
@@ -150,7 +150,7 @@ describe('the outbox', () => {
   });
 
   it('makes a second enqueue of the same key a no-op', async () => {
-    const w = await openProcess(tempDatabasePath(), '2026-11-23T10:00:00Z');
+    const w = await openProcess(await newTestDatabase(), '2026-11-23T10:00:00Z');
     const item = {
       key: 'digest:1:2026-W48:slack:T1:C1',
       target: { channel: { platform: 'slack', workspaceId: 'T1', channelId: 'C1' } },
@@ -169,7 +169,7 @@ describe('the outbox', () => {
 
 describe('two bot processes on one database', () => {
   it('posts each occurrence once, and the second takes over when the first stops', async () => {
-    const path = tempDatabasePath();
+    const path = await newTestDatabase();
     const a = await openProcess(path, '2026-11-23T10:00:00Z');
     await setUpFanOut(a, 3);
     const b = await openProcess(path, '2026-11-23T10:00:00Z');
@@ -195,7 +195,7 @@ describe('two bot processes on one database', () => {
   });
 
   it('cannot post an occurrence twice even when both materialize and deliver', async () => {
-    const path = tempDatabasePath();
+    const path = await newTestDatabase();
     const a = await openProcess(path, '2026-11-23T10:00:00Z');
     await setUpFanOut(a, 3);
     const b = await openProcess(path, '2026-11-23T10:00:00Z');

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { linkHomeChannel } from '../../src/communities/communities.js';
 import { celebrateIfReached, celebrateReachedGoals } from '../../src/goals/celebrate.js';
 import { createScheduler } from '../../src/scheduler/scheduler.js';
-import { createTestWorld, tempDatabasePath, type TestWorld } from '../support/harness.js';
+import { createTestWorld, newTestDatabase, type TestWorld } from '../support/harness.js';
 import { createRecordingPort } from '../support/recording-port.js';
 import { addGoal, celebrations, createGoalWorld, expectOk, type GoalWorld } from './support.js';
 
@@ -54,7 +54,7 @@ describe('reaching the target posts one celebration in the home channel', () => 
   });
 
   it('two schedulers on one database post it once, and so do two checks racing without the lease', async () => {
-    const databasePath = tempDatabasePath();
+    const databasePath = await newTestDatabase();
     world = await createGoalWorld({ databasePath });
     const secondPort = createRecordingPort('console');
     other = await createTestWorld({ databasePath, ports: [secondPort.port] });

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCommunity } from '../../src/communities/communities.js';
 import { searchKnowledge } from '../../src/harvest/search.js';
+import { testEngine } from '../support/test-database.js';
 import {
   createHarvestWorld,
   discordHome,
@@ -131,7 +132,8 @@ describe('harvesting a Slack question thread', () => {
     expect(await threads()).toHaveLength(0);
     expect(await messages()).toHaveLength(0);
     expect((await search('thank')).hits).toHaveLength(0);
-    await sql`insert into harvest_fts(harvest_fts, rank) values ('integrity-check', 0)`.execute(w.db);
+    // SQLite's index is kept by triggers, so it is checked too; PostgreSQL's is a generated column of the row itself.
+    if (testEngine === 'sqlite') await sql`insert into harvest_fts(harvest_fts, rank) values ('integrity-check', 0)`.execute(w.db);
   });
 
   it('never stores the messages of someone with privacy off', async () => {

@@ -15,7 +15,7 @@ import { setNetwork } from '../../src/networks/networks.js';
 import { setPrivacy } from '../../src/privacy/forget.js';
 import { createScheduler } from '../../src/scheduler/scheduler.js';
 import type { Community } from '../../src/storage/schema.js';
-import { createTestWorld, tempDatabasePath, type TestWorld } from '../support/harness.js';
+import { createTestWorld, newTestDatabase, type TestWorld } from '../support/harness.js';
 import { createRecordingPort } from '../support/recording-port.js';
 
 // Bridges with an injected clock: a question in one community's home channel, with no reply after BRIDGE_DELAY,
@@ -174,7 +174,7 @@ describe('bridges', () => {
   });
 
   it('survive a restart: queued before a crash, sent once after it, never queued again', async () => {
-    const databasePath = tempDatabasePath();
+    const databasePath = await newTestDatabase();
     const first = await openWorld({ databasePath });
     await constellation(first);
     await annAsks(first);
@@ -195,7 +195,7 @@ describe('bridges', () => {
   });
 
   it('two processes on one database bridge a question once', async () => {
-    const databasePath = tempDatabasePath();
+    const databasePath = await newTestDatabase();
     const a = await openWorld({ databasePath });
     await constellation(a);
     await annAsks(a);

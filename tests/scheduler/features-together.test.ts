@@ -139,12 +139,11 @@ describe('forget-me', () => {
     expect(await world.db.selectFrom('outbox').selectAll().where('user_id', '=', 'bob').execute()).toEqual([]);
     expect(await world.db.selectFrom('member').selectAll().where('user_id', '=', 'bob').execute()).toEqual([]);
     // Every table that names a member, found from the schema, so that a new one cannot slip past forget-me.
-    const tables = (await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(world.db)).rows.map((row) => row.name);
-    for (const table of tables) {
-      const columns = (await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(world.db)).rows.map((row) => row.name);
+    for (const table of await world.db.introspection.getTables()) {
+      const columns = table.columns.map((column) => column.name);
       for (const column of columns.filter((name) => name === 'member_id' || name.endsWith('_member_id'))) {
-        const left = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)} where ${sql.ref(column)} = ${member.id}`.execute(world.db);
-        expect(left.rows[0]!.n, `${table}.${column}`).toBe(0);
+        const left = await sql<{ n: number }>`select count(*) as n from ${sql.table(table.name)} where ${sql.ref(column)} = ${member.id}`.execute(world.db);
+        expect(left.rows[0]!.n, `${table.name}.${column}`).toBe(0);
       }
     }
   });

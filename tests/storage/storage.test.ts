@@ -1,18 +1,17 @@
 import { sql, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { migrations } from '../../migrations/index.js';
-import { migrateToLatest, openDatabase, openMigratedDatabase, type Db } from '../../src/storage/database.js';
-import { tempDatabasePath } from '../support/harness.js';
+import { migrateToLatest, openMigratedDatabase, type Db } from '../../src/storage/database.js';
+import { tempDatabasePath, testEngine, unmigratedTestDatabase } from '../support/test-database.js';
 
 async function tableNames(db: Db): Promise<string[]> {
-  const rows = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db);
-  return rows.rows.map((row) => row.name);
+  return (await db.introspection.getTables()).map((table) => table.name).sort();
 }
 
 describe('storage', () => {
   it('migrates an empty database to the latest schema, and a second run changes nothing', async () => {
-    const path = tempDatabasePath();
-    const db = await openMigratedDatabase(path);
+    const db = await unmigratedTestDatabase();
+    expect((await migrateToLatest(db)).results?.length).toBe(Object.keys(migrations).length);
     expect(await tableNames(db)).toEqual(
       expect.arrayContaining(['community', 'coordinator', 'home_channel', 'member', 'membership', 'membership_change', 'practice']),
     );
@@ -21,17 +20,37 @@ describe('storage', () => {
     await db.destroy();
   });
 
-  it('opens SQLite in WAL mode with foreign keys and a busy timeout', async () => {
-    const db = await openMigratedDatabase(tempDatabasePath());
-    const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(db)).rows[0] as object)[0];
-    expect(await pragma('journal_mode')).toBe('wal');
-    expect(await pragma('foreign_keys')).toBe(1);
-    expect(await pragma('busy_timeout')).toBe(5000);
-    await db.destroy();
-  });
+  if (testEngine === 'postgres') {
+    it('keeps millisecond times and ids in 64 bits on PostgreSQL, read back as numbers', async () => {
+      const db = await unmigratedTestDatabase();
+      await migrateToLatest(db);
+      const at = Date.UTC(2099, 0, 1);
+      const community = await db
+        .insertInto('community')
+        .values({ slug: 'far', name: 'Far future', created_at: at, updated_at: at })
+        .returning(['id', 'created_at'])
+        .executeTakeFirstOrThrow();
+      expect(community).toEqual({ id: 1, created_at: at });
+      const count = await db
+        .selectFrom('community')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(count.n).toBe(1);
+    });
+  }
+
+  if (testEngine === 'sqlite')
+    it('opens SQLite in WAL mode with foreign keys and a busy timeout', async () => {
+      const db = await openMigratedDatabase(tempDatabasePath());
+      const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(db)).rows[0] as object)[0];
+      expect(await pragma('journal_mode')).toBe('wal');
+      expect(await pragma('foreign_keys')).toBe(1);
+      expect(await pragma('busy_timeout')).toBe(5000);
+      await db.destroy();
+    });
 
   it('rolls a failing migration back whole, so the next start can apply it again', async () => {
-    const db = openDatabase(tempDatabasePath());
+    const db = await unmigratedTestDatabase();
     const broken = {
       ...migrations,
       '2099-01-01-broken': {

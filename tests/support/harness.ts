@@ -1,7 +1,4 @@
 import { sql } from 'kysely';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { inboundListeners } from '../../src/app/registry.js';
 import type { Invocation } from '../../src/commands/define.js';
@@ -17,21 +14,19 @@ import type { Reply } from '../../src/kernel/reply.js';
 import { renderPlainText } from '../../src/kernel/render-text.js';
 import type { CoreSettings } from '../../src/kernel/settings.js';
 import { createScheduler, type Scheduler } from '../../src/scheduler/scheduler.js';
-import { openMigratedDatabase } from '../../src/storage/database.js';
 import type { Community, Member } from '../../src/storage/schema.js';
 import type { Services } from '../../src/storage/services.js';
+import { openTestDatabase } from './test-database.js';
 
 export const silentLog = pino({ level: 'silent' });
 
-export function tempDatabasePath(): string {
-  return join(mkdtempSync(join(tmpdir(), 'weaver-test-')), 'weaver.db');
-}
+export { newTestDatabase, tempDatabasePath, testEngine } from './test-database.js';
 
 export type TestWorld = Awaited<ReturnType<typeof createTestWorld>>;
 export type CommandAnswer = Reply & { text: string };
 
 /**
- * The one test world: a real migrated SQLite file, a manual clock, the platforms given as ports, and ways to act as
+ * The one test world: a real migrated database (SQLite, or PostgreSQL in the `postgres` project), a manual clock, the platforms given as ports, and ways to act as
  * anyone: type a command (`run` on the console, `runAs` as a platform user), say something in a channel (`send`), and
  * move the clock and run one scheduler step (`tickAt`).
  */
@@ -46,7 +41,7 @@ export async function createTestWorld(
     harvestReminderDelayMs?: number;
   } = {},
 ) {
-  const db = await openMigratedDatabase(options.databasePath ?? tempDatabasePath());
+  const db = await openTestDatabase(options.databasePath);
   const clock = manualClock(options.now ?? '2026-11-23T10:00:00Z');
   const services: Services = {
     db,
