@@ -122,15 +122,19 @@ export function createDiscordPort(
       }
       const parentId = options.near.channelId;
       try {
-        const name = renderPlainText(message).split('\n')[0]!.replace(/[*_`]/g, '').slice(0, 100).trim() || 'Peer exchange';
-        const thread = (await rest.post(Routes.threads(parentId), {
-          body: { name, type: ChannelType.PrivateThread, invitable: false, auto_archive_duration: 10080 },
-        })) as APIChannel;
-        for (const user of users) await rest.put(Routes.threadMembers(thread.id, user.userId));
-        // Sent again after a crash, a second thread is opened, but the nonce returns the first thread's message: that
-        // thread is the group's conversation, and the second stays empty.
-        const posted = await send(thread.id, message, options.idempotencyKey);
-        return { messageId: posted.id, conversationId: posted.channel_id, permalink: permalinkOf(options.near.workspaceId, posted.channel_id, posted.id) };
+        // A retry goes to the thread its first attempt made (the nonce makes a second post there the first one).
+        let threadId = options.conversationId;
+        if (!threadId) {
+          const name = renderPlainText(message).split('\n')[0]!.replace(/[*_`]/g, '').slice(0, 100).trim() || 'Peer exchange';
+          const thread = (await rest.post(Routes.threads(parentId), {
+            body: { name, type: ChannelType.PrivateThread, invitable: false, auto_archive_duration: 10080 },
+          })) as APIChannel;
+          threadId = thread.id;
+          await options.onOpened?.(threadId);
+        }
+        for (const user of users) await rest.put(Routes.threadMembers(threadId, user.userId));
+        const posted = await send(threadId, message, options.idempotencyKey);
+        return { messageId: posted.id, conversationId: threadId, permalink: permalinkOf(options.near.workspaceId, threadId, posted.id) };
       } catch (error) {
         throw toDeliveryError(error, `opening a private thread in channel ${parentId}`);
       }

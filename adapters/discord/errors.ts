@@ -35,6 +35,12 @@ export function toDeliveryError(error: unknown, what: string): unknown {
   }
   if (error instanceof HTTPError) return new DeliveryError(`${what}: Discord answered ${error.status} after retries`, false);
   if (error instanceof Error && (error.name === 'AbortError' || 'code' in error)) return new DeliveryError(`${what}: ${error.message}`, false);
+  // Node's fetch fails with a TypeError when the connection drops (reset, closed mid-answer): transient, said in one line.
+  if (error instanceof TypeError && error.message.startsWith('fetch failed')) {
+    const cause = error.cause instanceof Error ? error.cause : undefined;
+    const why = cause ? ['code' in cause && typeof cause.code === 'string' ? cause.code : undefined, cause.message].filter(Boolean).join(' ') : 'no answer';
+    return new DeliveryError(`${what}: the connection to Discord failed (${why})`, false);
+  }
   return error;
 }
 

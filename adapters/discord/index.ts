@@ -124,7 +124,23 @@ function watchConnection(client: Client, log: Logger): void {
   client.on(Events.ShardReconnecting, (shard) => log.info({ shard }, 'Discord gateway reconnecting'));
   client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, 'Discord gateway resumed'));
   client.on(Events.ShardError, (error, shard) => log.warn({ err: error, shard }, 'Discord gateway error'));
-  client.rest.on(RESTEvents.RateLimited, (info) =>
-    log.warn({ route: info.route, method: info.method, retryAfterMs: info.retryAfter, global: info.global }, 'Discord rate limit; waiting before retrying'),
-  );
+  // A 429 storm holds back every queued request at once: one line per route every few seconds, saying how many more.
+  const held = new Map<string, { since: number; more: number }>();
+  client.rest.on(RESTEvents.RateLimited, (info) => {
+    const key = `${info.method} ${info.route} ${String(info.global)}`;
+    const now = Date.now();
+    const last = held.get(key);
+    if (last && now - last.since < rateLimitLogMs) {
+      last.more++;
+      return;
+    }
+    held.set(key, { since: now, more: 0 });
+    const alsoHeldBefore = last?.more ? { alsoHeldBefore: last.more } : {};
+    log.warn(
+      { route: info.route, method: info.method, retryAfterMs: info.retryAfter, global: info.global, ...alsoHeldBefore },
+      'Discord rate limit; waiting before retrying',
+    );
+  });
 }
+
+const rateLimitLogMs = 10_000;

@@ -1,7 +1,7 @@
 import type { webApi } from '@slack/bolt';
 import type { ChannelRef, UserRef } from '../../src/kernel/identity.js';
 import type { Logger } from '../../src/kernel/logger.js';
-import type { ChannelAccess, Destination, PlatformPort, PostedMessage, SendOptions } from '../../src/kernel/ports.js';
+import type { ChannelAccess, Destination, GroupOptions, PlatformPort, PostedMessage, SendOptions } from '../../src/kernel/ports.js';
 import type { Attachment, Reply } from '../../src/kernel/reply.js';
 import { renderBlocks } from './render-blocks.js';
 import { describeForPerson, slackErrorCode, toDeliveryError } from './slack-errors.js';
@@ -66,7 +66,7 @@ export function createWorkspacesPort(directory: SlackDirectory, log: Logger): Pl
         throw toDeliveryError(error, `direct message to ${user.userId}`);
       }
     },
-    async openGroupConversation(users: readonly UserRef[], message: Reply, options?: { idempotencyKey?: string }): Promise<PostedMessage> {
+    async openGroupConversation(users: readonly UserRef[], message: Reply, options?: GroupOptions): Promise<PostedMessage> {
       const workspaceId = users[0]?.workspaceId ?? '';
       // conversations.open with several users opens (or finds) their multi-person DM, the bot included.
       let opened: { client: webApi.WebClient; workspace: SlackWorkspace; channelId: string };
@@ -79,6 +79,8 @@ export function createWorkspacesPort(directory: SlackDirectory, log: Logger): Pl
       } catch (error) {
         throw toDeliveryError(error, `conversations.open with ${users.length} people`);
       }
+      // The same people always get the same conversation; it is remembered so that a retry looks for the post there.
+      if (opened.channelId !== options?.conversationId) await options?.onOpened?.(opened.channelId);
       try {
         const posted = await opened.client.chat.postMessage({
           channel: opened.channelId,

@@ -13,6 +13,10 @@ export async function findMember(db: Db, user: UserRef): Promise<Member | undefi
 
 /** The member row for a platform user, created on first sight; a newer display name replaces the old. */
 export async function ensureMember(db: Db, user: UserRef, displayName: string | undefined, now: number): Promise<Member> {
+  // Someone already known, under the same name, costs no write: commands that only read keep answering when the
+  // database refuses writes (read-only, full, locked by another writer).
+  const known = await findMember(db, user);
+  if (known && (displayName === undefined || known.display_name === displayName)) return known;
   return db
     .insertInto('member')
     .values({ ...userColumns(user), display_name: displayName ?? null, created_at: now })

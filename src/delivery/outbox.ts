@@ -336,10 +336,21 @@ async function lookForEarlierSend(services: Services, row: OutboxRow): Promise<S
   const platform = row.platform;
   const port = services.platforms.get(platform);
   if (!port?.findSent || row.send_started_at === null) return undefined;
+  // A group post is looked for in the conversation its first attempt opened; none opened, nothing was posted.
+  const group = row.group_user_ids !== null;
+  if (group && row.conversation_id === null) return undefined;
+  const destination = group ? { channel: { platform, workspaceId: row.workspace_id, channelId: row.conversation_id ?? '' } } : destinationRefOf(row);
   try {
-    const posted = await port.findSent(destinationRefOf(row), row.key, row.send_started_at);
+    const posted = await port.findSent(destination, row.key, row.send_started_at);
+    if (posted && group) return { kind: 'sent', posted: { ...posted, conversationId: row.conversation_id ?? undefined } };
     return posted ? { kind: 'sent', posted } : undefined;
   } catch (error) {
+    // A group DM the app may not read (a Slack install from before mpim:history) would never be looked into: the
+    // introduction is sent again, at worst twice, rather than held back for a day and dropped.
+    if (group && error instanceof DeliveryError && error.permanent) {
+      services.log.warn({ key: row.key, error: error.message }, 'cannot look for an earlier group post; sending it again');
+      return undefined;
+    }
     // Not knowing is no reason to risk a second post: the row waits and is looked for again.
     const message = error instanceof Error ? error.message : String(error);
     const retryAfterMs = error instanceof DeliveryError ? error.retryAfterMs : undefined;
@@ -369,7 +380,7 @@ async function send(services: Services, row: OutboxRow): Promise<SendOutcome> {
       await port.updateMessage(channel, row.edit_message_id ?? '', reply);
       return { kind: 'sent', posted: { messageId: row.edit_message_id ?? '' } };
     }
-    if (row.group_user_ids !== null) return { kind: 'sent', posted: await sendToGroup(port, row, reply) };
+    if (row.group_user_ids !== null) return { kind: 'sent', posted: await sendToGroup(services.db, port, row, reply) };
     const posted =
       row.channel_id !== null
         ? await port.postMessage({ platform, workspaceId: row.workspace_id, channelId: row.channel_id }, reply, {
@@ -394,11 +405,16 @@ function usersOf(row: OutboxRow): UserRef[] {
   return (JSON.parse(row.group_user_ids ?? '[]') as string[]).map((userId) => ({ platform: row.platform, workspaceId: row.workspace_id, userId }));
 }
 
-async function sendToGroup(port: PlatformPort, row: OutboxRow, reply: Reply): Promise<PostedMessage> {
+async function sendToGroup(db: Db, port: PlatformPort, row: OutboxRow, reply: Reply): Promise<PostedMessage> {
   const platform = row.platform;
   const users = usersOf(row);
   const near = row.channel_id !== null ? { platform, workspaceId: row.workspace_id, channelId: row.channel_id } : undefined;
-  if (port.openGroupConversation) return port.openGroupConversation(users, reply, { near, idempotencyKey: row.key });
+  // The conversation is remembered before anything is posted in it: a retry posts there again, with the same key.
+  const onOpened = async (conversationId: string) =>
+    void (await db.updateTable('outbox').set({ conversation_id: conversationId }).where('id', '=', row.id).execute());
+  if (port.openGroupConversation) {
+    return port.openGroupConversation(users, reply, { near, idempotencyKey: row.key, conversationId: row.conversation_id ?? undefined, onOpened });
+  }
   // A platform without group conversations gets one direct message each; the first names the post.
   const posted = await Promise.all(users.map((user) => port.sendDirectMessage(user, reply, { idempotencyKey: `${row.key}:${user.userId}` })));
   return posted[0] ?? { messageId: '' };

@@ -15,6 +15,19 @@ export type PostedMessage = Readonly<{
  */
 export type SendOptions = Readonly<{ threadId?: string; idempotencyKey?: string }>;
 
+/**
+ * A group post's retry goes to the conversation its first attempt opened, with the same key, so that it is looked for
+ * there (Slack) or made idempotent there (Discord's nonce) instead of opening a second conversation with a second post.
+ */
+export type GroupOptions = Readonly<{
+  near?: ChannelRef;
+  idempotencyKey?: string;
+  /** The conversation an earlier attempt opened. */
+  conversationId?: string;
+  /** Called once the conversation is open and before anything is posted in it, to remember it for a retry. */
+  onOpened?: (conversationId: string) => Promise<void>;
+}>;
+
 /** Where a message went: a channel (optionally a thread in it), a person's direct messages, or a group's conversation. */
 export type Destination =
   Readonly<{ channel: ChannelRef; threadId?: string }> | Readonly<{ user: UserRef }> | Readonly<{ group: readonly UserRef[]; near?: ChannelRef }>;
@@ -58,7 +71,7 @@ export interface PlatformPort {
    * message where the platform has them, otherwise a private thread in `near` with the people added. Optional: where
    * it is missing, the outbox sends the message to each of them by direct message.
    */
-  openGroupConversation?(users: readonly UserRef[], message: Reply, options: { near?: ChannelRef; idempotencyKey?: string }): Promise<PostedMessage>;
+  openGroupConversation?(users: readonly UserRef[], message: Reply, options: GroupOptions): Promise<PostedMessage>;
   /**
    * Looks for a message posted with this idempotency key since `since` (ms): the outbox asks before re-sending a row
    * whose earlier send was started but never answered. Undefined when none is there. Ports without it are re-sent.

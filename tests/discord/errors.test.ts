@@ -39,6 +39,14 @@ describe('Discord failures as the core sees them', () => {
     expect(delivery.retryAfterMs).toBe(30_000);
   });
 
+  it('a dropped connection (fetch failed) is temporary, said in one line with its cause', () => {
+    const dropped = new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+    const delivery = toDeliveryError(dropped, 'posting in channel 1') as DeliveryError;
+    expect(delivery).toBeInstanceOf(DeliveryError);
+    expect(delivery.permanent).toBe(false);
+    expect(delivery.message).toBe('posting in channel 1: the connection to Discord failed (UND_ERR_SOCKET other side closed)');
+  });
+
   it('leaves bugs alone: they are not delivery failures', () => {
     const bug = new TypeError('x is undefined');
     expect(toDeliveryError(bug, 'posting')).toBe(bug);

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeGateway, privilegedIntents } from './discord-gateway.js';
+import { answerWithFaults, fixedWindow, platformLimits, type FaultPlan, type GatewayFaultKind } from './faults.js';
 import { bits, botUser, createGuildPayload, ids, memberPermissions, snowflakes, type FakeChannel } from './discord-world.js';
 
 export type RecordedCall = Readonly<{
@@ -52,6 +53,13 @@ export class FakeDiscord {
   /** How long the fake remembers a nonce; Discord documents only "a few minutes". */
   nonceWindowMs = 3 * 60_000;
   private slowness?: { test: (method: string, path: string) => boolean; ms: number };
+  /** Injected faults (tests/fakes/faults.ts), and Discord's rate limits enforced with its headers; both off by default. */
+  faults?: FaultPlan;
+  rateLimited = false;
+  /** Calls refused by the rate limits (not by injected faults). */
+  readonly limited = { count: 0 };
+  private readonly globalWindow = fixedWindow(platformLimits.discord.globalPerSecond, 1000);
+  private readonly channelWindows = new Map<string, ReturnType<typeof fixedWindow>>();
   private readonly callWaiters: { test(call: RecordedCall): boolean; resolve(call: RecordedCall): void }[] = [];
   private readonly interactions = new Map<string, { dispatchedAt: number; channelId: string; acknowledged: boolean; original?: Record<string, unknown> }>();
 
@@ -84,7 +92,9 @@ export class FakeDiscord {
   }
 
   /** `allowedPrivilegedIntents` defaults to all of them, as if every switch on the Bot page were on. */
-  static async start(options: { token?: string; allowedPrivilegedIntents?: number; botPermissions?: bigint } = {}): Promise<FakeDiscord> {
+  static async start(
+    options: { token?: string; allowedPrivilegedIntents?: number; botPermissions?: bigint; faults?: FaultPlan; rateLimited?: boolean } = {},
+  ): Promise<FakeDiscord> {
     // eslint-disable-next-line prefer-const -- the server's handlers close over it before the fake exists
     let fake: FakeDiscord | undefined;
     const server = createServer((request, response) => void fake!.handle(request, response));
@@ -98,6 +108,8 @@ export class FakeDiscord {
       options.allowedPrivilegedIntents ?? privilegedIntents,
       options.botPermissions ?? memberPermissions,
     );
+    fake.faults = options.faults;
+    fake.rateLimited = options.rateLimited ?? false;
     return fake;
   }
 
@@ -152,16 +164,84 @@ export class FakeDiscord {
     const method = request.method ?? 'GET';
     const { body, files, uploads } = parseBody(request.headers['content-type'] ?? '', await readBody(request));
     const authorized = request.headers.authorization === `Bot ${this.token}`;
-    const answer = this.scriptedFailure(method, path) ?? this.route(method, path, body, authorized);
-    const call: RecordedCall = { method, path, query: url.searchParams, body, files, uploads, authorized, status: answer.status };
-    this.calls.push(call);
-    if (this.slowness?.test(method, path)) await new Promise((resolve) => setTimeout(resolve, this.slowness?.ms));
-    const headers = { ...(answer.body === undefined ? {} : { 'content-type': 'application/json' }), ...answer.headers };
-    response.writeHead(answer.status, headers).end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
-    for (const waiter of this.callWaiters.filter((w) => w.test(call))) {
-      this.callWaiters.splice(this.callWaiters.indexOf(waiter), 1);
-      waiter.resolve(call);
+    let call: RecordedCall | undefined;
+    const answerCall = async (): Promise<Answer> => {
+      const limit = this.rateLimit(method, path);
+      const found = limit?.refuse ?? this.scriptedFailure(method, path) ?? this.route(method, path, body, authorized);
+      const answer = limit?.headers ? { ...found, headers: { ...limit.headers, ...found.headers } } : found;
+      call = { method, path, query: url.searchParams, body, files, uploads, authorized, status: answer.status };
+      this.calls.push(call);
+      if (this.slowness?.test(method, path)) await new Promise((resolve) => setTimeout(resolve, this.slowness?.ms));
+      return answer;
+    };
+    if (this.faults) {
+      const tooMany = (retryAfter: number): Answer => ({
+        status: 429,
+        body: { message: 'You are being rate limited.', retry_after: retryAfter, global: true },
+        headers: { 'retry-after': String(retryAfter), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' },
+      });
+      await answerWithFaults(this.faults, 'discord', `discord:${method} ${routeKey(path)}`, response, answerCall, tooMany);
+    } else {
+      const answer = await answerCall();
+      const headers = { ...(answer.body === undefined ? {} : { 'content-type': 'application/json' }), ...answer.headers };
+      response.writeHead(answer.status, headers).end(answer.body === undefined ? undefined : JSON.stringify(answer.body));
     }
+    if (!call) return;
+    const made = call;
+    for (const waiter of this.callWaiters.filter((w) => w.test(made))) {
+      this.callWaiters.splice(this.callWaiters.indexOf(waiter), 1);
+      waiter.resolve(made);
+    }
+  }
+
+  /**
+   * With `rateLimited`: Discord's global 50 requests per second, and 5 messages per 5 s per channel, answered with the
+   * x-ratelimit headers discord.js paces itself by, and 429 with retry_after when exceeded. Undefined: the call may go.
+   */
+  private rateLimit(method: string, path: string): { refuse?: Answer; headers?: Record<string, string> } | undefined {
+    if (!this.rateLimited || path.startsWith('/interactions/') || path.startsWith('/webhooks/')) return undefined;
+    const now = Date.now();
+    const global = this.globalWindow(now);
+    if (global.waitMs > 0) {
+      this.limited.count++;
+      const retryAfter = global.waitMs / 1000;
+      return {
+        refuse: {
+          status: 429,
+          body: { message: 'You are being rate limited.', retry_after: retryAfter, global: true },
+          headers: { 'retry-after': String(Math.ceil(retryAfter)), 'x-ratelimit-global': 'true', 'x-ratelimit-scope': 'global' },
+        },
+      };
+    }
+    const post = /^\/channels\/(\d+)\/messages$/.exec(path);
+    if (method !== 'POST' || !post) return undefined;
+    let window = this.channelWindows.get(post[1]!);
+    if (!window) this.channelWindows.set(post[1]!, (window = fixedWindow(platformLimits.discord.channelLimit, platformLimits.discord.channelWindowMs)));
+    const taken = window(now);
+    const headers = {
+      'x-ratelimit-limit': String(platformLimits.discord.channelLimit),
+      'x-ratelimit-remaining': String(taken.remaining),
+      'x-ratelimit-reset': ((now + taken.resetAfterMs) / 1000).toFixed(3),
+      'x-ratelimit-reset-after': (taken.resetAfterMs / 1000).toFixed(3),
+      'x-ratelimit-bucket': 'channel-messages',
+    };
+    if (taken.waitMs === 0) return { headers };
+    this.limited.count++;
+    return {
+      refuse: {
+        status: 429,
+        body: { message: 'You are being rate limited.', retry_after: taken.waitMs / 1000, global: false },
+        headers: { ...headers, 'retry-after': String(Math.ceil(taken.waitMs / 1000)), 'x-ratelimit-scope': 'user' },
+      },
+    };
+  }
+
+  /** Drops the gateway connection as Discord does now and then: to resume, to identify afresh, or asking to reconnect. */
+  disconnectGateway(kind: GatewayFaultKind): void {
+    this.faults?.count(kind);
+    if (kind === 'gateway-reconnect-request') return this.gateway.requestReconnect();
+    if (kind === 'gateway-reidentify') this.gateway.invalidateSession();
+    this.gateway.closeConnection(4000);
   }
 
   private scriptedFailure(method: string, path: string): Answer | undefined {
@@ -441,6 +521,15 @@ export class FakeDiscord {
 }
 
 const ok = (body: unknown): Answer => ({ status: 200, body });
+
+/** `POST /channels/:id/messages`: the route a call is rate-limited and faulted by, ids elided. */
+function routeKey(path: string): string {
+  return `/${path
+    .split('/')
+    .filter(Boolean)
+    .map((part) => (/^\d{17,20}$/.test(part) ? ':id' : part))
+    .join('/')}`;
+}
 const unknownChannel: Answer = { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
 const missingAccess: Answer = { status: 403, body: { message: 'Missing Access', code: 50001 } };
 const missingPermissions: Answer = { status: 403, body: { message: 'Missing Permissions', code: 50013 } };

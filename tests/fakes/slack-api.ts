@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { answerWithFaults, platformLimits, tokenBucket, type FaultPlan } from './faults.js';
 
 /**
  * A local stand-in for Slack's Web API (POST /api/<method>, form-encoded or JSON, token as a Bearer header), the
@@ -54,7 +55,17 @@ export const fakeBot = { userId: 'U0BOT', botId: 'B0BOT', token: 'xoxb-fake-toke
 export type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>;
 
 export async function startFakeSlack(
-  options: { users?: FakeUser[]; channels?: FakeChannel[]; validTokens?: string[]; teams?: FakeTeam[]; oauth?: FakeOAuth } = {},
+  options: {
+    users?: FakeUser[];
+    channels?: FakeChannel[];
+    validTokens?: string[];
+    teams?: FakeTeam[];
+    oauth?: FakeOAuth;
+    /** Injected faults (tests/fakes/faults.ts); none by default. */
+    faults?: FaultPlan;
+    /** Enforce Slack's posting limits on chat.postMessage, answering 429 with Retry-After; off by default. */
+    rateLimited?: boolean;
+  } = {},
 ) {
   const users = new Map((options.users ?? []).map((user) => [user.id, { ...user }]));
   const channels = new Map((options.channels ?? []).map((channel) => [channel.id, { ...channel }]));
@@ -96,6 +107,20 @@ export async function startFakeSlack(
   const nextTs = () => `${Math.floor(Date.now() / 1000)}.${String(++tsCounter).padStart(6, '0')}`;
   /** Every message posted, by the conversation it landed in (a user id's posts land in `D<user id>`), oldest first. */
   const history = new Map<string, StoredMessage[]>();
+  /** Calls refused with 429 by the rate limits (not by injected faults). */
+  const limited = { count: 0 };
+  const workspaceBucket = tokenBucket(platformLimits.slack.workspacePerSecond, platformLimits.slack.workspaceBurst);
+  const channelBuckets = new Map<string, (now: number) => number>();
+  function rateLimitWait(method: string, params: Record<string, unknown>): number {
+    if (!options.rateLimited || method !== 'chat.postMessage') return 0;
+    const channel = String(params.channel ?? '');
+    let bucket = channelBuckets.get(channel);
+    if (!bucket) channelBuckets.set(channel, (bucket = tokenBucket(platformLimits.slack.perChannelPerSecond, platformLimits.slack.channelBurst)));
+    const now = Date.now();
+    // A refused call takes no token from the other limit.
+    const wait = bucket(now);
+    return wait > 0 ? wait : workspaceBucket(now);
+  }
   const store = (channel: string, message: StoredMessage) => history.set(channel, [...(history.get(channel) ?? []), message]);
 
   async function handleApi(
@@ -369,10 +394,24 @@ export async function startFakeSlack(
       const call: ApiCall = { seq: ++seq, method, token, params };
       calls.push(call);
       notify();
-      const [status, body, headers] = await handleApi(method, token, params, basicId ? { id: basicId, secret: basicSecret ?? '' } : undefined);
-      call.answer = body;
-      notify();
-      response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+      const handle = async () => {
+        const wait = rateLimitWait(method, params);
+        if (wait > 0) {
+          limited.count++;
+          return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(Math.max(1, Math.ceil(wait / 1000))) } };
+        }
+        const [status, body, headers] = await handleApi(method, token, params, basicId ? { id: basicId, secret: basicSecret ?? '' } : undefined);
+        call.answer = body;
+        notify();
+        return { status, body, headers };
+      };
+      if (options.faults) {
+        const tooMany = (retryAfter: number) => ({ status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(retryAfter) } });
+        await answerWithFaults(options.faults, 'slack', `slack:${method}`, response, handle, tooMany);
+        return;
+      }
+      const answered = await handle();
+      response.writeHead(answered.status, { 'content-type': 'application/json', ...answered.headers }).end(JSON.stringify(answered.body));
       return;
     }
     // The authorize page (docs.slack.dev/authentication/installing-with-oauth): the person approves the install in the
@@ -456,6 +495,8 @@ export async function startFakeSlack(
     url: baseUrl,
     apiUrl: `${baseUrl}/api/`,
     calls,
+    /** Calls refused by the rate limits (with `rateLimited`). */
+    limited,
     /** What each conversation holds: posted messages, as conversations.history reads them. */
     history,
     responses,

@@ -28,6 +28,7 @@ const scopeOfMethod: Record<string, string> = {
   'conversations.history (public)': 'channels:history',
   'conversations.history (private)': 'groups:history',
   'conversations.history (direct message)': 'im:history',
+  // A peer-exchange introduction is looked for in its group DM.
   'conversations.history (group direct message)': 'mpim:history',
   'conversations.replies (public)': 'channels:history',
   'conversations.replies (private)': 'groups:history',
