@@ -336,10 +336,11 @@ async function lookForEarlierSend(services: Services, row: OutboxRow): Promise<S
   const platform = row.platform;
   const port = services.platforms.get(platform);
   if (!port?.findSent || row.send_started_at === null) return undefined;
-  // A group post is looked for in the conversation its first attempt opened; none opened, nothing was posted.
+  // A group post is looked for in the conversation its first attempt opened, remembered on the row before it posted
+  // there; a row from before that was remembered is looked for among the group's conversations by the port.
   const group = row.group_user_ids !== null;
-  if (group && row.conversation_id === null) return undefined;
-  const destination = group ? { channel: { platform, workspaceId: row.workspace_id, channelId: row.conversation_id ?? '' } } : destinationRefOf(row);
+  const destination: Destination =
+    group && row.conversation_id !== null ? { channel: { platform, workspaceId: row.workspace_id, channelId: row.conversation_id } } : destinationRefOf(row);
   try {
     const posted = await port.findSent(destination, row.key, row.send_started_at);
     if (posted && group) return { kind: 'sent', posted: { ...posted, conversationId: row.conversation_id ?? undefined } };
