@@ -160,17 +160,21 @@ describe('event-post edits', () => {
     await world.run('admin', 'link outreach');
     await world.run('admin', 'event create outreach Debrief 2026-12-03 14:00');
     let release!: () => void;
+    let entered!: () => void;
+    const sending = new Promise<void>((resolve) => (entered = resolve));
     const original = fakePort.port.updateMessage.bind(fakePort.port);
     let first = true;
     fakePort.port.updateMessage = async (...args) => {
       if (first) {
         first = false;
+        entered();
         await new Promise<void>((resolve) => (release = resolve));
       }
       return original(...args);
     };
     const slow = world.run('ann', 'rsvp 1');
-    await new Promise((resolve) => setImmediate(resolve));
+    // Bob answers while the edit carrying Ann's answer is on its way to the platform.
+    await sending;
     await world.run('bob', 'rsvp 1');
     release();
     await slow;
