@@ -14,6 +14,8 @@ export type FanOutCount = Readonly<{
   lost: string[];
   duplicated: string[];
   postedBeforeKill: number;
+  /** Outbox rows not yet recorded as sent the moment the process was killed: the fan-out was under way. */
+  unsettledAtKill: number;
   seconds: number;
 }>;
 
@@ -151,10 +153,17 @@ export async function runSeveralProcesses(options: SeveralProcessesOptions): Pro
       if (Date.now() - began > 120_000) throw new Error('no post within two minutes');
       await sleep(10);
     }
+    let unsettledAtKill = 0;
     if (options.kill) {
       await sleep(options.kill.afterMs);
       children[options.kill.process]!.kill('SIGKILL');
       await exited(children[options.kill.process]!);
+      const unsettled = await db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', '!=', 'sent')
+        .executeTakeFirstOrThrow();
+      unsettledAtKill = Number(unsettled.n);
     }
     const postedBeforeKill = posted();
     const expected = 4 * channels;
@@ -177,6 +186,7 @@ export async function runSeveralProcesses(options: SeveralProcessesOptions): Pro
       lost: final.filter(([, n]) => n === 0).map(([key]) => key),
       duplicated: final.filter(([, n]) => n > 1).map(([key]) => key),
       postedBeforeKill,
+      unsettledAtKill,
       seconds: (Date.now() - began) / 1000,
     };
   } finally {
