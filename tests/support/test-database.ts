@@ -100,9 +100,19 @@ function pglite(): Promise<PGlite> {
 }
 
 // A view of the instance whose close() does nothing, so that a test closing its database keeps the file's instance.
+// PGlite has one session: every open of the file's instance shares one Kysely, whose driver takes turns on it, so two
+// "processes" in a test interleave whole transactions as they would on a server, never statements within one.
+const liteDbs = new WeakMap<PGlite, Db>();
+
 function kyselyOn(instance: PGlite): Db {
+  const known = liteDbs.get(instance);
+  if (known) return known;
   const shared = { query: instance.query.bind(instance), close: () => Promise.resolve() } as unknown as PGlite;
-  return new Kysely<Database>({ dialect: new PGliteDialect(shared), plugins: [new PortableSchemaPlugin()] });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(shared), plugins: [new PortableSchemaPlugin()] });
+  // A test closing its database leaves the file's instance (and the other "process") open; the file closes it.
+  db.destroy = () => Promise.resolve();
+  liteDbs.set(instance, db);
+  return db;
 }
 
 async function resetPglite(): Promise<string> {
