@@ -31,8 +31,9 @@ export default defineConfig({
         test: {
           name: 'postgres',
           include: engineNeutral,
-          // The browser drives the same pages the route tests read on both engines.
-          exclude: ['tests/web/browser.test.ts'],
+          // The browser drives the same pages the route tests read on both engines; the sign-in tests need two
+          // separate databases at once, which the PGlite fallback (one instance per file) cannot give.
+          exclude: ['tests/web/browser.test.ts', 'tests/web/sign-in.test.ts'],
           env: { WEAVER_TEST_ENGINE: 'postgres' },
           globalSetup: ['tests/support/postgres-setup.ts'],
           setupFiles: ['tests/support/postgres-per-file.ts'],
