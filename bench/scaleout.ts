@@ -19,6 +19,7 @@ import { FakeDiscord } from '../tests/fakes/discord-api.js';
 import { ids } from '../tests/fakes/discord-world.js';
 import { fakeBot, fakeTeam, startFakeSlack, type FakeSlack } from '../tests/fakes/slack-api.js';
 import { signBody, slashCommandBody, testSigningSecret } from '../tests/fakes/slack-requests.js';
+import { seedFanOut } from '../tests/scaleout/several-processes-world.js';
 import { createCorpus } from './lib/corpus.js';
 import { documentedLimits, realisticLatency, startLimitedPlatforms, type Limits } from './lib/limited-platforms.js';
 import { percentile, seededRandom, sortedCopy, table } from './lib/report.js';
@@ -90,52 +91,6 @@ function processEnv(location: string, count: number, i: number, urls: { slack: s
   };
 }
 
-/** Home channels on both platforms, each with a weekly prompt due now and an event whose one-hour reminder is due now. */
-async function seedFanout(db: Db, now: number): Promise<void> {
-  for (let i = 0; i < 2 * channels; i++) {
-    const onSlack = i < channels;
-    const { id } = await db
-      .insertInto('community')
-      .values({ slug: `cop-${i}`, name: `Community ${i}`, status: 'launched', digest_on: 0, created_at: 0, updated_at: 0 })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await db
-      .insertInto('home_channel')
-      .values({
-        community_id: id,
-        platform: onSlack ? 'slack' : 'discord',
-        workspace_id: onSlack ? fakeTeam.id : ids.guild,
-        channel_id: onSlack ? slackChannel(i) : discordChannel(i - channels),
-        channel_name: `cop-${i}`,
-        linked_at: 0,
-      })
-      .execute();
-    await db
-      .insertInto('rhythm')
-      .values({ community_id: id, schedule: 'weekly mon 09:00', timezone: 'UTC', next_run_at: now - 1_000, created_at: 0, updated_at: 0 })
-      .execute();
-    const event = await db
-      .insertInto('event')
-      .values({
-        community_id: id,
-        title: `Meet-up ${i}`,
-        starts_at: now + 30 * 60_000,
-        ends_at: now + 90 * 60_000,
-        timezone: 'UTC',
-        reminders: '1h',
-        status: 'scheduled',
-        created_at: 0,
-        updated_at: 0,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await db
-      .insertInto('event_reminder')
-      .values({ event_id: event.id, lead_minutes: 60, due_at: now - 1_000 })
-      .execute();
-  }
-}
-
 type FanoutRun = {
   label: string;
   seconds: number;
@@ -166,7 +121,7 @@ async function fanout(engine: 'postgres' | 'sqlite', count: number, limits: Limi
   const database = await freshDatabase(engine, `f${count}${label.length}`);
   const processes: WeaverProcess[] = [];
   try {
-    await seedFanout(database.db, Date.now());
+    await seedFanOut(database.db, channels, Date.now(), { slack: slackChannel, discord: discordChannel });
     const ports = await freePorts(count);
     for (let i = 0; i < count; i++)
       processes.push(startWeaverProcess(processEnv(database.location, count, i, { slack: front.slackApiUrl, discord: front.discordApiUrl }), ports[i]!));

@@ -67,8 +67,8 @@ async function tablesWithRows(target: Db, tables: readonly string[]): Promise<st
   const names = new Set(present.rows.map((row) => row.name));
   const filled: string[] = [];
   for (const table of tables.filter((name) => names.has(name))) {
-    const row = await sql<{ any: boolean }>`select exists (select 1 from ${sql.table(table)}) as any`.execute(target);
-    if (row.rows[0]?.any) filled.push(table);
+    const row = await sql<{ has_rows: boolean }>`select exists (select 1 from ${sql.table(table)}) as has_rows`.execute(target);
+    if (row.rows[0]?.has_rows) filled.push(table);
   }
   return filled;
 }

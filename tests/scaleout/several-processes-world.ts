@@ -35,8 +35,10 @@ export type SeveralProcessesOptions = Readonly<{
 const slackChannel = (i: number) => `C0SCALE${String(i).padStart(4, '0')}`;
 const discordChannel = (i: number) => `1190000000000${String(i).padStart(5, '0')}`;
 
+export type ChannelNames = Readonly<{ slack: (i: number) => string; discord: (i: number) => string }>;
+
 /** Communities due a weekly prompt now and holding an event whose one-hour reminder is due now: two posts per channel. */
-async function seed(db: Db, channels: number, now: number): Promise<void> {
+export async function seedFanOut(db: Db, channels: number, now: number, names: ChannelNames = { slack: slackChannel, discord: discordChannel }): Promise<void> {
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < 2 * channels; i++) {
       const onSlack = i < channels;
@@ -51,7 +53,7 @@ async function seed(db: Db, channels: number, now: number): Promise<void> {
           community_id: community.id,
           platform: onSlack ? 'slack' : 'discord',
           workspace_id: onSlack ? fakeTeam.id : ids.guild,
-          channel_id: onSlack ? slackChannel(i) : discordChannel(i - channels),
+          channel_id: onSlack ? names.slack(i) : names.discord(i - channels),
           channel_name: `cop-${i}`,
           linked_at: 0,
         })
@@ -146,7 +148,7 @@ export async function runSeveralProcesses(options: SeveralProcessesOptions): Pro
   const children: ChildProcess[] = [];
   try {
     const began = Date.now();
-    await seed(db, channels, Date.now());
+    await seedFanOut(db, channels, Date.now());
     for (let i = 0; i < options.processes; i++) children.push(startProcess(env(i), `p${i}`));
     while (posted() === 0) {
       if (children.every((child) => child.exitCode !== null)) throw new Error('every process exited before posting');
