@@ -52,72 +52,75 @@ export async function clearRhythm(db: Db, communityId: number): Promise<boolean>
   return Number(result.numDeletedRows) > 0;
 }
 
+// Due rhythms are turned into posts this many to a transaction: one commit per prompt was half the cost of a post
+// (bench/README.md), and a bounded batch keeps a catch-up after downtime from holding the database for long.
+const rhythmsPerTransaction = 500;
+
 /**
  * Turns every rhythm occurrence that is due into prompt posts in the outbox. After downtime, the latest missed
  * occurrence is posted if it is within the grace period; older ones are skipped and logged, never replayed.
  */
 export async function materializeDueRhythms(services: Services, now: number): Promise<string[]> {
-  const { db, log } = services;
-  const grace = downtimeGraceOf(services.settings);
-  const due = await db.selectFrom('rhythm').selectAll().where('next_run_at', '<=', now).execute();
+  const due = await services.db.selectFrom('rhythm').selectAll().where('next_run_at', '<=', now).orderBy('next_run_at').execute();
   const keys: string[] = [];
-  for (const rhythm of due) {
-    const rule = readRule(rhythm);
-    if (!rule) {
-      // Only a bug or a hand-edited row gets here; pausing that rhythm keeps the loop from failing on it every tick.
-      log.error({ rhythm: rhythm.id, schedule: rhythm.schedule }, 'unreadable rhythm schedule; rhythm paused');
-      await db.updateTable('rhythm').set({ next_run_at: null }).where('id', '=', rhythm.id).execute();
-      continue;
-    }
-    if (rhythm.next_run_at === null) continue;
-    const missed: number[] = [];
-    let occurrence = rhythm.next_run_at;
-    let following = nextOccurrence(rule, rhythm.timezone, occurrence);
-    while (following !== undefined && following <= now && missed.length < 10_000) {
-      missed.push(occurrence);
-      occurrence = following;
-      following = nextOccurrence(rule, rhythm.timezone, occurrence);
-    }
-    if (missed.length)
-      log.warn({ rhythm: rhythm.id, skipped: missed.length, first: new Date(missed[0]!).toISOString() }, 'skipped prompt occurrences missed while down');
-    const postable = now - occurrence <= grace;
-    if (!postable)
-      log.warn(
-        { rhythm: rhythm.id, occurrence: new Date(occurrence).toISOString(), lateMs: now - occurrence },
-        'skipped a prompt older than the downtime grace',
-      );
-    const posted = await db.transaction().execute(async (trx) => {
-      // Advancing only from the value we read means a second scheduler that got here first wins, and we post nothing.
-      const advanced = await trx
-        .updateTable('rhythm')
-        .set({ next_run_at: following ?? null })
-        .where('id', '=', rhythm.id)
-        .where('next_run_at', '=', rhythm.next_run_at)
-        .executeTakeFirst();
-      if (Number(advanced.numUpdatedRows) !== 1) return undefined;
-      if (!postable) return [];
-      const community = await trx.selectFrom('community').selectAll().where('id', '=', rhythm.community_id).executeTakeFirstOrThrow();
-      // A resting or closed community is not prompted; without a home channel there is nowhere to post. Either way the
-      // prompt keeps its turn.
-      if (community.status === 'dormant' || community.status === 'closed') return [];
-      const homes = await homeChannels(trx, community.id);
-      if (homes.length === 0) return [];
-      const prompt = await takeNextPrompt(trx, community.id, now);
-      return enqueuePrompt(
-        trx,
-        community,
-        prompt,
-        { key: `${rhythm.id}:${occurrence}`, rhythmId: rhythm.id, at: occurrence, expiresAt: promptExpiryOf(services.settings, occurrence) },
-        now,
-        homes,
-      );
+  for (let i = 0; i < due.length; i += rhythmsPerTransaction) {
+    const batch = due.slice(i, i + rhythmsPerTransaction);
+    await services.db.transaction().execute(async (trx) => {
+      for (const rhythm of batch) keys.push(...(await materializeRhythm(services, trx, rhythm, now)));
     });
-    // Undefined: another process advanced the rhythm first, and posts this occurrence.
-    if (posted === undefined) continue;
-    if (postable && posted.length === 0) log.info({ rhythm: rhythm.id }, 'prompt due but the community has no home channel');
-    keys.push(...posted);
   }
   return keys;
+}
+
+async function materializeRhythm(services: Services, trx: Db, rhythm: Rhythm, now: number): Promise<string[]> {
+  const { log } = services;
+  const rule = readRule(rhythm);
+  if (!rule) {
+    // Only a bug or a hand-edited row gets here; pausing that rhythm keeps the loop from failing on it every tick.
+    log.error({ rhythm: rhythm.id, schedule: rhythm.schedule }, 'unreadable rhythm schedule; rhythm paused');
+    await trx.updateTable('rhythm').set({ next_run_at: null }).where('id', '=', rhythm.id).execute();
+    return [];
+  }
+  if (rhythm.next_run_at === null) return [];
+  const missed: number[] = [];
+  let occurrence = rhythm.next_run_at;
+  let following = nextOccurrence(rule, rhythm.timezone, occurrence);
+  while (following !== undefined && following <= now && missed.length < 10_000) {
+    missed.push(occurrence);
+    occurrence = following;
+    following = nextOccurrence(rule, rhythm.timezone, occurrence);
+  }
+  if (missed.length)
+    log.warn({ rhythm: rhythm.id, skipped: missed.length, first: new Date(missed[0]!).toISOString() }, 'skipped prompt occurrences missed while down');
+  const postable = now - occurrence <= downtimeGraceOf(services.settings);
+  if (!postable)
+    log.warn({ rhythm: rhythm.id, occurrence: new Date(occurrence).toISOString(), lateMs: now - occurrence }, 'skipped a prompt older than the downtime grace');
+  // Advancing only from the value we read means a second scheduler that got here first wins, and we post nothing.
+  const advanced = await trx
+    .updateTable('rhythm')
+    .set({ next_run_at: following ?? null })
+    .where('id', '=', rhythm.id)
+    .where('next_run_at', '=', rhythm.next_run_at)
+    .executeTakeFirst();
+  if (Number(advanced.numUpdatedRows) !== 1 || !postable) return [];
+  const community = await trx.selectFrom('community').selectAll().where('id', '=', rhythm.community_id).executeTakeFirstOrThrow();
+  // A resting or closed community is not prompted; without a home channel there is nowhere to post. Either way the
+  // prompt keeps its turn.
+  if (community.status === 'dormant' || community.status === 'closed') return [];
+  const homes = await homeChannels(trx, community.id);
+  if (homes.length === 0) {
+    log.info({ rhythm: rhythm.id }, 'prompt due but the community has no home channel');
+    return [];
+  }
+  const prompt = await takeNextPrompt(trx, community.id, now);
+  return enqueuePrompt(
+    trx,
+    community,
+    prompt,
+    { key: `${rhythm.id}:${occurrence}`, rhythmId: rhythm.id, at: occurrence, expiresAt: promptExpiryOf(services.settings, occurrence) },
+    now,
+    homes,
+  );
 }
 
 export async function nextRhythmDueAt(db: Db): Promise<number | undefined> {
