@@ -16,7 +16,7 @@ export type DirectMessageChannels = Readonly<{
 // (two requests per Discord DM) keeps the total under the global limit, and each queue still honours a 429 itself.
 const openLanes = 8;
 
-export function createDirectMessageChannels(client: Client, store?: Pick<Services, 'db' | 'clock'>): DirectMessageChannels {
+export function createDirectMessageChannels(client: Client, store: Pick<Services, 'db' | 'clock'>): DirectMessageChannels {
   let lanes: { token: string; queues: { rest: REST; busy: number }[] } | undefined;
   const opening = new Map<string, Promise<string>>();
 
@@ -41,7 +41,7 @@ export function createDirectMessageChannels(client: Client, store?: Pick<Service
     lane.busy++;
     try {
       const dm = (await lane.rest.post(Routes.userChannels(), { body: { recipient_id: user.userId } })) as APIChannel;
-      if (store) await rememberDirectMessageChannel(store.db, user, dm.id, store.clock.now());
+      await rememberDirectMessageChannel(store.db, user, dm.id, store.clock.now());
       return dm.id;
     } finally {
       lane.busy--;
@@ -50,7 +50,7 @@ export function createDirectMessageChannels(client: Client, store?: Pick<Service
 
   return {
     async channelOf(user) {
-      const known = store ? await findDirectMessageChannel(store.db, user) : undefined;
+      const known = await findDirectMessageChannel(store.db, user);
       if (known) return known;
       const key = `${user.workspaceId}:${user.userId}`;
       let running = opening.get(key);
@@ -61,7 +61,7 @@ export function createDirectMessageChannels(client: Client, store?: Pick<Service
       return running;
     },
     async forget(user) {
-      if (store) await forgetDirectMessageChannel(store.db, user);
+      await forgetDirectMessageChannel(store.db, user);
     },
   };
 }
