@@ -217,6 +217,7 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
   // (one statement per instant, not one per row), the rest as they were.
   const deferrals = new Map<number, number[]>();
   const unsent: number[] = [];
+  const starting: { row: OutboxRow; destination: string; request: PacedRequest }[] = [];
   for (const row of claimed) {
     const now = clock.now();
     if (row.expires_at !== null && now > row.expires_at) {
@@ -225,7 +226,7 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
       continue;
     }
     const destination = `${row.platform}:${destinationOf(row)}`;
-    if ((options.inFlight?.count() ?? awaited.length) >= maxInFlight || busy.has(destination)) {
+    if ((options.inFlight?.count() ?? 0) + starting.length >= maxInFlight || busy.has(destination)) {
       if (busy.has(destination)) waiting++;
       unsent.push(row.id);
       continue;
@@ -239,6 +240,21 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
     }
     report.started++;
     busy.add(destination);
+    starting.push({ row, destination, request });
+  }
+  // A DM that opens its channel first may wait for its post's turn after the open: it writes its own start.
+  try {
+    await markSendsStarted(
+      db,
+      options.owner,
+      starting.filter((start) => start.request !== 'open').map((start) => start.row.id),
+      clock.now(),
+    );
+  } catch (error) {
+    for (const start of starting) busy.delete(start.destination);
+    throw error;
+  }
+  for (const { row, destination, request } of starting) {
     const delivery = deliverRow(services, row, options.owner, pacer, request === 'open').then((outcome) => {
       busy.delete(destination);
       if (outcome === 'superseded') superseded = true;
@@ -322,6 +338,21 @@ async function pacedRequests(services: Services, rows: readonly OutboxRow[]): Pr
   return requests;
 }
 
+/**
+ * Written before the platform is called, for all the rows a pass starts in one statement: a row that dies after this
+ * is looked for on the platform before it is sent again. An earlier start is kept: the look goes back to it.
+ */
+async function markSendsStarted(db: Db, owner: string, ids: readonly number[], now: number): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    await db
+      .updateTable('outbox')
+      .set((eb) => ({ send_started_at: eb.fn.coalesce('send_started_at', eb.val(now)) }))
+      .where('id', 'in', ids.slice(i, i + 500))
+      .where('claimed_by', '=', owner)
+      .execute();
+  }
+}
+
 /** Gives claimed rows back untouched, or due again at `notBefore` (their turn by the pacing). */
 async function releaseClaims(db: Db, owner: string, ids: readonly number[], notBefore?: number): Promise<void> {
   for (let i = 0; i < ids.length; i += 500) {
@@ -362,13 +393,7 @@ async function deliverRow(services: Services, row: OutboxRow, owner: string, pac
       services.log.info({ key: row.key }, 'outbox post found already sent; not sent again');
       return await recordOutcome(services, row, found, pacer);
     }
-    // Written before the platform is called: a row that dies after this line is looked for before it is sent again.
-    await services.db
-      .updateTable('outbox')
-      .set((eb) => ({ send_started_at: eb.fn.coalesce('send_started_at', eb.val(services.clock.now())) }))
-      .where('id', '=', row.id)
-      .where('claimed_by', '=', owner)
-      .execute();
+    if (openFirst) await markSendsStarted(services.db, owner, [row.id], services.clock.now());
     return await recordOutcome(services, row, await send(services, row), pacer);
   } catch (error) {
     // The database failed under us: the claim lapses and the row is taken again, looked for first if it was started.
