@@ -29,30 +29,51 @@ export type OutboxItem = Readonly<{
 
 /** Writes a post to the outbox before anything is sent; returns its row id, and whether this call created it. */
 export async function enqueue(db: Db, item: OutboxItem, now: number): Promise<{ id: number; created: boolean }> {
+  const [queued] = await enqueueAll(db, [item], now);
+  return queued!;
+}
+
+/** Writes many posts at once (a tick's prompts), 500 to a statement; returns each one's row id and whether it is new. */
+export async function enqueueAll(db: Db, items: readonly OutboxItem[], now: number): Promise<{ id: number; created: boolean }[]> {
+  const ids = new Map<string, { id: number; created: boolean }>();
+  for (let i = 0; i < items.length; i += 500) {
+    const batch = items.slice(i, i + 500);
+    const inserted = await db
+      .insertInto('outbox')
+      .values(batch.map((item) => outboxValues(item, now)))
+      .onConflict((oc) => oc.column('key').doNothing())
+      .returning(['id', 'key'])
+      .execute();
+    for (const row of inserted) ids.set(row.key, { id: row.id, created: true });
+    const existing = batch.filter((item) => !ids.has(item.key)).map((item) => item.key);
+    if (existing.length === 0) continue;
+    for (const row of await db.selectFrom('outbox').select(['id', 'key']).where('key', 'in', existing).execute())
+      ids.set(row.key, { id: row.id, created: false });
+  }
+  return items.map((item) => {
+    const queued = ids.get(item.key);
+    if (!queued) throw new Error(`outbox row ${item.key} is gone`);
+    return queued;
+  });
+}
+
+function outboxValues(item: OutboxItem, now: number) {
   const target = item.target;
   const { platform, workspaceId, channelId, userId } = locate(target);
-  const inserted = await db
-    .insertInto('outbox')
-    .values({
-      key: item.key,
-      platform,
-      workspace_id: workspaceId,
-      channel_id: channelId,
-      user_id: userId,
-      group_user_ids: 'group' in target ? JSON.stringify(target.group.map((user) => user.userId)) : null,
-      thread_id: item.threadOf ?? null,
-      reply: JSON.stringify(item.reply),
-      not_before: item.notBefore,
-      expires_at: item.expiresAt ?? null,
-      next_attempt_at: item.notBefore,
-      created_at: now,
-    })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (inserted) return { id: inserted.id, created: true };
-  const existing = await db.selectFrom('outbox').select('id').where('key', '=', item.key).executeTakeFirstOrThrow();
-  return { id: existing.id, created: false };
+  return {
+    key: item.key,
+    platform,
+    workspace_id: workspaceId,
+    channel_id: channelId,
+    user_id: userId,
+    group_user_ids: 'group' in target ? JSON.stringify(target.group.map((user) => user.userId)) : null,
+    thread_id: item.threadOf ?? null,
+    reply: JSON.stringify(item.reply),
+    not_before: item.notBefore,
+    expires_at: item.expiresAt ?? null,
+    next_attempt_at: item.notBefore,
+    created_at: now,
+  };
 }
 
 // A group's row names its channel when it has one, else its first person: every row has exactly one of the two.

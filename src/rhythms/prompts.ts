@@ -1,7 +1,7 @@
 import { homeChannels } from '../communities/communities.js';
 import { channelRefOf } from '../storage/columns.js';
 import type { ChannelRef } from '../kernel/identity.js';
-import { enqueue } from '../delivery/outbox.js';
+import { enqueueAll } from '../delivery/outbox.js';
 import { answer, bold, code, rich, type Reply } from '../kernel/reply.js';
 import type { Db } from '../storage/database.js';
 import type { Prompt } from '../storage/rhythm-schema.js';
@@ -28,18 +28,45 @@ export const defaultPrompts: readonly { key: string; text: string }[] = [
 
 /** Adds the default prompts a community does not have yet; run before the bank is read. */
 export async function ensurePromptBank(db: Db, communityId: number, now: number): Promise<void> {
-  await db
-    .insertInto('prompt')
-    .values(defaultPrompts.map((prompt) => ({ community_id: communityId, text: prompt.text, default_key: prompt.key, created_at: now })))
-    .onConflict((oc) => oc.columns(['community_id', 'default_key']).doNothing())
-    .execute();
+  await addMissingDefaults(db, [communityId], now);
+}
+
+// Each default is written once per community (its key is unique there); a later release's new defaults join the bank.
+async function addMissingDefaults(db: Db, communityIds: readonly number[], now: number, known?: ReadonlyMap<number, readonly Prompt[]>): Promise<boolean> {
+  const missing = communityIds.flatMap((communityId) => {
+    const keys = new Set(known?.get(communityId)?.map((prompt) => prompt.default_key));
+    return defaultPrompts
+      .filter((prompt) => !keys.has(prompt.key))
+      .map((prompt) => ({ community_id: communityId, text: prompt.text, default_key: prompt.key, created_at: now }));
+  });
+  for (let i = 0; i < missing.length; i += 1000) {
+    await db
+      .insertInto('prompt')
+      .values(missing.slice(i, i + 1000))
+      .onConflict((oc) => oc.columns(['community_id', 'default_key']).doNothing())
+      .execute();
+  }
+  return missing.length > 0;
 }
 
 /** The bank in rotation order: the community's own prompts first, then the defaults, each in the order added. */
 export async function listPrompts(db: Db, communityId: number, now: number): Promise<Prompt[]> {
-  await ensurePromptBank(db, communityId, now);
-  const prompts = await db.selectFrom('prompt').selectAll().where('community_id', '=', communityId).orderBy('id').execute();
-  return [...prompts.filter((p) => p.default_key === null), ...prompts.filter((p) => p.default_key !== null)];
+  return (await listPromptBanks(db, [communityId], now)).get(communityId) ?? [];
+}
+
+/** Several communities' banks (see listPrompts), read together; the defaults are written only where some are missing. */
+async function listPromptBanks(db: Db, communityIds: readonly number[], now: number): Promise<Map<number, Prompt[]>> {
+  const read = async () => {
+    const banks = new Map<number, Prompt[]>(communityIds.map((communityId) => [communityId, []]));
+    const rows = communityIds.length ? await db.selectFrom('prompt').selectAll().where('community_id', 'in', communityIds).orderBy('id').execute() : [];
+    for (const prompt of rows) banks.get(prompt.community_id)?.push(prompt);
+    return banks;
+  };
+  let banks = await read();
+  if (await addMissingDefaults(db, communityIds, now, banks)) banks = await read();
+  for (const [communityId, prompts] of banks)
+    banks.set(communityId, [...prompts.filter((p) => p.default_key === null), ...prompts.filter((p) => p.default_key !== null)]);
+  return banks;
 }
 
 /** The prompt that comes next: the first not yet used in this round, or the first of a new round. */
@@ -53,14 +80,22 @@ export async function addPrompt(db: Db, communityId: number, text: string, membe
 
 /** Takes the next prompt and marks it used; when every prompt has been used, a new round begins. Call inside a transaction. */
 export async function takeNextPrompt(db: Db, communityId: number, now: number): Promise<Prompt> {
-  const prompts = await listPrompts(db, communityId, now);
-  let next = prompts.find((prompt) => prompt.used_at === null);
-  if (!next) {
-    await db.updateTable('prompt').set({ used_at: null }).where('community_id', '=', communityId).execute();
-    next = prompts[0]!;
+  return (await takeNextPrompts(db, [communityId], now)).get(communityId)!;
+}
+
+/** takeNextPrompt for several communities (a tick's due rhythms), in a few statements whatever their number. */
+export async function takeNextPrompts(db: Db, communityIds: readonly number[], now: number): Promise<Map<number, Prompt>> {
+  const taken = new Map<number, Prompt>();
+  const newRound: number[] = [];
+  for (const [communityId, prompts] of await listPromptBanks(db, communityIds, now)) {
+    const next = prompts.find((prompt) => prompt.used_at === null);
+    if (!next) newRound.push(communityId);
+    taken.set(communityId, next ?? prompts[0]!);
   }
-  await db.updateTable('prompt').set({ used_at: now }).where('id', '=', next.id).execute();
-  return next;
+  if (newRound.length) await db.updateTable('prompt').set({ used_at: null }).where('community_id', 'in', newRound).execute();
+  const takenIds = [...taken.values()].map((prompt) => prompt.id);
+  if (takenIds.length) await db.updateTable('prompt').set({ used_at: now }).where('id', 'in', takenIds).execute();
+  return taken;
 }
 
 export function promptReply(community: Community, prompt: Prompt): Reply {
@@ -80,40 +115,42 @@ export function channelKey(channel: ChannelRef): string {
   return `${channel.platform}:${channel.workspaceId}:${channel.channelId}`;
 }
 
+export type PromptOccurrence = Readonly<{ key: string; rhythmId?: number; at: number; expiresAt: number }>;
+
 /**
  * Puts a prompt in the outbox for every home channel, remembering each post so that replies in its thread are
- * recorded as practices. `occurrenceKey` names the occurrence: `<rhythmId>:<epoch>` or `now:<epoch>`.
+ * recorded as practices. `occurrence.key` names the occurrence: `<rhythmId>:<epoch>` or `now:<epoch>`.
  */
 export async function enqueuePrompt(
   db: Db,
   community: Community,
   prompt: Prompt,
-  occurrence: { key: string; rhythmId?: number; at: number; expiresAt: number },
+  occurrence: PromptOccurrence,
   now: number,
   homes?: readonly HomeChannel[],
 ): Promise<string[]> {
-  const keys: string[] = [];
-  for (const home of homes ?? (await homeChannels(db, community.id))) {
-    const channel = channelRefOf(home);
-    const key = `prompt:${occurrence.key}:${channelKey(channel)}`;
-    const queued = await enqueue(
-      db,
-      { key, target: { channel }, reply: promptReply(community, prompt), notBefore: occurrence.at, expiresAt: occurrence.expiresAt },
-      now,
-    );
-    if (queued.created) {
-      await db
-        .insertInto('prompt_post')
-        .values({
-          community_id: community.id,
-          prompt_id: prompt.id,
-          rhythm_id: occurrence.rhythmId ?? null,
-          occurrence_at: occurrence.at,
-          outbox_id: queued.id,
-        })
-        .execute();
-    }
-    keys.push(key);
-  }
-  return keys;
+  return enqueuePrompts(db, [{ community, prompt, occurrence, homes: homes ?? (await homeChannels(db, community.id)) }], now);
+}
+
+/** enqueuePrompt for many communities' prompts at once (a tick's due rhythms): one insert for the posts, one for the record. */
+export async function enqueuePrompts(
+  db: Db,
+  prompts: readonly { community: Community; prompt: Prompt; occurrence: PromptOccurrence; homes: readonly HomeChannel[] }[],
+  now: number,
+): Promise<string[]> {
+  const posts = prompts.flatMap(({ community, prompt, occurrence, homes }) =>
+    homes.map((home) => {
+      const channel = channelRefOf(home);
+      const key = `prompt:${occurrence.key}:${channelKey(channel)}`;
+      const item = { key, target: { channel }, reply: promptReply(community, prompt), notBefore: occurrence.at, expiresAt: occurrence.expiresAt };
+      const record = { community_id: community.id, prompt_id: prompt.id, rhythm_id: occurrence.rhythmId ?? null, occurrence_at: occurrence.at };
+      return { item, record };
+    }),
+  );
+  const items = posts.map((post) => post.item);
+  const queued = await enqueueAll(db, items, now);
+  // A post already queued (the same occurrence enqueued twice) is already recorded.
+  const records = posts.flatMap((post, i) => (queued[i]!.created ? [{ ...post.record, outbox_id: queued[i]!.id }] : []));
+  if (records.length) await db.insertInto('prompt_post').values(records).execute();
+  return items.map((item) => item.key);
 }

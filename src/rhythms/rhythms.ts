@@ -1,9 +1,10 @@
 import type { Services } from '../storage/services.js';
 import { homeChannels } from '../communities/communities.js';
-import { enqueuePrompt, takeNextPrompt } from './prompts.js';
+import { enqueuePrompts, takeNextPrompts } from './prompts.js';
 import { nextOccurrence, parseSchedule, scheduleColumns, type ScheduleRule } from './schedule.js';
 import type { Db } from '../storage/database.js';
 import type { Rhythm } from '../storage/rhythm-schema.js';
+import type { Community, HomeChannel } from '../storage/schema.js';
 import type { CoreSettings } from '../kernel/settings.js';
 
 export const defaultDowntimeGraceMs = 60 * 60 * 1000;
@@ -65,23 +66,57 @@ export async function materializeDueRhythms(services: Services, now: number): Pr
   const keys: string[] = [];
   for (let i = 0; i < due.length; i += rhythmsPerTransaction) {
     const batch = due.slice(i, i + rhythmsPerTransaction);
-    await services.db.transaction().execute(async (trx) => {
-      for (const rhythm of batch) keys.push(...(await materializeRhythm(services, trx, rhythm, now)));
-    });
+    keys.push(...(await services.db.transaction().execute((trx) => materializeRhythms(services, trx, batch, now))));
   }
   return keys;
 }
 
-async function materializeRhythm(services: Services, trx: Db, rhythm: Rhythm, now: number): Promise<string[]> {
-  const { log } = services;
-  const rule = readRule(rhythm);
-  if (!rule) {
-    // Only a bug or a hand-edited row gets here; pausing that rhythm keeps the loop from failing on it every tick.
-    log.error({ rhythm: rhythm.id, schedule: rhythm.schedule }, 'unreadable rhythm schedule; rhythm paused');
-    await trx.updateTable('rhythm').set({ next_run_at: null }).where('id', '=', rhythm.id).execute();
-    return [];
+type DueOccurrence = Readonly<{ rhythm: Rhythm & { next_run_at: number }; occurrence: number; following: number | null; postable: boolean }>;
+
+/** One batch of due rhythms: each advanced past now, and those that are still ours to post prompted, a statement per step. */
+async function materializeRhythms(services: Services, trx: Db, rhythms: readonly Rhythm[], now: number): Promise<string[]> {
+  const { log, settings } = services;
+  const due: DueOccurrence[] = [];
+  for (const rhythm of rhythms) {
+    const rule = readRule(rhythm);
+    if (!rule) {
+      // Only a bug or a hand-edited row gets here; pausing that rhythm keeps the loop from failing on it every tick.
+      log.error({ rhythm: rhythm.id, schedule: rhythm.schedule }, 'unreadable rhythm schedule; rhythm paused');
+      await trx.updateTable('rhythm').set({ next_run_at: null }).where('id', '=', rhythm.id).execute();
+    } else if (rhythm.next_run_at !== null) due.push(dueOccurrence(services, { ...rhythm, next_run_at: rhythm.next_run_at }, rule, now));
   }
-  if (rhythm.next_run_at === null) return [];
+  const advanced = await advanceRhythms(trx, due);
+  const postable = due.filter((occurrence) => occurrence.postable && advanced.has(occurrence.rhythm.id));
+  if (postable.length === 0) return [];
+  const communityIds = postable.map(({ rhythm }) => rhythm.community_id);
+  const communities = new Map((await trx.selectFrom('community').selectAll().where('id', 'in', communityIds).execute()).map((c) => [c.id, c]));
+  const prompted: (DueOccurrence & { community: Community; homes: HomeChannel[] })[] = [];
+  for (const occurrence of postable) {
+    const community = communities.get(occurrence.rhythm.community_id);
+    // A resting or closed community is not prompted; without a home channel there is nowhere to post. Either way the
+    // prompt keeps its turn.
+    if (!community || community.status === 'dormant' || community.status === 'closed') continue;
+    const homes = await homeChannels(trx, community.id);
+    if (homes.length > 0) prompted.push({ ...occurrence, community, homes });
+    else log.info({ rhythm: occurrence.rhythm.id }, 'prompt due but the community has no home channel');
+  }
+  const promptedIds = prompted.map(({ community }) => community.id);
+  const prompts = await takeNextPrompts(trx, promptedIds, now);
+  return enqueuePrompts(
+    trx,
+    prompted.map(({ rhythm, occurrence, community, homes }) => ({
+      community,
+      prompt: prompts.get(community.id)!,
+      occurrence: { key: `${rhythm.id}:${occurrence}`, rhythmId: rhythm.id, at: occurrence, expiresAt: promptExpiryOf(settings, occurrence) },
+      homes,
+    })),
+    now,
+  );
+}
+
+/** The occurrence to post now, and the one after it. After downtime, the latest missed one, if it is within the grace. */
+function dueOccurrence(services: Services, rhythm: Rhythm & { next_run_at: number }, rule: ScheduleRule, now: number): DueOccurrence {
+  const { log } = services;
   const missed: number[] = [];
   let occurrence = rhythm.next_run_at;
   let following = nextOccurrence(rule, rhythm.timezone, occurrence);
@@ -95,32 +130,34 @@ async function materializeRhythm(services: Services, trx: Db, rhythm: Rhythm, no
   const postable = now - occurrence <= downtimeGraceOf(services.settings);
   if (!postable)
     log.warn({ rhythm: rhythm.id, occurrence: new Date(occurrence).toISOString(), lateMs: now - occurrence }, 'skipped a prompt older than the downtime grace');
-  // Advancing only from the value we read means a second scheduler that got here first wins, and we post nothing.
-  const advanced = await trx
-    .updateTable('rhythm')
-    .set({ next_run_at: following ?? null })
-    .where('id', '=', rhythm.id)
-    .where('next_run_at', '=', rhythm.next_run_at)
-    .executeTakeFirst();
-  if (Number(advanced.numUpdatedRows) !== 1 || !postable) return [];
-  const community = await trx.selectFrom('community').selectAll().where('id', '=', rhythm.community_id).executeTakeFirstOrThrow();
-  // A resting or closed community is not prompted; without a home channel there is nowhere to post. Either way the
-  // prompt keeps its turn.
-  if (community.status === 'dormant' || community.status === 'closed') return [];
-  const homes = await homeChannels(trx, community.id);
-  if (homes.length === 0) {
-    log.info({ rhythm: rhythm.id }, 'prompt due but the community has no home channel');
-    return [];
+  return { rhythm, occurrence, following: following ?? null, postable };
+}
+
+/**
+ * Moves each rhythm on to its following occurrence, one statement for all that move from and to the same instants
+ * (most of a tick's). Advancing only from the value we read means a second scheduler that got here first wins, and
+ * we post nothing: returns the rhythms this call advanced.
+ */
+async function advanceRhythms(trx: Db, due: readonly DueOccurrence[]): Promise<Set<number>> {
+  const moves = new Map<string, DueOccurrence[]>();
+  for (const occurrence of due) {
+    const move = `${occurrence.rhythm.next_run_at}:${occurrence.following}`;
+    moves.set(move, (moves.get(move) ?? []).concat(occurrence));
   }
-  const prompt = await takeNextPrompt(trx, community.id, now);
-  return enqueuePrompt(
-    trx,
-    community,
-    prompt,
-    { key: `${rhythm.id}:${occurrence}`, rhythmId: rhythm.id, at: occurrence, expiresAt: promptExpiryOf(services.settings, occurrence) },
-    now,
-    homes,
-  );
+  const advanced = new Set<number>();
+  for (const group of moves.values()) {
+    const { rhythm, following } = group[0]!;
+    const ids = group.map((occurrence) => occurrence.rhythm.id);
+    const rows = await trx
+      .updateTable('rhythm')
+      .set({ next_run_at: following })
+      .where('id', 'in', ids)
+      .where('next_run_at', '=', rhythm.next_run_at)
+      .returning('id')
+      .execute();
+    for (const row of rows) advanced.add(row.id);
+  }
+  return advanced;
 }
 
 export async function nextRhythmDueAt(db: Db): Promise<number | undefined> {
