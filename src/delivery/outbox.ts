@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate } from 'node:timers';
 import { sql } from 'kysely';
 import type { Services } from '../storage/services.js';
 import { platforms, type ChannelRef, type Platform, type UserRef } from '../kernel/identity.js';
@@ -538,21 +539,23 @@ async function recordOutcome(services: Services, row: OutboxRow, outcome: SendOu
     if (Number(done.numDeletedRows) === 1) return 'sent';
   }
   if (outcome.kind === 'sent' && row.kind === 'post') {
-    const done = await db
-      .updateTable('outbox')
-      .set({
-        ...released,
-        status: 'sent',
-        message_id: outcome.posted.messageId,
-        permalink: outcome.posted.permalink ?? null,
-        conversation_id: outcome.posted.conversationId ?? null,
-        sent_at: now,
-        send_started_at: null,
-        attempts: row.attempts + 1,
-      })
-      .where('id', '=', row.id)
-      .where('revision', '=', row.revision)
-      .executeTakeFirst();
+    const done = await writeTogether(db, (trx) =>
+      trx
+        .updateTable('outbox')
+        .set({
+          ...released,
+          status: 'sent',
+          message_id: outcome.posted.messageId,
+          permalink: outcome.posted.permalink ?? null,
+          conversation_id: outcome.posted.conversationId ?? null,
+          sent_at: now,
+          send_started_at: null,
+          attempts: row.attempts + 1,
+        })
+        .where('id', '=', row.id)
+        .where('revision', '=', row.revision)
+        .executeTakeFirst(),
+    );
     if (Number(done.numUpdatedRows) === 1) return 'sent';
   }
   if (outcome.kind === 'sent') {
@@ -591,6 +594,52 @@ async function recordOutcome(services: Services, row: OutboxRow, outcome: SendOu
     .execute();
   log.warn({ key: row.key, reason }, 'outbox post failed for good');
   return 'failed';
+}
+
+type QueuedWrite = Readonly<{ write: (trx: Db) => Promise<unknown>; resolve: (result: unknown) => void; reject: (error: unknown) => void }>;
+
+// Per database, the writes queued in this turn of the event loop, written together at its end.
+const queuedWrites = new WeakMap<Db, QueuedWrite[]>();
+
+/**
+ * Runs `write` in one transaction with the others queued in the same turn of the event loop: a fan-out's answers come
+ * back together, and a commit each was most of what recording them cost. It settles once its write is committed, so
+ * nothing tells anyone of a send before its outcome is stored; the transaction runs from start to commit in one turn,
+ * with nothing else of this process in between.
+ */
+function writeTogether<T>(db: Db, write: (trx: Db) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return write(db);
+  return new Promise<T>((resolve, reject) => {
+    let queue = queuedWrites.get(db);
+    if (!queue) {
+      const fresh: QueuedWrite[] = [];
+      queuedWrites.set(db, fresh);
+      setImmediate(() => {
+        queuedWrites.delete(db);
+        void writeQueued(db, fresh);
+      });
+      queue = fresh;
+    }
+    queue.push({ write, resolve: resolve as (result: unknown) => void, reject });
+  });
+}
+
+async function writeQueued(db: Db, queue: readonly QueuedWrite[]): Promise<void> {
+  try {
+    const results =
+      queue.length === 1
+        ? [await queue[0]!.write(db)]
+        : await db.transaction().execute(async (trx) => {
+            const written: unknown[] = [];
+            for (const { write } of queue) written.push(await write(trx));
+            return written;
+          });
+    queue.forEach((entry, i) => entry.resolve(results[i]));
+  } catch (error) {
+    if (queue.length === 1) return queue[0]!.reject(error);
+    // The transaction failed with one of its writes: each is tried alone, so that the others are still recorded.
+    for (const entry of queue) await entry.write(db).then(entry.resolve, entry.reject);
+  }
 }
 
 async function expire(services: Services, row: OutboxRow, now: number): Promise<void> {
