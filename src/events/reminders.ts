@@ -3,7 +3,7 @@ import { homeChannels } from '../communities/communities.js';
 import { channelRefOf, userRefOf } from '../storage/columns.js';
 import { reminderReply } from './event-posts.js';
 import { listAttendees } from './events.js';
-import { enqueue } from '../delivery/outbox.js';
+import { enqueueAll, type OutboxItem } from '../delivery/outbox.js';
 import { channelKey } from '../rhythms/prompts.js';
 import { downtimeGraceOf } from '../rhythms/rhythms.js';
 import type { Db } from '../storage/database.js';
@@ -31,66 +31,64 @@ export async function materializeDueReminders(services: Services, now: number): 
   const keys: string[] = [];
   for (let i = 0; i < due.length; i += remindersPerTransaction) {
     const batch = due.slice(i, i + remindersPerTransaction);
-    await services.db.transaction().execute(async (trx) => {
-      for (const reminder of batch) keys.push(...(await materializeReminder(services, trx, reminder, now)));
-    });
+    keys.push(...(await services.db.transaction().execute((trx) => materializeReminders(services, trx, batch, now))));
   }
   return keys;
 }
 
-async function materializeReminder(services: Services, trx: Db, reminder: DueReminder, now: number): Promise<string[]> {
+/** One batch of due reminders: each marked done with its outcome, and those that are ours to post enqueued in one insert. */
+async function materializeReminders(services: Services, trx: Db, reminders: readonly DueReminder[], now: number): Promise<string[]> {
   const { log, settings } = services;
-  const outcome =
-    reminder.status === 'cancelled'
-      ? 'cancelled'
-      : now >= reminder.starts_at
-        ? 'skipped: the event had started'
-        : now - reminder.due_at > downtimeGraceOf(settings)
-          ? 'skipped: later than the downtime grace'
-          : 'posted';
-  if (outcome !== 'posted') log.warn({ event: reminder.id, lead: reminder.lead_minutes, outcome }, 'event reminder not posted');
-  const marked = await trx
-    .updateTable('event_reminder')
-    .set({ done_at: now, outcome })
-    .where('id', '=', reminder.reminder_id)
-    .where('done_at', 'is', null)
-    .executeTakeFirst();
-  if (Number(marked.numUpdatedRows) !== 1 || outcome !== 'posted') return [];
-  const community = await trx.selectFrom('community').selectAll().where('id', '=', reminder.community_id).executeTakeFirstOrThrow();
-  const occurrence = `${reminder.id}:${reminder.lead_minutes}`;
-  const queued: string[] = [];
-  for (const home of await homeChannels(trx, community.id)) {
-    const key = `reminder:${occurrence}:${channelKey(channelRefOf(home))}`;
-    await enqueue(
-      trx,
-      {
-        key,
-        target: { channel: channelRefOf(home) },
-        reply: reminderReply(reminder, community, reminder.lead_minutes, settings, false),
-        notBefore: now,
-        expiresAt: reminder.starts_at,
-      },
-      now,
-    );
-    queued.push(key);
+  const outcomes = new Map<string, DueReminder[]>();
+  for (const reminder of reminders) {
+    const outcome =
+      reminder.status === 'cancelled'
+        ? 'cancelled'
+        : now >= reminder.starts_at
+          ? 'skipped: the event had started'
+          : now - reminder.due_at > downtimeGraceOf(settings)
+            ? 'skipped: later than the downtime grace'
+            : 'posted';
+    if (outcome !== 'posted') log.warn({ event: reminder.id, lead: reminder.lead_minutes, outcome }, 'event reminder not posted');
+    outcomes.set(outcome, (outcomes.get(outcome) ?? []).concat(reminder));
   }
-  for (const member of await listAttendees(trx, reminder.id, true)) {
-    const user = userRefOf(member);
-    const key = `reminder-dm:${occurrence}:${user.platform}:${user.workspaceId}:${user.userId}`;
-    await enqueue(
-      trx,
-      {
-        key,
-        target: { user },
-        reply: reminderReply(reminder, community, reminder.lead_minutes, settings, true),
-        notBefore: now,
-        expiresAt: reminder.starts_at,
-      },
-      now,
-    );
-    queued.push(key);
+  const posting = outcomes.get('posted') ?? [];
+  // Marking only those not yet done means a second scheduler that got here first wins, and we post nothing.
+  const marked = new Set<number>();
+  for (const [outcome, group] of outcomes) {
+    const ids = group.map((reminder) => reminder.reminder_id);
+    const rows = await trx
+      .updateTable('event_reminder')
+      .set({ done_at: now, outcome })
+      .where('id', 'in', ids)
+      .where('done_at', 'is', null)
+      .returning('id')
+      .execute();
+    for (const row of rows) marked.add(row.id);
   }
-  return queued;
+  const ours = posting.filter((reminder) => marked.has(reminder.reminder_id));
+  if (ours.length === 0) return [];
+  const communityIds = [...new Set(ours.map((reminder) => reminder.community_id))];
+  const communities = new Map((await trx.selectFrom('community').selectAll().where('id', 'in', communityIds).execute()).map((c) => [c.id, c]));
+  const items: OutboxItem[] = [];
+  for (const reminder of ours) {
+    const community = communities.get(reminder.community_id);
+    if (!community) continue;
+    const occurrence = `${reminder.id}:${reminder.lead_minutes}`;
+    const post = { notBefore: now, expiresAt: reminder.starts_at };
+    const notice = reminderReply(reminder, community, reminder.lead_minutes, settings, false);
+    for (const home of await homeChannels(trx, community.id)) {
+      const channel = channelRefOf(home);
+      items.push({ ...post, key: `reminder:${occurrence}:${channelKey(channel)}`, target: { channel }, reply: notice });
+    }
+    const personal = reminderReply(reminder, community, reminder.lead_minutes, settings, true);
+    for (const member of await listAttendees(trx, reminder.id, true)) {
+      const user = userRefOf(member);
+      items.push({ ...post, key: `reminder-dm:${occurrence}:${user.platform}:${user.workspaceId}:${user.userId}`, target: { user }, reply: personal });
+    }
+  }
+  await enqueueAll(trx, items, now);
+  return items.map((item) => item.key);
 }
 
 export async function nextReminderDueAt(db: Db): Promise<number | undefined> {
