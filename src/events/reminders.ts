@@ -39,7 +39,7 @@ export async function materializeDueReminders(services: Services, now: number): 
 /** One batch of due reminders: each marked done with its outcome, and those that are ours to post enqueued in one insert. */
 async function materializeReminders(services: Services, trx: Db, reminders: readonly DueReminder[], now: number): Promise<string[]> {
   const { log, settings } = services;
-  const outcomes = new Map<string, DueReminder[]>();
+  const ours: DueReminder[] = [];
   for (const reminder of reminders) {
     const outcome =
       reminder.status === 'cancelled'
@@ -50,23 +50,16 @@ async function materializeReminders(services: Services, trx: Db, reminders: read
             ? 'skipped: later than the downtime grace'
             : 'posted';
     if (outcome !== 'posted') log.warn({ event: reminder.id, lead: reminder.lead_minutes, outcome }, 'event reminder not posted');
-    outcomes.set(outcome, (outcomes.get(outcome) ?? []).concat(reminder));
-  }
-  const posting = outcomes.get('posted') ?? [];
-  // Marking only those not yet done means a second scheduler that got here first wins, and we post nothing.
-  const marked = new Set<number>();
-  for (const [outcome, group] of outcomes) {
-    const ids = group.map((reminder) => reminder.reminder_id);
-    const rows = await trx
+    // Marking only a reminder not yet done means a second scheduler that got here first wins, and we post nothing. (One
+    // statement each: by the id, where a list of ids with `done_at is null` has SQLite read the index of undone ones.)
+    const marked = await trx
       .updateTable('event_reminder')
       .set({ done_at: now, outcome })
-      .where('id', 'in', ids)
+      .where('id', '=', reminder.reminder_id)
       .where('done_at', 'is', null)
-      .returning('id')
-      .execute();
-    for (const row of rows) marked.add(row.id);
+      .executeTakeFirst();
+    if (Number(marked.numUpdatedRows) === 1 && outcome === 'posted') ours.push(reminder);
   }
-  const ours = posting.filter((reminder) => marked.has(reminder.reminder_id));
   if (ours.length === 0) return [];
   const communityIds = [...new Set(ours.map((reminder) => reminder.community_id))];
   const communities = new Map((await trx.selectFrom('community').selectAll().where('id', 'in', communityIds).execute()).map((c) => [c.id, c]));
