@@ -105,31 +105,38 @@ export function describeSchedule(rule: ScheduleRule): string {
   return `monthly on the ${rule.ordinal} ${day} at ${at}`;
 }
 
+const dayMs = 24 * 60 * 60 * 1000;
+
 /** The first occurrence strictly after `after` (epoch ms), or undefined when there is none. */
 export function nextOccurrence(rule: ScheduleRule, zone: string, after: number): number | undefined {
   if (rule.kind === 'cron') return new Cron(rule.expression, { timezone: zone, paused: true }).nextRun(new Date(after))?.getTime();
-  const local = DateTime.fromMillis(after, { zone });
-  // Dates are walked in UTC so that a day is always 24 hours; only the final instant needs the zone.
-  const first = DateTime.utc(local.year, local.month, local.day);
+  // Dates are walked as UTC midnights, so that a day is always 24 hours; only the final instant needs the zone. (Plain
+  // Date arithmetic: the scheduler works this out for every due rhythm, and Luxon objects were most of its cost.)
+  const local = new Date(after + IANAZone.create(zone).offset(after) * 60_000);
+  const first = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate());
   for (let i = 0; i < 400; i++) {
-    const date = first.plus({ days: i });
+    const date = new Date(first + i * dayMs);
     if (!occursOn(rule, date)) continue;
-    const at = localToInstant(date.year, date.month, date.day, rule.hour, rule.minute, zone);
+    const at = localToInstant(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), rule.hour, rule.minute, zone);
     if (at > after) return at;
   }
   return undefined;
 }
 
-function occursOn(rule: Exclude<ScheduleRule, { kind: 'cron' }>, date: DateTime): boolean {
-  if (date.weekday !== rule.weekday) return false;
+/** Whether the rule falls on this date (a UTC midnight standing for the local date). */
+function occursOn(rule: Exclude<ScheduleRule, { kind: 'cron' }>, date: Date): boolean {
+  // Luxon's numbering, as the rules store it: 1 is Monday, 7 is Sunday.
+  if ((date.getUTCDay() || 7) !== rule.weekday) return false;
   if (rule.kind === 'weekly') return true;
   if (rule.kind === 'fortnightly') {
     if (!rule.anchorDate) return true;
-    const days = Math.round(date.diff(DateTime.fromISO(rule.anchorDate, { zone: 'utc' }), 'days').days);
+    const days = Math.round((date.getTime() - Date.parse(`${rule.anchorDate}T00:00:00Z`)) / dayMs);
     return ((days % 14) + 14) % 14 === 0;
   }
-  if (rule.ordinal === 'last') return date.day + 7 > date.daysInMonth!;
-  return Math.ceil(date.day / 7) === ordinals.indexOf(rule.ordinal) + 1;
+  const day = date.getUTCDate();
+  const daysInMonth = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
+  if (rule.ordinal === 'last') return day + 7 > daysInMonth;
+  return Math.ceil(day / 7) === ordinals.indexOf(rule.ordinal) + 1;
 }
 
 /**
