@@ -102,6 +102,26 @@ describe('the prompt bank', () => {
     expect(world.fake.posts.at(-1)!.text).toContain('Which question from a pupil surprised you most?');
   });
 
+  it('prompts every community due in the same minute with its own next prompt, one of them starting a new round', async () => {
+    world = await createRhythmWorld({ now: '2026-11-23T10:00:00Z' });
+    await world.run('admin', 'create design Design');
+    await world.run('admin', 'coordinator design ann');
+    await world.run('ann', 'link design', 'design-home');
+    await world.run('ann', 'prompt now outreach');
+    for (let i = 0; i < defaultPrompts.length; i++) {
+      world.clock.advance(1000);
+      await world.run('ann', 'prompt now design');
+    }
+    for (const slug of ['outreach', 'design']) await world.run('ann', `rhythm ${slug} weekly mon 09:00`);
+    const promptsAt = async (instant: string) => {
+      const before = world!.fake.posts.length;
+      await world!.tickAt(instant);
+      return Object.fromEntries(world!.fake.posts.slice(before).map((post) => [post.channelId, defaultPrompts.findIndex((p) => post.text.includes(p.text))]));
+    };
+    expect(await promptsAt('2026-11-30T09:00:00Z')).toEqual({ 'outreach-home': 1, 'design-home': 0 });
+    expect(await promptsAt('2026-12-07T09:00:00Z')).toEqual({ 'outreach-home': 2, 'design-home': 1 });
+  });
+
   it('lists the bank with the next prompt marked', async () => {
     world = await createRhythmWorld();
     await world.run('ann', 'prompt now outreach');
