@@ -265,13 +265,9 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
     starting.push({ row, destination, request });
   }
   // A DM that opens its channel first may wait for its post's turn after the open: it writes its own start.
+  const started = starting.filter((start) => start.request !== 'open').map((start) => start.row.id);
   try {
-    await markSendsStarted(
-      db,
-      options.owner,
-      starting.filter((start) => start.request !== 'open').map((start) => start.row.id),
-      clock.now(),
-    );
+    await markSendsStarted(db, options.owner, started, clock.now());
   } catch (error) {
     for (const start of starting) busy.delete(start.destination);
     throw error;
@@ -604,8 +600,8 @@ const queuedWrites = new WeakMap<Db, QueuedWrite[]>();
 /**
  * Runs `write` in one transaction with the others queued in the same turn of the event loop: a fan-out's answers come
  * back together, and a commit each was most of what recording them cost. It settles once its write is committed, so
- * nothing tells anyone of a send before its outcome is stored; the transaction runs from start to commit in one turn,
- * with nothing else of this process in between.
+ * nothing tells anyone of a send before its outcome is stored. (On SQLite the transaction runs from start to commit
+ * in one turn, with nothing else of this process in between.)
  */
 function writeTogether<T>(db: Db, write: (trx: Db) => Promise<T>): Promise<T> {
   if (db.isTransaction) return write(db);
