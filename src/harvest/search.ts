@@ -111,9 +111,11 @@ async function rankCandidates(db: Db, source: Source, match: KnowledgeMatch, kee
     const documents = await countDocuments(db, source, term, total);
     idf.set(term, Math.log(1 + (total - documents + 0.5) / (documents + 0.5)));
   }
-  const averageLength = recent.rows.reduce((sum, row) => sum + countWords(row.text), 0) / recent.rows.length;
-  return [...recent.rows, ...older]
-    .map((row) => ({ id: row.id, score: scoreBm25(termFrequencies(row.text, terms, match.mode), countWords(row.text), idf, averageLength) }))
+  const rows = [...recent.rows, ...older].map((row) => ({ id: row.id, text: row.text, length: countWords(row.text) }));
+  const averageLength = rows.slice(0, recent.rows.length).reduce((sum, row) => sum + row.length, 0) / recent.rows.length;
+  const count = termCounter(terms, match.mode);
+  return rows
+    .map((row) => ({ id: row.id, score: scoreBm25(count(row.text), row.length, idf, averageLength) }))
     .sort((a, c) => a.score - c.score)
     .slice(0, keep);
 }
@@ -134,16 +136,20 @@ async function shortestMatches(db: Db, expression: string): Promise<number[]> {
   return result.rows.map(({ key }) => lengthUnit - 1 - (key % lengthUnit));
 }
 
-/** How often each term appears as typed; with every word matched, once at least (FTS5 also matches stemmed forms). */
-export function termFrequencies(text: string, terms: readonly string[], mode: 'all' | 'any'): Map<string, number> {
-  const frequency = new Map(terms.map((term) => [term, 0]));
-  for (const word of text.normalize('NFC').match(wordPattern) ?? []) {
-    const term = word.toLowerCase();
-    const seen = frequency.get(term);
-    if (seen !== undefined) frequency.set(term, seen + 1);
-  }
-  if (mode === 'all') for (const [term, tf] of frequency) if (tf === 0) frequency.set(term, 1);
-  return frequency;
+/** Counts each term where it appears as typed (case aside); with every word matched, once at least (FTS5 also matches stemmed forms). */
+export function termCounter(terms: readonly string[], mode: 'all' | 'any'): (text: string) => Map<string, number> {
+  // Terms are runs of letters and digits, so they need no escaping.
+  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${terms.join('|')})(?![\\p{L}\\p{N}])`, 'giu');
+  return (text) => {
+    const frequency = new Map(terms.map((term) => [term, 0]));
+    for (const [word] of text.matchAll(pattern)) {
+      const term = word.toLowerCase();
+      const seen = frequency.get(term);
+      if (seen !== undefined) frequency.set(term, seen + 1);
+    }
+    if (mode === 'all') for (const [term, tf] of frequency) if (tf === 0) frequency.set(term, 1);
+    return frequency;
+  };
 }
 
 export async function snippetsFor(db: Db, source: Source, match: KnowledgeMatch, ids: readonly number[]): Promise<Map<number, string>> {
