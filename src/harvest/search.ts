@@ -45,7 +45,7 @@ const contentOf = { harvest: 'harvest_message', practice: 'practice' } as const;
 const countCache = new WeakMap<Db, Map<string, number>>();
 const countCacheSize = 2000;
 
-/** How many rows hold the term: counted up to the cap, and past it estimated from how far back the newest capped ones reach. */
+/** How many rows hold the term: counted up to the cap, and past it estimated from the ids the first capped ones span. */
 async function countDocuments(db: Db, source: Source, term: string, total: number): Promise<number> {
   const cache = countCache.get(db) ?? new Map<string, number>();
   countCache.set(db, cache);
@@ -60,12 +60,13 @@ async function countDocuments(db: Db, source: Source, term: string, total: numbe
 
 async function countDocumentsNow(db: Db, source: Source, term: string, total: number): Promise<number> {
   const index = sql.table(indexOf[source]);
-  const result = await sql<{ n: number; oldest: number | null }>`
-    select count(*) as n, min(id) as oldest from (
-      select rowid as id from ${index} where ${index} match ${matchExpression([term], 'all')} order by rowid desc limit ${documentCountCap})`.execute(db);
-  const { n, oldest } = result.rows[0] ?? { n: 0, oldest: null };
-  if (n < documentCountCap || oldest === null) return Number(n);
-  return Math.min(total, (Number(n) * total) / Math.max(1, total - Number(oldest) + 1));
+  // FTS5 reads a term's rows oldest first (the cheaper way): past the cap, the share of ids they span gives the rate.
+  const result = await sql<{ n: number; reach: number | null }>`
+    select count(*) as n, max(id) as reach from (
+      select rowid as id from ${index} where ${index} match ${matchExpression([term], 'all')} limit ${documentCountCap})`.execute(db);
+  const { n, reach } = result.rows[0] ?? { n: 0, reach: null };
+  if (n < documentCountCap || reach === null) return Number(n);
+  return Math.min(total, (Number(n) * total) / Math.max(1, Number(reach)));
 }
 
 /** BM25 of a text of `length` words holding each term `frequency` times: negative, lower is better, as FTS5's bm25(). */
@@ -113,9 +114,8 @@ async function rankCandidates(db: Db, source: Source, match: KnowledgeMatch, kee
   }
   const rows = [...recent.rows, ...older].map((row) => ({ id: row.id, text: row.text, length: countWords(row.text) }));
   const averageLength = rows.slice(0, recent.rows.length).reduce((sum, row) => sum + row.length, 0) / recent.rows.length;
-  const count = termCounter(terms, match.mode);
   return rows
-    .map((row) => ({ id: row.id, score: scoreBm25(count(row.text), row.length, idf, averageLength) }))
+    .map((row) => ({ id: row.id, score: scoreBm25(termFrequencies(row.text, terms, match.mode), row.length, idf, averageLength) }))
     .sort((a, c) => a.score - c.score)
     .slice(0, keep);
 }
@@ -136,20 +136,15 @@ async function shortestMatches(db: Db, expression: string): Promise<number[]> {
   return result.rows.map(({ key }) => lengthUnit - 1 - (key % lengthUnit));
 }
 
-/** Counts each term where it appears as typed (case aside); with every word matched, once at least (FTS5 also matches stemmed forms). */
-export function termCounter(terms: readonly string[], mode: 'all' | 'any'): (text: string) => Map<string, number> {
-  // Terms are runs of letters and digits, so they need no escaping.
-  const pattern = new RegExp(`(?<![\\p{L}\\p{N}])(?:${terms.join('|')})(?![\\p{L}\\p{N}])`, 'giu');
-  return (text) => {
-    const frequency = new Map(terms.map((term) => [term, 0]));
-    for (const [word] of text.matchAll(pattern)) {
-      const term = word.toLowerCase();
-      const seen = frequency.get(term);
-      if (seen !== undefined) frequency.set(term, seen + 1);
-    }
-    if (mode === 'all') for (const [term, tf] of frequency) if (tf === 0) frequency.set(term, 1);
-    return frequency;
-  };
+/** How often each term appears as typed (case aside); with every word matched, once at least (FTS5 also matches stemmed forms). */
+export function termFrequencies(text: string, terms: readonly string[], mode: 'all' | 'any'): Map<string, number> {
+  const frequency = new Map(terms.map((term) => [term, 0]));
+  for (const word of text.match(wordPattern) ?? []) {
+    const seen = frequency.get(word.toLowerCase());
+    if (seen !== undefined) frequency.set(word.toLowerCase(), seen + 1);
+  }
+  if (mode === 'all') for (const [term, tf] of frequency) if (tf === 0) frequency.set(term, 1);
+  return frequency;
 }
 
 export async function snippetsFor(db: Db, source: Source, match: KnowledgeMatch, ids: readonly number[]): Promise<Map<number, string>> {
