@@ -9,7 +9,7 @@ const wordPattern = /[\p{L}\p{N}]+/gu;
 const maxTerms = 16;
 // FTS5's bm25() counts every row holding each term before it scores the first (25 ms for a common word at 1M rows),
 // so we rank ourselves: the most recent hits and the shortest questions and answers, scored BM25-style from their text
-// and from document counts read up to a bound.
+// and from document counts read up to a bound (estimated past it).
 const candidateLimit = 200;
 const documentCountCap = 1000;
 export const snippetOpen = '\uE000';
@@ -140,8 +140,9 @@ async function shortestMatches(db: Db, expression: string): Promise<number[]> {
 export function termFrequencies(text: string, terms: readonly string[], mode: 'all' | 'any'): Map<string, number> {
   const frequency = new Map(terms.map((term) => [term, 0]));
   for (const word of text.match(wordPattern) ?? []) {
-    const seen = frequency.get(word.toLowerCase());
-    if (seen !== undefined) frequency.set(word.toLowerCase(), seen + 1);
+    const term = word.toLowerCase();
+    const seen = frequency.get(term);
+    if (seen !== undefined) frequency.set(term, seen + 1);
   }
   if (mode === 'all') for (const [term, tf] of frequency) if (tf === 0) frequency.set(term, 1);
   return frequency;
