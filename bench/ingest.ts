@@ -22,7 +22,7 @@ const base = Math.floor(Date.now() / 1000) - 3600;
 const rootTs = (thread: number) => `${base + thread}.000000`;
 
 /** A home channel with open question threads (already hinted), as a busy community has. */
-async function seed(path: string, corpus: Corpus): Promise<void> {
+export async function seed(path: string, corpus: Corpus): Promise<void> {
   const db = await openMigratedDatabase(path);
   await db.destroy();
   const sqlite = new SQLite(path);
@@ -48,7 +48,7 @@ async function seed(path: string, corpus: Corpus): Promise<void> {
   sqlite.close();
 }
 
-function replyEvent(texts: readonly string[], i: number) {
+export function replyEvent(texts: readonly string[], i: number) {
   const thread = 1 + (i % threads);
   const ts = `${base + 10_000 + Math.floor(i / 1000)}.${String(i % 1000).padStart(6, '0')}`;
   const event = {

@@ -19,8 +19,14 @@ export const intents = [
   GatewayIntentBits.GuildScheduledEvents,
 ];
 
+// The outbox's own calls: it paces them, counts every retry against the platform's budget and retries a refusal at the
+// time Discord asks. Slept through and retried by discord.js instead, they went out uncounted: after a global 429 (whose
+// Retry-After is whole seconds) every post held back went at once, into the next second's budget, and met 429s again.
+const outboxRoutes = new Set(['POST /channels/:id/messages', 'PATCH /channels/:id/messages/:id', 'POST /users/@me/channels']);
+
 /** Which rate-limit waits to give up on rather than sleep through; the rest are slept through and retried (and logged). */
-export function shouldRejectRateLimit(data: Pick<RateLimitData, 'route' | 'retryAfter' | 'timeToReset'>): boolean {
+export function shouldRejectRateLimit(data: Pick<RateLimitData, 'method' | 'route' | 'retryAfter' | 'timeToReset'>): boolean {
+  if (outboxRoutes.has(`${data.method.toUpperCase()} ${data.route}`)) return true;
   const wait = Math.max(data.retryAfter, data.timeToReset);
   // An interaction must be answered within 3 s of the click; a longer wait only fails later, with the person still waiting.
   if (data.route.startsWith('/interactions/')) return wait > 1_000;

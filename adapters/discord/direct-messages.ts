@@ -12,45 +12,44 @@ export type DirectMessageChannels = Readonly<{
 
 // discord.js sends the calls of one rate-limit bucket strictly one after another, and every DM open
 // (POST /users/@me/channels) shares one bucket: at 80–300 ms a call a fan-out of DMs waited on opens, four or five a
-// second. Opens go through a few REST queues of their own instead, so several are in flight at once; the outbox's pacer
-// (two requests per Discord DM) keeps the total under the global limit, and each queue still honours a 429 itself.
-const openLanes = 8;
-
-export function createDirectMessageChannels(client: Client, store?: Pick<Services, 'db' | 'clock'>): DirectMessageChannels {
-  let lanes: { token: string; queues: { rest: REST; busy: number }[] } | undefined;
+// second, and an open queued behind others went out round trips after the outbox's pacer let it go, into the next
+// second's budget. So each open in flight has a REST queue of its own (an idle one, or a new one when all are busy):
+// it goes out when the pacer says, and the pacer (which counts it) keeps the total under the global limit. Each queue
+// still honours a 429 itself. There are as many queues as opens were ever in flight at once: a few dozen at most.
+export function createDirectMessageChannels(client: Client, store: Pick<Services, 'db' | 'clock'>): DirectMessageChannels {
+  let lanes: { token: string; queues: { rest: REST; busy: boolean }[] } | undefined;
   const opening = new Map<string, Promise<string>>();
 
-  function queues() {
+  function idleQueue(): { rest: REST; busy: boolean } {
     const token = client.token;
     // Without a token of its own (never logged in), the client's queue is the only one that can speak.
-    if (!token) return [{ rest: client.rest, busy: 0 }];
-    if (lanes?.token !== token) {
-      const queues = Array.from({ length: openLanes }, () => {
-        const rest = new REST(client.rest.options).setToken(token);
-        // Rate-limit waits are logged where the client's own are.
-        rest.on(RESTEvents.RateLimited, (info) => client.rest.emit(RESTEvents.RateLimited, info));
-        return { rest, busy: 0 };
-      });
-      lanes = { token, queues };
+    if (!token) return { rest: client.rest, busy: false };
+    if (lanes?.token !== token) lanes = { token, queues: [] };
+    let queue = lanes.queues.find((candidate) => !candidate.busy);
+    if (!queue) {
+      const rest = new REST(client.rest.options).setToken(token);
+      // Rate-limit waits are logged where the client's own are.
+      rest.on(RESTEvents.RateLimited, (info) => client.rest.emit(RESTEvents.RateLimited, info));
+      lanes.queues.push((queue = { rest, busy: false }));
     }
-    return lanes.queues;
+    return queue;
   }
 
   async function open(user: UserRef): Promise<string> {
-    const lane = queues().reduce((least, queue) => (queue.busy < least.busy ? queue : least));
-    lane.busy++;
+    const queue = idleQueue();
+    queue.busy = true;
     try {
-      const dm = (await lane.rest.post(Routes.userChannels(), { body: { recipient_id: user.userId } })) as APIChannel;
-      if (store) await rememberDirectMessageChannel(store.db, user, dm.id, store.clock.now());
+      const dm = (await queue.rest.post(Routes.userChannels(), { body: { recipient_id: user.userId } })) as APIChannel;
+      await rememberDirectMessageChannel(store.db, user, dm.id, store.clock.now());
       return dm.id;
     } finally {
-      lane.busy--;
+      queue.busy = false;
     }
   }
 
   return {
     async channelOf(user) {
-      const known = store ? await findDirectMessageChannel(store.db, user) : undefined;
+      const known = await findDirectMessageChannel(store.db, user);
       if (known) return known;
       const key = `${user.workspaceId}:${user.userId}`;
       let running = opening.get(key);
@@ -61,7 +60,7 @@ export function createDirectMessageChannels(client: Client, store?: Pick<Service
       return running;
     },
     async forget(user) {
-      if (store) await forgetDirectMessageChannel(store.db, user);
+      await forgetDirectMessageChannel(store.db, user);
     },
   };
 }

@@ -4,7 +4,7 @@ import type { ChannelRef, UserRef } from '../../src/kernel/identity.js';
 import type { ChannelAccess, PlatformPort, PostedMessage } from '../../src/kernel/ports.js';
 import type { Reply } from '../../src/kernel/reply.js';
 import { renderPlainText } from '../../src/kernel/render-text.js';
-import { createDirectMessageChannels, type DirectMessageChannels } from './direct-messages.js';
+import type { DirectMessageChannels } from './direct-messages.js';
 import { discordErrorCode, discordErrorCodes, toDeliveryError } from './errors.js';
 import { renderDiscordMessages, type DiscordMessage } from './render.js';
 import { eventsTabNote } from './scheduled-events.js';
@@ -23,11 +23,7 @@ const homeChannelPermissions = [
 const cannotPost = 'I can’t post in this channel; give Weaver the View Channel and Send Messages permissions here, then run /cop link again.';
 
 /** The core's PlatformPort on Discord's REST API, through the client's rate-limited REST queue. */
-export function createDiscordPort(
-  client: Client,
-  rememberButtons: RememberButtons,
-  directMessages: DirectMessageChannels = createDirectMessageChannels(client),
-): PlatformPort {
+export function createDiscordPort(client: Client, rememberButtons: RememberButtons, directMessages: DirectMessageChannels): PlatformPort {
   const rest = client.rest;
 
   async function send(channelId: string, reply: Reply, key?: string): Promise<APIMessage> {
@@ -107,6 +103,13 @@ export function createDiscordPort(
         return { messageId: posted.id, permalink: permalinkOf('@me', channelId, posted.id) };
       } catch (error) {
         throw toDeliveryError(error, `sending a direct message to ${user.userId}`);
+      }
+    },
+    async openDirectMessage(user) {
+      try {
+        await directMessages.channelOf(user);
+      } catch (error) {
+        throw toDeliveryError(error, `opening a direct message with ${user.userId}`);
       }
     },
     async openGroupConversation(users, message, options): Promise<PostedMessage> {

@@ -1,8 +1,9 @@
-import type { RespondFn, webApi } from '@slack/bolt';
+import type { webApi } from '@slack/bolt';
 import type { Logger } from '../../src/kernel/logger.js';
 import type { Reply } from '../../src/kernel/reply.js';
 import { renderBlocks } from './render-blocks.js';
 import { describeForPerson, slackErrorCode } from './slack-errors.js';
+import type { Respond } from './response-url.js';
 
 /** Where an answer to one person's action goes: their response_url first, the Web API when that fails. */
 export type ReplyTarget = Readonly<{
@@ -11,7 +12,7 @@ export type ReplyTarget = Readonly<{
   userId: string;
   /** The channel the action came from; absent in a direct message. */
   channelId?: string;
-  respond?: RespondFn;
+  respond?: Respond;
 }>;
 
 /**

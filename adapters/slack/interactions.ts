@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction, MessageShortcut, RespondFn, SlashCommand, webApi } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, MessageShortcut, SlashCommand, webApi } from '@slack/bolt';
 import type { CommandTable } from '../../src/commands/define.js';
 import type { Services, InboundListener } from '../../src/storage/services.js';
 import { executeText } from '../../src/commands/run.js';
@@ -12,6 +12,7 @@ import { asKnownChannel } from './shared-channels.js';
 import { busyText, type WorkTracker } from '../../src/kernel/work.js';
 import { publishHome } from './app-home.js';
 import { openFormFor } from './modals.js';
+import { respondTo, type Respond } from './response-url.js';
 
 // The app has one slash command; a workspace that renamed it (another app owns /cop) is still answered.
 const anySlashCommand = /^\/\S+$/;
@@ -32,7 +33,7 @@ const nothingToHarvest = 'Nothing to harvest here: use Harvest answer on the rep
  * allows 3 seconds); the answer follows through response_url, so a slow database or Web API never costs the ack.
  */
 export function registerInteractions(app: App, deps: InteractionDeps): void {
-  app.command(anySlashCommand, ({ command, ack, respond, client }) =>
+  app.command(anySlashCommand, ({ command, ack, client }) =>
     deps.work.track(
       (async () => {
         // Past the bound on waiting work the answer is in the ack itself: nothing queued, nothing to wait for.
@@ -50,6 +51,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
         };
         const line = decodeSlackText(command.text);
         if (await openFormFor(deps, client, actor, command.trigger_id, line)) return;
+        const respond = respondTo(command.response_url);
         await deps.work.inTurn(
           () => runAsActor(deps, client, actor, respond, line, commandLabel(command)),
           () => answerBusy(deps, client, actor, respond),
@@ -58,40 +60,40 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
     ),
   );
 
-  app.action<BlockAction<ButtonAction>>(
-    { type: 'block_actions', action_id: new RegExp(`^${buttonActionPrefix}`) },
-    ({ body, action, ack, respond, client, context }) =>
-      deps.work.track(
-        (async () => {
-          await ack();
-          const actor: SlackActor = {
-            // Slack Connect: the person's own team, which may not be the workspace the click came through.
-            teamId: body.user.team_id ?? body.team?.id ?? context.teamId ?? '',
-            userId: body.user.id,
-            userName: body.user.username ?? body.user.name,
-            channelId: body.channel?.id,
-            channelName: body.channel?.name,
-          };
-          // A click in the Home tab has no channel to answer in: the answer heads the refreshed Home tab.
-          if (body.view?.type === 'home')
-            return void (await deps.work.inTurn(
-              () => runFromHome(deps, client, actor, action.value ?? ''),
-              () => publishHome(deps, client, actor.teamId, actor.userId, answer(busyText)),
-            ));
-          await deps.work.inTurn(
-            () => runAsActor(deps, client, actor, respond, action.value ?? '', `button ${action.action_id}`),
-            () => answerBusy(deps, client, actor, respond),
-          );
-        })(),
-      ),
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: new RegExp(`^${buttonActionPrefix}`) }, ({ body, action, ack, client, context }) =>
+    deps.work.track(
+      (async () => {
+        await ack();
+        const respond = respondTo(body.response_url);
+        const actor: SlackActor = {
+          // Slack Connect: the person's own team, which may not be the workspace the click came through.
+          teamId: body.user.team_id ?? body.team?.id ?? context.teamId ?? '',
+          userId: body.user.id,
+          userName: body.user.username ?? body.user.name,
+          channelId: body.channel?.id,
+          channelName: body.channel?.name,
+        };
+        // A click in the Home tab has no channel to answer in: the answer heads the refreshed Home tab.
+        if (body.view?.type === 'home')
+          return void (await deps.work.inTurn(
+            () => runFromHome(deps, client, actor, action.value ?? ''),
+            () => publishHome(deps, client, actor.teamId, actor.userId, answer(busyText)),
+          ));
+        await deps.work.inTurn(
+          () => runAsActor(deps, client, actor, respond, action.value ?? '', `button ${action.action_id}`),
+          () => answerBusy(deps, client, actor, respond),
+        );
+      })(),
+    ),
   );
 
-  app.shortcut<MessageShortcut>({ type: 'message_action', callback_id: harvestCallbackId }, ({ shortcut, ack, respond, client, context }) =>
+  app.shortcut<MessageShortcut>({ type: 'message_action', callback_id: harvestCallbackId }, ({ shortcut, ack, client, context }) =>
     deps.work.track(
       (async () => {
         await ack();
         const teamId = shortcut.user.team_id ?? shortcut.team?.id ?? context.teamId ?? '';
         const receivedBy = shortcut.team?.id ?? context.teamId ?? teamId;
+        const respond = respondTo(shortcut.response_url);
         const target: ReplyTarget = { client, log: deps.services.log, userId: shortcut.user.id, channelId: shortcut.channel.id, respond };
         try {
           const thread = typeof shortcut.message.thread_ts === 'string' ? shortcut.message.thread_ts : undefined;
@@ -114,7 +116,7 @@ export function registerInteractions(app: App, deps: InteractionDeps): void {
 }
 
 // Runs a command line as the person who typed or clicked it, and answers them; nothing here may throw into Bolt.
-async function runAsActor(deps: InteractionDeps, client: webApi.WebClient, actor: SlackActor, respond: RespondFn, line: string, label: string): Promise<void> {
+async function runAsActor(deps: InteractionDeps, client: webApi.WebClient, actor: SlackActor, respond: Respond, line: string, label: string): Promise<void> {
   const { services } = deps;
   const target: ReplyTarget = { client, log: services.log, userId: actor.userId, channelId: actor.channelId, respond };
   try {
@@ -128,7 +130,7 @@ async function runAsActor(deps: InteractionDeps, client: webApi.WebClient, actor
   }
 }
 
-async function answerBusy(deps: InteractionDeps, client: webApi.WebClient, actor: SlackActor, respond: RespondFn): Promise<void> {
+async function answerBusy(deps: InteractionDeps, client: webApi.WebClient, actor: SlackActor, respond: Respond): Promise<void> {
   const target: ReplyTarget = { client, log: deps.services.log, userId: actor.userId, channelId: actor.channelId, respond };
   await deliverReply(target, answer(busyText));
 }

@@ -7,7 +7,7 @@ import type { Reply } from '../kernel/reply.js';
 import type { Db } from '../storage/database.js';
 import { isPostgres } from '../storage/engine.js';
 import type { OutboxRow } from '../storage/rhythm-schema.js';
-import { createPacer, type Pacer } from './pacing.js';
+import { createPacer, type PacedRequest, type Pacer } from './pacing.js';
 
 /**
  * Where a post goes: a channel (optionally into a thread), a person by direct message, or a group of people of one
@@ -208,6 +208,7 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
   const claimMs = services.settings.outboxClaimMs ?? defaultClaimMs;
   const maxInFlight = options.maxInFlight ?? defaultMaxInFlight;
   const claimed = await claimDue(db, { owner: options.owner, now: clock.now(), claimMs, limit: options.limit ?? 500, keys: options.keys });
+  const requests = await pacedRequests(services, claimed);
   const awaited: Promise<void>[] = [];
   const busy = options.inFlight?.destinations ?? new Set<string>();
   let superseded = false;
@@ -229,7 +230,8 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
       unsent.push(row.id);
       continue;
     }
-    const slot = pacer.reserve(row.platform, destinationOf(row), now, row.user_id !== null ? 'direct-message' : 'post');
+    const request = requests.get(row.id) ?? 'post';
+    const slot = pacer.reserve(row.platform, destinationOf(row), now, request);
     if (slot > now) {
       deferrals.set(slot, [...(deferrals.get(slot) ?? []), row.id]);
       report.deferred++;
@@ -237,10 +239,10 @@ export async function deliverDue(services: Services, options: DeliveryOptions): 
     }
     report.started++;
     busy.add(destination);
-    const delivery = deliverRow(services, row, options.owner, pacer).then((outcome) => {
+    const delivery = deliverRow(services, row, options.owner, pacer, request === 'open').then((outcome) => {
       busy.delete(destination);
       if (outcome === 'superseded') superseded = true;
-      report[outcome === 'sent' || outcome === 'superseded' ? 'sent' : outcome === 'retry' ? 'retrying' : 'failed']++;
+      report[outcome === 'sent' || outcome === 'superseded' ? 'sent' : outcome === 'retry' ? 'retrying' : outcome]++;
     });
     if (options.inFlight) options.inFlight.track(delivery);
     else awaited.push(delivery);
@@ -291,6 +293,35 @@ async function claimDueOn(db: Db, platform: Platform, claim: { owner: string; no
     .execute();
 }
 
+/**
+ * What each claimed row asks of the platform's budget. A channel post is one request; a direct message is one too
+ * where the DM channel is already open, and where the platform opens DM channels by a request of its own (Discord)
+ * a new person's DM starts with the open alone: the post is paced after it, so that each counts at the instant it
+ * goes out. (Counted as one unit of two, the post went a round trip after its turn and met the next second's requests
+ * in Discord's global window.) One read of the remembered DM channels for all the rows.
+ */
+async function pacedRequests(services: Services, rows: readonly OutboxRow[]): Promise<Map<number, PacedRequest>> {
+  const requests = new Map<number, PacedRequest>();
+  const direct: OutboxRow[] = [];
+  for (const row of rows) {
+    if (row.user_id === null) continue;
+    const opensFirst = row.kind === 'post' && row.group_user_ids === null && services.platforms.get(row.platform)?.openDirectMessage !== undefined;
+    if (opensFirst) direct.push(row);
+    else requests.set(row.id, 'direct-message');
+  }
+  for (let i = 0; i < direct.length; i += 500) {
+    const batch = direct.slice(i, i + 500);
+    const open = await services.db
+      .selectFrom('direct_message_channel')
+      .select(['platform', 'workspace_id', 'user_id'])
+      .where('user_id', 'in', [...new Set(batch.map((row) => row.user_id ?? ''))])
+      .execute();
+    const known = new Set(open.map((channel) => `${channel.platform}:${channel.workspace_id}:${channel.user_id}`));
+    for (const row of batch) requests.set(row.id, known.has(`${row.platform}:${row.workspace_id}:${row.user_id}`) ? 'post' : 'open');
+  }
+  return requests;
+}
+
 /** Gives claimed rows back untouched, or due again at `notBefore` (their turn by the pacing). */
 async function releaseClaims(db: Db, owner: string, ids: readonly number[], notBefore?: number): Promise<void> {
   for (let i = 0; i < ids.length; i += 500) {
@@ -307,9 +338,24 @@ async function releaseClaims(db: Db, owner: string, ids: readonly number[], notB
 type SendOutcome =
   { kind: 'sent'; posted: PostedMessage } | { kind: 'retry'; error: string; retryAfterMs?: number; rejected: boolean } | { kind: 'failed'; error: string };
 
-/** One claimed row: looked for first if an earlier send of it may have gone out, then sent, and its outcome recorded. */
-async function deliverRow(services: Services, row: OutboxRow, owner: string, pacer: Pacer): Promise<'sent' | 'superseded' | 'retry' | 'failed'> {
+type RowOutcome = 'sent' | 'superseded' | 'retry' | 'failed' | 'deferred';
+
+/**
+ * One claimed row: its DM channel opened first where that is a request of its own (the post then waits for its own
+ * turn), looked for if an earlier send of it may have gone out, then sent, and its outcome recorded.
+ */
+async function deliverRow(services: Services, row: OutboxRow, owner: string, pacer: Pacer, openFirst: boolean): Promise<RowOutcome> {
   try {
+    if (openFirst) {
+      const failed = await openDirectMessage(services, row);
+      if (failed) return await recordOutcome(services, row, failed, pacer);
+      const now = services.clock.now();
+      const turn = pacer.reserve(row.platform, destinationOf(row), now);
+      if (turn > now) {
+        await releaseClaims(services.db, owner, [row.id], turn);
+        return 'deferred';
+      }
+    }
     const found = row.kind === 'post' && row.send_started_at !== null ? await lookForEarlierSend(services, row) : undefined;
     if (found?.kind === 'retry') return await recordOutcome(services, row, found, pacer);
     if (found?.kind === 'sent') {
@@ -359,6 +405,17 @@ async function lookForEarlierSend(services: Services, row: OutboxRow): Promise<S
   }
 }
 
+/** Opens the person's DM channel; a failure is the row's outcome (nothing was posted: opening posts nothing). */
+async function openDirectMessage(services: Services, row: OutboxRow): Promise<SendOutcome | undefined> {
+  try {
+    await services.platforms.get(row.platform)?.openDirectMessage?.({ platform: row.platform, workspaceId: row.workspace_id, userId: row.user_id ?? '' });
+    return undefined;
+  } catch (error) {
+    const outcome = outcomeOfError(services, row, error);
+    return outcome.kind === 'retry' ? { ...outcome, rejected: true } : outcome;
+  }
+}
+
 function destinationRefOf(row: OutboxRow): Destination {
   const platform = row.platform;
   if (row.group_user_ids !== null) {
@@ -391,15 +448,19 @@ async function send(services: Services, row: OutboxRow): Promise<SendOutcome> {
         : await port.sendDirectMessage({ platform, workspaceId: row.workspace_id, userId: row.user_id ?? '' }, reply, { idempotencyKey: row.key });
     return { kind: 'sent', posted };
   } catch (error) {
-    if (error instanceof DeliveryError) {
-      // A rate limit answer means the platform refused the call: nothing was posted. Other errors may hide a post.
-      const rejected = error.retryAfterMs !== undefined;
-      return error.permanent ? { kind: 'failed', error: error.message } : { kind: 'retry', error: error.message, retryAfterMs: error.retryAfterMs, rejected };
-    }
-    // Anything else (a network error, an adapter bug) is treated as transient, and logged in full.
-    services.log.error({ err: error, key: row.key }, 'outbox send failed unexpectedly');
-    return { kind: 'retry', error: error instanceof Error ? error.message : String(error), rejected: false };
+    return outcomeOfError(services, row, error);
   }
+}
+
+function outcomeOfError(services: Services, row: OutboxRow, error: unknown): SendOutcome {
+  if (error instanceof DeliveryError) {
+    // A rate limit answer means the platform refused the call: nothing was posted. Other errors may hide a post.
+    const rejected = error.retryAfterMs !== undefined;
+    return error.permanent ? { kind: 'failed', error: error.message } : { kind: 'retry', error: error.message, retryAfterMs: error.retryAfterMs, rejected };
+  }
+  // Anything else (a network error, an adapter bug) is treated as transient, and logged in full.
+  services.log.error({ err: error, key: row.key }, 'outbox send failed unexpectedly');
+  return { kind: 'retry', error: error instanceof Error ? error.message : String(error), rejected: false };
 }
 
 function usersOf(row: OutboxRow): UserRef[] {

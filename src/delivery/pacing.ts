@@ -12,7 +12,7 @@ export type Pacing = Readonly<{
   burst: number;
   /** Requests in any one second, sliding: for a platform counting in windows (Discord's global 50), not buckets. */
   inAnySecond: number;
-  /** Requests a direct message costs: on Discord, opening the DM channel and then posting. */
+  /** Requests a direct message costs when sent in one go: on Discord, opening the DM channel and then posting. */
   directMessageRequests: number;
 }>;
 
@@ -24,9 +24,16 @@ export const platformPacing: Readonly<Record<Platform, Pacing>> = {
   console: { perDestinationMs: 0, perSecond: Number.POSITIVE_INFINITY, burst: 1, inAnySecond: Number.POSITIVE_INFINITY, directMessageRequests: 1 },
 };
 
+/**
+ * What a reservation is for: a post (or a direct message to a known DM channel), a direct message sent in one go
+ * (opened and posted: `directMessageRequests`), or only the opening of a DM channel, one request on the platform's
+ * budget that holds no destination back (the post that follows is reserved on its own).
+ */
+export type PacedRequest = 'post' | 'direct-message' | 'open';
+
 export interface Pacer {
   /** Reserves a send now and returns `now`, or returns the earliest instant this destination may be sent to. */
-  reserve(platform: Platform, destination: string, now: number, kind?: 'post' | 'direct-message'): number;
+  reserve(platform: Platform, destination: string, now: number, request?: PacedRequest): number;
   /** Holds a destination back until `until`, after a rate limit answer. */
   pause(platform: Platform, destination: string, until: number): void;
 }
@@ -42,13 +49,13 @@ export function createPacer(pacing: Readonly<Record<Platform, Pacing>> = platfor
   // any second, sliding. A window fixed to clock seconds let two bursts meet across a boundary.
   const recent = new Map<Platform, number[]>();
   return {
-    reserve(platform, destination, now, kind = 'post') {
+    reserve(platform, destination, now, request = 'post') {
       const rule = pacing[platform];
       // Counted in requests: Discord's DMs are two, and a budget counted in posts overran its global 50 a second, so that
       // discord.js slept through the limit mid-delivery and held back every other platform's posts behind it.
-      const cost = kind === 'direct-message' ? rule.directMessageRequests : 1;
+      const cost = request === 'direct-message' ? rule.directMessageRequests : 1;
       const key = `${platform}:${destination}`;
-      const free = nextFree.get(key) ?? 0;
+      const free = request === 'open' ? 0 : (nextFree.get(key) ?? 0);
       if (free > now) return free;
       if (Number.isFinite(rule.perSecond)) {
         let sent = recent.get(platform);
@@ -64,7 +71,7 @@ export function createPacer(pacing: Readonly<Record<Platform, Pacing>> = platfor
         bucket.tokens -= cost;
         if (Number.isFinite(rule.inAnySecond)) for (let i = 0; i < cost; i++) sent.push(now);
       }
-      nextFree.set(key, now + rule.perDestinationMs);
+      if (request !== 'open') nextFree.set(key, now + rule.perDestinationMs);
       return now;
     },
     pause(platform, destination, until) {

@@ -1,5 +1,5 @@
 import type { Services, InboundListener } from '../storage/services.js';
-import { findCommunityByHomeChannel, isCoordinator } from '../communities/communities.js';
+import { findCommunityByHomeChannel, findCommunityById, isCoordinator } from '../communities/communities.js';
 import type { UserRef } from '../kernel/identity.js';
 import type { InboundEvent, InboundMessage } from '../kernel/inbound.js';
 import { ensureMember, findMember, findMemberById } from '../communities/members.js';
@@ -11,6 +11,7 @@ import {
   findHarvestMessage,
   findThreadById,
   findThreadByRoot,
+  findThreadInHomeChannel,
   markAnswer,
   noteReplyTime,
   recordQuestionThread,
@@ -69,12 +70,12 @@ async function memberWhoAllowsHarvest(services: Services, user: UserRef, name: s
 }
 
 async function captureMessage(services: Services, message: InboundMessage): Promise<void> {
-  const community = await findCommunityByHomeChannel(services.db, message.channel);
-  if (!community) return;
   const isRoot = message.threadId === undefined || message.threadId === message.messageId;
   if (isRoot) {
+    if (!isQuestion(message.text)) return;
+    const community = await findCommunityByHomeChannel(services.db, message.channel);
     // Already followed: a redelivery, or the echo of a question the bot posted for `ask`.
-    if (!isQuestion(message.text) || (await findThreadByRoot(services.db, message.channel, message.messageId))) return;
+    if (!community || (await findThreadByRoot(services.db, message.channel, message.messageId))) return;
     const asker = await memberWhoAllowsHarvest(services, message.author, message.authorName);
     if (!asker) return;
     // The hint waits for the first reply: a question nobody takes up is not yet a thread worth a bot post.
@@ -91,7 +92,7 @@ async function captureMessage(services: Services, message: InboundMessage): Prom
     await services.db.transaction().execute((trx) => recordQuestionThread(trx, question));
     return;
   }
-  const thread = await findThreadByRoot(services.db, message.channel, message.threadId);
+  const thread = await findThreadInHomeChannel(services.db, message.channel, message.threadId);
   if (!thread) return;
   const author = await memberWhoAllowsHarvest(services, message.author, message.authorName);
   const stored = author
@@ -106,12 +107,16 @@ async function captureMessage(services: Services, message: InboundMessage): Prom
   // Replies by others count for reminders and stats even when their author's privacy keeps the text out.
   const byAsker = (author ?? (await findMember(services.db, message.author)))?.id === thread.asker_member_id;
   if (!byAsker) {
-    await noteReplyTime(services.db, thread.id, message.at);
-    await postAnswerHint(services, thread);
+    await noteReplyTime(services.db, thread, message.at);
+    // The hint is posted once; a thread read with its hint already claimed needs no claim.
+    if (thread.hint_at === null) await postAnswerHint(services, thread);
   }
   if (!stored) return;
   // A ✅ that came before this reply counts now, if it came from someone allowed to mark.
-  for (const pending of await takePendingMarks(services.db, message.channel, message.messageId)) {
+  const pendingMarks = await takePendingMarks(services.db, message.channel, message.messageId);
+  const community = pendingMarks.length > 0 ? await findCommunityById(services.db, thread.home_community_id) : undefined;
+  if (!community) return;
+  for (const pending of pendingMarks) {
     const marker: UserRef = { platform: message.channel.platform, workspaceId: message.channel.workspaceId, userId: pending.user_id };
     const result = await markIfAllowed(services, community, thread, stored, marker, pending.at);
     if (result.kind === 'marked') break;

@@ -1,4 +1,4 @@
-import { channelColumns } from '../storage/columns.js';
+import { channelColumns, qualified } from '../storage/columns.js';
 import type { ChannelRef } from '../kernel/identity.js';
 import type { Db } from '../storage/database.js';
 import type { HarvestMessage, HarvestThread } from '../storage/schema.js';
@@ -59,6 +59,30 @@ export async function findThreadByRoot(db: Db, channel: ChannelRef, rootMessageI
     .executeTakeFirst();
 }
 
+/**
+ * A followed thread whose channel is a community's home channel now, with that community's id: replies are stored
+ * only there. One query for what would be two (the home channel's community, then the thread).
+ */
+export async function findThreadInHomeChannel(
+  db: Db,
+  channel: ChannelRef,
+  rootMessageId: string,
+): Promise<(HarvestThread & { home_community_id: number }) | undefined> {
+  return db
+    .selectFrom('harvest_thread')
+    .innerJoin('home_channel', (join) =>
+      join
+        .onRef('home_channel.platform', '=', 'harvest_thread.platform')
+        .onRef('home_channel.workspace_id', '=', 'harvest_thread.workspace_id')
+        .onRef('home_channel.channel_id', '=', 'harvest_thread.channel_id'),
+    )
+    .selectAll('harvest_thread')
+    .select('home_channel.community_id as home_community_id')
+    .where((eb) => eb.and(qualified('harvest_thread', channelColumns(channel))))
+    .where('harvest_thread.root_message_id', '=', rootMessageId)
+    .executeTakeFirst();
+}
+
 export async function findThreadById(db: Db, id: number): Promise<HarvestThread | undefined> {
   return db.selectFrom('harvest_thread').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -98,11 +122,13 @@ export async function recordReply(db: Db, thread: HarvestThread, reply: NewReply
 }
 
 /** Notes the earliest reply by someone other than the asker: the clock for reminders and time-to-answer. */
-export async function noteReplyTime(db: Db, threadId: number, at: number): Promise<void> {
+export async function noteReplyTime(db: Db, thread: HarvestThread, at: number): Promise<void> {
+  // It only ever moves earlier, so a thread read with an earlier reply needs no write (most replies are not the first).
+  if (thread.first_reply_at !== null && thread.first_reply_at <= at) return;
   await db
     .updateTable('harvest_thread')
     .set({ first_reply_at: at })
-    .where('id', '=', threadId)
+    .where('id', '=', thread.id)
     .where((eb) => eb.or([eb('first_reply_at', 'is', null), eb('first_reply_at', '>', at)]))
     .execute();
 }
@@ -166,6 +192,14 @@ export async function savePendingMark(db: Db, channel: ChannelRef, messageId: st
 
 /** The users who marked a message before it arrived, and when, removed as they are taken. */
 export async function takePendingMarks(db: Db, channel: ChannelRef, messageId: string): Promise<{ user_id: string; at: number }[]> {
+  // Almost every message arrives unmarked: a read spares it a write transaction.
+  const any = await db
+    .selectFrom('harvest_pending_mark')
+    .select('at')
+    .where((eb) => eb.and(channelColumns(channel)))
+    .where('message_id', '=', messageId)
+    .executeTakeFirst();
+  if (!any) return [];
   const rows = await db
     .deleteFrom('harvest_pending_mark')
     .where((eb) => eb.and(channelColumns(channel)))

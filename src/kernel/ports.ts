@@ -59,6 +59,12 @@ export interface PlatformPort {
   /** Replaces a message the bot posted earlier, e.g. an event post whose RSVP counts changed. */
   updateMessage(channel: ChannelRef, messageId: string, message: Reply): Promise<void>;
   sendDirectMessage(user: UserRef, message: Reply, options?: Pick<SendOptions, 'idempotencyKey'>): Promise<PostedMessage>;
+  /**
+   * Optional, where a direct message to someone new costs two requests (Discord: open the DM channel, then post):
+   * opens the person's DM channel and remembers it in `direct_message_channel`, so that the outbox can pace the open
+   * and the post apart, each counted at the instant it goes out.
+   */
+  openDirectMessage?(user: UserRef): Promise<void>;
   /** Makes sure the bot can post in the channel (joining a public one if needed), for `link`. */
   prepareHomeChannel(channel: ChannelRef): Promise<ChannelAccess>;
   /**

@@ -79,11 +79,14 @@ describe('Discord failures as the core sees them', () => {
 
 describe('which rate limits are slept through', () => {
   it.each([
-    ['a short wait on a channel', '/channels/:id/messages', 800, false],
-    ['a long wait on a channel', '/channels/:id/messages', 30_000, true],
-    ['a short wait on an interaction callback', '/interactions/:id/:token/callback', 300, false],
-    ['a wait that would miss the 3 seconds of an interaction', '/interactions/:id/:token/callback', 2_500, true],
-  ])('%s', (_name, route, wait, rejected) => {
-    expect(shouldRejectRateLimit({ route, retryAfter: wait, timeToReset: 0 })).toBe(rejected);
+    ['a short wait to read a channel', 'GET', '/channels/:id', 800, false],
+    ['a long wait to read a channel', 'GET', '/channels/:id', 30_000, true],
+    ['any wait to post (the outbox retries it, paced)', 'POST', '/channels/:id/messages', 300, true],
+    ['any wait to edit a post', 'PATCH', '/channels/:id/messages/:id', 300, true],
+    ['any wait to open a DM channel', 'POST', '/users/@me/channels', 300, true],
+    ['a short wait on an interaction callback', 'POST', '/interactions/:id/:token/callback', 300, false],
+    ['a wait that would miss the 3 seconds of an interaction', 'POST', '/interactions/:id/:token/callback', 2_500, true],
+  ])('%s', (_name, method, route, wait, rejected) => {
+    expect(shouldRejectRateLimit({ method, route, retryAfter: wait, timeToReset: 0 })).toBe(rejected);
   });
 });

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCommunity } from '../../src/communities/communities.js';
+import { createCommunity, linkHomeChannel } from '../../src/communities/communities.js';
 import { searchKnowledge } from '../../src/harvest/search.js';
 import { testEngine } from '../support/test-database.js';
 import {
@@ -155,6 +155,14 @@ describe('harvesting a Slack question thread', () => {
     if (elsewhere.kind === 'message') await w.send({ kind: 'message', message: { ...elsewhere.message, channel: { ...slackHome, channelId: 'C0OTHER99' } } });
     expect(await threads()).toHaveLength(0);
     expect(w.slack.posts).toHaveLength(0);
+  });
+
+  it('stores no more replies once the community has linked another home channel', async () => {
+    await askOnSlack();
+    const community = await w.db.selectFrom('community').selectAll().executeTakeFirstOrThrow();
+    await linkHomeChannel(w.db, community, { ...slackHome, channelId: 'C0NEWHOME' }, w.clock.now());
+    await w.send(slackMessage('1732350180.000400', 'U0DAN0004', 'We pair them with a regular.', { threadTs: root }));
+    expect((await messages()).map((m) => m.message_id)).toEqual([root, bobReply, carolReply]);
   });
 });
 
