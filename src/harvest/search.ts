@@ -148,6 +148,8 @@ export function termFrequencies(text: string, terms: readonly string[], mode: 'a
   return frequency;
 }
 
+// The ids come as one JSON array: FTS5 (SQLite 3.53) drops a `rowid = ?` beside MATCH, which is what `rowid in (?)` of one
+// id becomes, and then cuts a snippet of every match (5.7 s for a common word at 1M messages).
 export async function snippetsFor(db: Db, source: Source, match: KnowledgeMatch, ids: readonly number[]): Promise<Map<number, string>> {
   if (ids.length === 0) return new Map();
   if (isPostgres(db)) return postgresSearch.snippetsFor(db, source, match, ids, { open: snippetOpen, close: snippetClose });
@@ -155,7 +157,7 @@ export async function snippetsFor(db: Db, source: Source, match: KnowledgeMatch,
   const index = sql.table(indexOf[source]);
   const result = await sql<{ id: number; snippet: string }>`
     select rowid as id, snippet(${index}, 0, ${snippetOpen}, ${snippetClose}, '…', 24) as snippet from ${index}
-    where ${index} match ${expression} and rowid in (${sql.join(ids)})`.execute(db);
+    where ${index} match ${expression} and rowid in (select value from json_each(${JSON.stringify(ids)}))`.execute(db);
   return new Map(result.rows.map((row) => [row.id, row.snippet]));
 }
 

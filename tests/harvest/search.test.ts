@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bestPerThread, matchExpression, queryTerms, searchKnowledge } from '../../src/harvest/search.js';
+import { bestPerThread, matchExpression, queryTerms, searchKnowledge, snippetsFor } from '../../src/harvest/search.js';
 import { createCommunity, linkHomeChannel } from '../../src/communities/communities.js';
 import { createHarvestWorld, slackHome, slackMessage, slackReaction, slackUser, type HarvestWorld } from '../support/fixtures.js';
 import { testEngine } from '../support/test-database.js';
@@ -83,6 +83,14 @@ describe('search', () => {
   it('quotes every term and keeps terms in the text column', () => {
     expect(queryTerms('NEAR(a "b") OR c* text:d')).toEqual(['near', 'a', 'b', 'or', 'c', 'text', 'd']);
     expect(matchExpression(['a', 'b'], 'all', 3)).toBe('{fts_scope} : "c3" AND {text} : ("a" AND "b")');
+  });
+
+  it('cuts a snippet of each asked hit only, one or several', async () => {
+    const { hits, match } = await searchKnowledge(w.db, 'chemistry', { now: w.clock.now() });
+    const harvested = hits.filter((hit) => hit.source === 'harvest').map((hit) => hit.id);
+    expect(harvested).toHaveLength(3);
+    expect([...(await snippetsFor(w.db, 'harvest', match, harvested.slice(0, 1))).keys()]).toEqual(harvested.slice(0, 1));
+    expect([...(await snippetsFor(w.db, 'harvest', match, harvested.slice(1))).keys()].sort()).toEqual(harvested.slice(1).sort());
   });
 
   it('says nothing was found for words that are nowhere', async () => {
