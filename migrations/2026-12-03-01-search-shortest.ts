@@ -15,14 +15,17 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create virtual table harvest_shortest_fts using fts5(text, fts_scope, content='', contentless_delete=1, detail='column', tokenize='porter unicode61 remove_diacritics 2')`.execute(
     db,
   );
-  const insert = (row: string) =>
-    `insert into harvest_shortest_fts(rowid, text, fts_scope) select ${key(row)}, ${row}.text, 'c' || ${row}.community_id where ${indexed(row)};`;
-  const remove = (row: string) => `delete from harvest_shortest_fts where ${indexed(row)} and rowid = ${key(row)};`;
-  await sql.raw(`create trigger harvest_shortest_insert after insert on harvest_message begin ${insert('new')} end`).execute(db);
-  await sql.raw(`create trigger harvest_shortest_delete after delete on harvest_message begin ${remove('old')} end`).execute(db);
+  const insert = (row: string) => `insert into harvest_shortest_fts(rowid, text, fts_scope) values (${key(row)}, ${row}.text, 'c' || ${row}.community_id);`;
+  const remove = (row: string) => `delete from harvest_shortest_fts where rowid = ${key(row)};`;
+  // Replies, most messages, skip the triggers by their when clause.
+  await sql.raw(`create trigger harvest_shortest_insert after insert on harvest_message when ${indexed('new')} begin ${insert('new')} end`).execute(db);
+  await sql.raw(`create trigger harvest_shortest_delete after delete on harvest_message when ${indexed('old')} begin ${remove('old')} end`).execute(db);
   await sql
     .raw(
-      `create trigger harvest_shortest_update after update of text, harvested, community_id, role on harvest_message begin ${remove('old')} ${insert('new')} end`,
+      `create trigger harvest_shortest_update after update of text, harvested, community_id, role on harvest_message when (${indexed('old')}) or (${indexed('new')}) begin
+        delete from harvest_shortest_fts where ${indexed('old')} and rowid = ${key('old')};
+        insert into harvest_shortest_fts(rowid, text, fts_scope) select ${key('new')}, new.text, 'c' || new.community_id where ${indexed('new')};
+      end`,
     )
     .execute(db);
   await sql
