@@ -51,7 +51,8 @@ function fill(path: string, total: number, corpus: Corpus): void {
   // FTS5 indexes about 9,000 messages a second through the insert trigger; 'rebuild' indexes the same rows about four
   // times faster. So the first 90% are indexed by a rebuild (the trigger dropped meanwhile and then created again from
   // its own SQL), and the newest 10% through the trigger, as the bot adds them: the index ends as a live one would,
-  // large merged segments and recent small ones.
+  // large merged segments and recent small ones. The shortest-first index of questions and answers
+  // (migration 2026-12-03-01) is kept by its own trigger throughout, as the bot keeps it.
   const trigger = (sqlite.prepare("select sql from sqlite_master where type = 'trigger' and name = 'harvest_fts_insert'").get() as { sql: string }).sql;
   const bulk = Math.floor((threads * 9) / 10);
   sqlite.exec('drop trigger harvest_fts_insert');

@@ -17,6 +17,7 @@ import * as web from './2026-12-02-04-web.js';
 import * as slackInstallations from './2026-12-02-05-slack-installations.js';
 import * as outboxSends from './2026-12-02-07-outbox-sends.js';
 import * as directMessageChannels from './2026-12-02-08-direct-message-channels.js';
+import * as searchShortest from './2026-12-03-01-search-shortest.js';
 
 // Listed by hand, in order: a migration added here is applied at the next start and by `npm run migrate`.
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-02-06-native': native,
   '2026-12-02-07-outbox-sends': outboxSends,
   '2026-12-02-08-direct-message-channels': directMessageChannels,
+  '2026-12-03-01-search-shortest': searchShortest,
 };

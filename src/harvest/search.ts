@@ -8,7 +8,8 @@ import type { HarvestRole } from '../storage/schema.js';
 const wordPattern = /[\p{L}\p{N}]+/gu;
 const maxTerms = 16;
 // FTS5's bm25() counts every row holding each term before it scores the first (25 ms for a common word at 1M rows),
-// so we rank ourselves: the most recent hits, scored BM25-style from highlight() and document counts capped at a bound.
+// so we rank ourselves: the most recent hits and the shortest questions and answers, scored BM25-style from their text
+// and from document counts read up to a bound (estimated past it).
 const candidateLimit = 200;
 const documentCountCap = 1000;
 export const snippetOpen = '\uE000';
@@ -44,38 +45,34 @@ const contentOf = { harvest: 'harvest_message', practice: 'practice' } as const;
 const countCache = new WeakMap<Db, Map<string, number>>();
 const countCacheSize = 2000;
 
-/** How many rows hold the term, counted up to the cap: enough to tell rare words from common ones, in bounded time. */
+/** How many rows hold the term: counted up to the cap, and past it estimated from the ids the first capped ones span. */
 async function countDocuments(db: Db, source: Source, term: string, total: number): Promise<number> {
   const cache = countCache.get(db) ?? new Map<string, number>();
   countCache.set(db, cache);
   const key = `${source} ${total} ${term}`;
   const known = cache.get(key);
   if (known !== undefined) return known;
-  const counted = await countDocumentsNow(db, source, term);
+  const counted = await countDocumentsNow(db, source, term, total);
   if (cache.size >= countCacheSize) cache.clear();
   cache.set(key, counted);
   return counted;
 }
 
-async function countDocumentsNow(db: Db, source: Source, term: string): Promise<number> {
+async function countDocumentsNow(db: Db, source: Source, term: string, total: number): Promise<number> {
   const index = sql.table(indexOf[source]);
-  const result = await sql<{ n: number }>`
-    select count(*) as n from (select 1 from ${index} where ${index} match ${matchExpression([term], 'all')} limit ${documentCountCap})`.execute(db);
-  return Number(result.rows[0]?.n ?? 0);
+  // FTS5 reads a term's rows oldest first (the cheaper way): past the cap, the share of ids they span gives the rate.
+  const result = await sql<{ n: number; reach: number | null }>`
+    select count(*) as n, max(id) as reach from (
+      select rowid as id from ${index} where ${index} match ${matchExpression([term], 'all')} limit ${documentCountCap})`.execute(db);
+  const { n, reach } = result.rows[0] ?? { n: 0, reach: null };
+  if (n < documentCountCap || reach === null) return Number(n);
+  return Math.min(total, (Number(n) * total) / Math.max(1, Number(reach)));
 }
 
-/** BM25 of a highlighted text: term frequencies from the marked tokens (stemmed matches included), length in words. */
-export function scoreMarked(marked: string, terms: readonly string[], idf: ReadonlyMap<string, number>, averageLength: number): number {
+/** BM25 of a text of `length` words holding each term `frequency` times: negative, lower is better, as FTS5's bm25(). */
+export function scoreBm25(frequency: ReadonlyMap<string, number>, length: number, idf: ReadonlyMap<string, number>, averageLength: number): number {
   const k1 = 1.2;
   const b = 0.75;
-  const length = countWords(marked);
-  const frequency = new Map<string, number>();
-  for (let open = marked.indexOf(snippetOpen); open >= 0; open = marked.indexOf(snippetOpen, open + 1)) {
-    const close = marked.indexOf(snippetClose, open);
-    if (close < 0) break;
-    const term = closestTerm(marked.slice(open + 1, close).toLowerCase(), terms);
-    if (term) frequency.set(term, (frequency.get(term) ?? 0) + 1);
-  }
   let score = 0;
   for (const [term, tf] of frequency) score += (idf.get(term) ?? 0) * ((tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * length) / averageLength)));
   return -score;
@@ -93,28 +90,21 @@ export function countWords(text: string): number {
   return words || 1;
 }
 
-// A marked token is a stemmed match of one query term: the term sharing its longest prefix.
-function closestTerm(token: string, terms: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestShared = 0;
-  for (const term of terms) {
-    let shared = 0;
-    while (shared < term.length && shared < token.length && term[shared] === token[shared]) shared++;
-    if (shared > bestShared) [best, bestShared] = [term, shared];
-  }
-  return best;
-}
-
-/** The best-scoring ids among the most recent hits: lower scores are better. */
+/** The best-scoring ids among the most recent hits and, past those, the shortest questions and answers: lower is better. */
 async function rankCandidates(db: Db, source: Source, match: KnowledgeMatch, keep: number): Promise<{ id: number; score: number }[]> {
   if (isPostgres(db)) return postgresSearch.rankCandidates(db, source, match, keep);
   const { terms } = match;
   const expression = matchExpression(terms, match.mode, match.scope);
   const index = sql.table(indexOf[source]);
-  const candidates = await sql<{ id: number; marked: string }>`
-    select rowid as id, highlight(${index}, 0, ${snippetOpen}, ${snippetClose}) as marked from ${index}
-    where ${index} match ${expression} order by rowid desc limit ${candidateLimit}`.execute(db);
-  if (candidates.rows.length === 0) return [];
+  const recent = await sql<{ id: number; text: string }>`
+    select content.id, content.text from ${index} join ${sql.table(contentOf[source])} as content on content.id = ${index}.rowid
+    where ${index} match ${expression} order by ${index}.rowid desc limit ${candidateLimit}`.execute(db);
+  if (recent.rows.length === 0) return [];
+  // Every match is a candidate already unless the recent ones fill the window; then older short exact ones join them.
+  const older =
+    source === 'harvest' && match.mode === 'all' && recent.rows.length === candidateLimit
+      ? await textsOf(db, await shortestMatches(db, expression), new Set(recent.rows.map((row) => row.id)))
+      : [];
   const size = await sql<{ n: number | null }>`select max(id) as n from ${sql.table(contentOf[source])}`.execute(db);
   const total = Math.max(1, Number(size.rows[0]?.n ?? 1));
   const idf = new Map<string, number>();
@@ -122,14 +112,44 @@ async function rankCandidates(db: Db, source: Source, match: KnowledgeMatch, kee
     const documents = await countDocuments(db, source, term, total);
     idf.set(term, Math.log(1 + (total - documents + 0.5) / (documents + 0.5)));
   }
-  const lengths = candidates.rows.map((row) => countWords(row.marked));
-  const averageLength = lengths.reduce((sum, n) => sum + n, 0) / lengths.length;
-  return candidates.rows
-    .map((row) => ({ id: row.id, score: scoreMarked(row.marked, terms, idf, averageLength) }))
+  const rows = [...recent.rows, ...older].map((row) => ({ id: row.id, text: row.text, length: countWords(row.text) }));
+  const averageLength = rows.slice(0, recent.rows.length).reduce((sum, row) => sum + row.length, 0) / recent.rows.length;
+  return rows
+    .map((row) => ({ id: row.id, score: scoreBm25(termFrequencies(row.text, terms, match.mode), row.length, idf, averageLength) }))
     .sort((a, c) => a.score - c.score)
     .slice(0, keep);
 }
 
+async function textsOf(db: Db, ids: readonly number[], except: ReadonlySet<number>): Promise<{ id: number; text: string }[]> {
+  const wanted = ids.filter((id) => !except.has(id));
+  if (wanted.length === 0) return [];
+  return db.selectFrom('harvest_message').select(['id', 'text']).where('id', 'in', wanted).execute();
+}
+
+const shortestLimit = 40;
+const lengthUnit = 2 ** 40;
+
+/** The ids of the shortest harvested questions and answers holding every word, newest first among equals (see migration 2026-12-03-01). */
+async function shortestMatches(db: Db, expression: string): Promise<number[]> {
+  const result = await sql<{ key: number }>`
+    select rowid as key from harvest_shortest_fts where harvest_shortest_fts match ${expression} order by rowid limit ${shortestLimit}`.execute(db);
+  return result.rows.map(({ key }) => lengthUnit - 1 - (key % lengthUnit));
+}
+
+/** How often each term appears as typed (case aside); with every word matched, once at least (FTS5 also matches stemmed forms). */
+export function termFrequencies(text: string, terms: readonly string[], mode: 'all' | 'any'): Map<string, number> {
+  const frequency = new Map(terms.map((term) => [term, 0]));
+  for (const word of text.match(wordPattern) ?? []) {
+    const term = word.toLowerCase();
+    const seen = frequency.get(term);
+    if (seen !== undefined) frequency.set(term, seen + 1);
+  }
+  if (mode === 'all') for (const [term, tf] of frequency) if (tf === 0) frequency.set(term, 1);
+  return frequency;
+}
+
+// The ids come as one JSON array: FTS5 (SQLite 3.53) drops a `rowid = ?` beside MATCH, which is what `rowid in (?)` of one
+// id becomes, and then cuts a snippet of every match (5.7 s for a common word at 1M messages).
 export async function snippetsFor(db: Db, source: Source, match: KnowledgeMatch, ids: readonly number[]): Promise<Map<number, string>> {
   if (ids.length === 0) return new Map();
   if (isPostgres(db)) return postgresSearch.snippetsFor(db, source, match, ids, { open: snippetOpen, close: snippetClose });
@@ -137,7 +157,7 @@ export async function snippetsFor(db: Db, source: Source, match: KnowledgeMatch,
   const index = sql.table(indexOf[source]);
   const result = await sql<{ id: number; snippet: string }>`
     select rowid as id, snippet(${index}, 0, ${snippetOpen}, ${snippetClose}, '…', 24) as snippet from ${index}
-    where ${index} match ${expression} and rowid in (${sql.join(ids)})`.execute(db);
+    where ${index} match ${expression} and rowid in (select value from json_each(${JSON.stringify(ids)}))`.execute(db);
   return new Map(result.rows.map((row) => [row.id, row.snippet]));
 }
 
@@ -156,13 +176,13 @@ export type KnowledgeHit = Readonly<{
 }>;
 
 // A thread's question names its topic as its marked answer does: someone who remembers the question finds the thread.
-// Recency breaks near-ties (at most a quarter more), so that an exact old answer outranks a looser recent one.
+// Recency breaks near-ties (at most a tenth more), so that an exact old question outranks a looser recent one.
 const roleWeight: Record<KnowledgeHit['role'], number> = { answer: 2, question: 2, reply: 1, practice: 1.5 };
 const halfLifeMs = 180 * 86_400_000;
 
 /** Favours marked answers, the questions they answer, and recent items: scores are negative, so a larger weight ranks higher. */
 export function weighScore(bm25: number, role: KnowledgeHit['role'], at: number, now: number): number {
-  const recency = 1 + 0.25 * Math.pow(0.5, Math.max(0, now - at) / halfLifeMs);
+  const recency = 1 + 0.1 * Math.pow(0.5, Math.max(0, now - at) / halfLifeMs);
   return bm25 * roleWeight[role] * recency;
 }
 
