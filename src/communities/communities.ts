@@ -58,12 +58,23 @@ export async function homeChannels(db: Db, communityId: number): Promise<HomeCha
   return db.selectFrom('home_channel').selectAll().where('community_id', '=', communityId).orderBy('platform').execute();
 }
 
-/** Every community's home channels in one query (a list page would otherwise ask once per community). */
-export async function homeChannelsByCommunity(db: Db): Promise<ReadonlyMap<number, HomeChannel[]>> {
-  const rows = await db.selectFrom('home_channel').selectAll().orderBy('community_id').orderBy('platform').execute();
+/**
+ * The home channels of these communities (every community's when none are named), read at once: a list page or a
+ * tick's prompts would otherwise ask once per community. A community without any is absent from the map.
+ */
+export async function homeChannelsByCommunity(db: Db, communityIds?: readonly number[]): Promise<ReadonlyMap<number, HomeChannel[]>> {
   const byCommunity = new Map<number, HomeChannel[]>();
-  for (const row of rows) byCommunity.set(row.community_id, [...(byCommunity.get(row.community_id) ?? []), row]);
+  const batches = communityIds ? chunks([...new Set(communityIds)], 500) : [undefined];
+  for (const ids of batches) {
+    let query = db.selectFrom('home_channel').selectAll().orderBy('community_id').orderBy('platform');
+    if (ids) query = query.where('community_id', 'in', ids);
+    for (const row of await query.execute()) byCommunity.set(row.community_id, [...(byCommunity.get(row.community_id) ?? []), row]);
+  }
   return byCommunity;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
 export async function findCommunityByHomeChannel(db: Db, channel: ChannelRef): Promise<Community | undefined> {

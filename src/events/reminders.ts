@@ -1,5 +1,5 @@
 import type { Services } from '../storage/services.js';
-import { homeChannels } from '../communities/communities.js';
+import { homeChannelsByCommunity } from '../communities/communities.js';
 import { channelRefOf, userRefOf } from '../storage/columns.js';
 import { reminderReply } from './event-posts.js';
 import { listAttendees } from './events.js';
@@ -63,6 +63,7 @@ async function materializeReminders(services: Services, trx: Db, reminders: read
   if (ours.length === 0) return [];
   const communityIds = [...new Set(ours.map((reminder) => reminder.community_id))];
   const communities = new Map((await trx.selectFrom('community').selectAll().where('id', 'in', communityIds).execute()).map((c) => [c.id, c]));
+  const homesOf = await homeChannelsByCommunity(trx, communityIds);
   const items: OutboxItem[] = [];
   for (const reminder of ours) {
     const community = communities.get(reminder.community_id);
@@ -70,7 +71,7 @@ async function materializeReminders(services: Services, trx: Db, reminders: read
     const occurrence = `${reminder.id}:${reminder.lead_minutes}`;
     const post = { notBefore: now, expiresAt: reminder.starts_at };
     const notice = reminderReply(reminder, community, reminder.lead_minutes, settings, false);
-    for (const home of await homeChannels(trx, community.id)) {
+    for (const home of homesOf.get(community.id) ?? []) {
       const channel = channelRefOf(home);
       items.push({ ...post, key: `reminder:${occurrence}:${channelKey(channel)}`, target: { channel }, reply: notice });
     }

@@ -1,5 +1,5 @@
 import type { Services } from '../storage/services.js';
-import { homeChannels } from '../communities/communities.js';
+import { homeChannelsByCommunity } from '../communities/communities.js';
 import { enqueuePrompts, takeNextPrompts } from './prompts.js';
 import { nextOccurrence, parseSchedule, scheduleColumns, type ScheduleRule } from './schedule.js';
 import type { Db } from '../storage/database.js';
@@ -90,13 +90,14 @@ async function materializeRhythms(services: Services, trx: Db, rhythms: readonly
   if (postable.length === 0) return [];
   const communityIds = postable.map(({ rhythm }) => rhythm.community_id);
   const communities = new Map((await trx.selectFrom('community').selectAll().where('id', 'in', communityIds).execute()).map((c) => [c.id, c]));
+  const homesOf = await homeChannelsByCommunity(trx, [...communities.keys()]);
   const prompted: (DueOccurrence & { community: Community; homes: HomeChannel[] })[] = [];
   for (const occurrence of postable) {
     const community = communities.get(occurrence.rhythm.community_id);
     // A resting or closed community is not prompted; without a home channel there is nowhere to post. Either way the
     // prompt keeps its turn.
     if (!community || community.status === 'dormant' || community.status === 'closed') continue;
-    const homes = await homeChannels(trx, community.id);
+    const homes = homesOf.get(community.id) ?? [];
     if (homes.length > 0) prompted.push({ ...occurrence, community, homes });
     else log.info({ rhythm: occurrence.rhythm.id }, 'prompt due but the community has no home channel');
   }
