@@ -15,7 +15,8 @@ export type DirectMessageChannels = Readonly<{
 // second, and an open queued behind others went out round trips after the outbox's pacer let it go, into the next
 // second's budget. So each open in flight has a REST queue of its own (an idle one, or a new one when all are busy):
 // it goes out when the pacer says, and the pacer (which counts it) keeps the total under the global limit. Each queue
-// still honours a 429 itself. There are as many queues as opens were ever in flight at once: a few dozen at most.
+// still honours a 429 itself. There are as many queues as opens were ever in flight at once, at most the outbox's sends
+// in flight (256); an idle one holds no timer.
 export function createDirectMessageChannels(client: Client, store: Pick<Services, 'db' | 'clock'>): DirectMessageChannels {
   let lanes: { token: string; queues: { rest: REST; busy: boolean }[] } | undefined;
   const opening = new Map<string, Promise<string>>();

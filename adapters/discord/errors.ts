@@ -21,11 +21,9 @@ export function discordErrorCode(error: unknown): number | undefined {
 export function toDeliveryError(error: unknown, what: string): unknown {
   if (error instanceof DeliveryError) return error;
   if (error instanceof RateLimitError) {
-    return new DeliveryError(
-      `${what}: Discord asks us to wait ${Math.ceil(error.retryAfter / 1000)} s (rate limit on ${error.route})`,
-      false,
-      error.retryAfter,
-    );
+    // A 429 without a Retry-After (or a bucket known to be empty) still waits for its reset, and a moment at least.
+    const waitMs = Math.max(error.retryAfter, error.timeToReset, 1000);
+    return new DeliveryError(`${what}: Discord asks us to wait ${Math.ceil(waitMs / 1000)} s (rate limit on ${error.route})`, false, waitMs);
   }
   if (error instanceof DiscordAPIError) {
     if (error.status === 429) return new DeliveryError(`${what}: rate limited by Discord`, false);

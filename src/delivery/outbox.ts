@@ -348,6 +348,9 @@ async function pacedRequests(services: Services, rows: readonly OutboxRow[]): Pr
     const open = await services.db
       .selectFrom('direct_message_channel')
       .select(['platform', 'workspace_id', 'user_id'])
+      // Every column of the key, so that the read is an index lookup per person, not a scan of everyone's channels.
+      .where('platform', 'in', [...new Set(batch.map((row) => row.platform))])
+      .where('workspace_id', 'in', [...new Set(batch.map((row) => row.workspace_id))])
       .where('user_id', 'in', [...new Set(batch.map((row) => row.user_id ?? ''))])
       .execute();
     const known = new Set(open.map((channel) => `${channel.platform}:${channel.workspace_id}:${channel.user_id}`));

@@ -78,12 +78,17 @@ async function materializeRhythms(services: Services, trx: Db, rhythms: readonly
   const { log, settings } = services;
   const due: DueOccurrence[] = [];
   for (const rhythm of rhythms) {
+    if (rhythm.next_run_at === null) continue;
     const rule = readRule(rhythm);
-    if (!rule) {
-      // Only a bug or a hand-edited row gets here; pausing that rhythm keeps the loop from failing on it every tick.
-      log.error({ rhythm: rhythm.id, schedule: rhythm.schedule }, 'unreadable rhythm schedule; rhythm paused');
+    try {
+      if (!rule) throw new Error('unreadable schedule');
+      due.push(dueOccurrence(services, { ...rhythm, next_run_at: rhythm.next_run_at }, rule, now));
+    } catch (error) {
+      // Only a bug or a hand-edited row gets here (a schedule or zone that no longer reads): pausing that rhythm keeps
+      // it from failing its whole batch, the other rhythms due with it, on every tick.
+      log.error({ err: error, rhythm: rhythm.id, schedule: rhythm.schedule, zone: rhythm.timezone }, 'rhythm schedule cannot be worked out; rhythm paused');
       await trx.updateTable('rhythm').set({ next_run_at: null }).where('id', '=', rhythm.id).execute();
-    } else if (rhythm.next_run_at !== null) due.push(dueOccurrence(services, { ...rhythm, next_run_at: rhythm.next_run_at }, rule, now));
+    }
   }
   const advanced = await advanceRhythms(trx, due);
   const postable = due.filter((occurrence) => occurrence.postable && advanced.has(occurrence.rhythm.id));

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultPrompts } from '../../src/rhythms/prompts.js';
+import { formatSchedule } from '../../src/rhythms/schedule.js';
 import { createRhythmWorld } from '../support/fixtures.js';
 
 type World = Awaited<ReturnType<typeof createRhythmWorld>>;
@@ -120,6 +121,25 @@ describe('the prompt bank', () => {
     };
     expect(await promptsAt('2026-11-30T09:00:00Z')).toEqual({ 'outreach-home': 1, 'design-home': 0 });
     expect(await promptsAt('2026-12-07T09:00:00Z')).toEqual({ 'outreach-home': 2, 'design-home': 1 });
+  });
+
+  it('pauses a rhythm whose schedule no longer works out, and still prompts the others due with it', async () => {
+    world = await createRhythmWorld({ now: '2026-11-23T10:00:00Z' });
+    await world.run('admin', 'create design Design');
+    await world.run('admin', 'coordinator design ann');
+    await world.run('ann', 'link design', 'design-home');
+    for (const slug of ['outreach', 'design']) await world.run('ann', `rhythm ${slug} weekly mon 09:00`);
+    // A hand-edited row: a cron rule in a zone that does not exist.
+    const broken = await world.db.selectFrom('rhythm').select('id').where('community_id', '=', 1).executeTakeFirstOrThrow();
+    await world.db
+      .updateTable('rhythm')
+      .set({ schedule: formatSchedule({ kind: 'cron', expression: '0 9 * * 1' }), timezone: 'Not/AZone' })
+      .where('id', '=', broken.id)
+      .execute();
+    await world.tickAt('2026-11-30T09:00:00Z');
+    expect(world.fake.posts.map((post) => post.channelId)).toEqual(['design-home']);
+    const paused = await world.db.selectFrom('rhythm').select('next_run_at').where('id', '=', broken.id).executeTakeFirstOrThrow();
+    expect(paused.next_run_at).toBeNull();
   });
 
   it('lists the bank with the next prompt marked', async () => {
