@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIEmbed, type APIEmbedField } from 'discord.js';
 import type { Button, Reply, RichText, Section, Span } from '../../src/kernel/reply.js';
+import { chunk } from '../../src/kernel/chunk.js';
 
 /** Discord's documented message limits. */
 export const limits = {
@@ -177,10 +178,4 @@ export function splitText(text: string, max: number): string[] {
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
 }

@@ -8,12 +8,9 @@ import type { Rhythm } from '../storage/rhythm-schema.js';
 import { community, optional, text, timezone } from './args.js';
 import { defineCommand } from './define.js';
 import { describeChannelDelivery, noHomeChannelHint } from './delivery-text.js';
+import { chunk } from '../kernel/chunk.js';
 
 const maxPrompts = 200;
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-}
 
 /** "weekly on Monday at 09:00 Europe/London; next Mon 30 Nov 2026, 09:00 GMT". */
 export function describeRhythm(rhythm: Rhythm): RichText {

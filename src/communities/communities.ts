@@ -1,4 +1,5 @@
 import { channelColumns, qualified } from '../storage/columns.js';
+import { chunk } from '../kernel/chunk.js';
 import type { ChannelRef } from '../kernel/identity.js';
 import type { CoreSettings } from '../kernel/settings.js';
 import type { Db } from '../storage/database.js';
@@ -64,17 +65,13 @@ export async function homeChannels(db: Db, communityId: number): Promise<HomeCha
  */
 export async function homeChannelsByCommunity(db: Db, communityIds?: readonly number[]): Promise<ReadonlyMap<number, HomeChannel[]>> {
   const byCommunity = new Map<number, HomeChannel[]>();
-  const batches = communityIds ? chunks([...new Set(communityIds)], 500) : [undefined];
+  const batches = communityIds ? chunk([...new Set(communityIds)], 500) : [undefined];
   for (const ids of batches) {
     let query = db.selectFrom('home_channel').selectAll().orderBy('community_id').orderBy('platform');
     if (ids) query = query.where('community_id', 'in', ids);
     for (const row of await query.execute()) byCommunity.set(row.community_id, [...(byCommunity.get(row.community_id) ?? []), row]);
   }
   return byCommunity;
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
 export async function findCommunityByHomeChannel(db: Db, channel: ChannelRef): Promise<Community | undefined> {

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Services } from '../storage/services.js';
 import { platforms, type ChannelRef, type Platform, type UserRef } from '../kernel/identity.js';
 import { DeliveryError, type Destination, type PlatformPort, type PostedMessage } from '../kernel/ports.js';
+import { chunk } from '../kernel/chunk.js';
 import type { Reply } from '../kernel/reply.js';
 import type { Db } from '../storage/database.js';
 import { isPostgres } from '../storage/engine.js';
@@ -37,8 +38,7 @@ export async function enqueue(db: Db, item: OutboxItem, now: number): Promise<{ 
 /** Writes many posts at once (a tick's prompts), 500 to a statement; returns each one's row id and whether it is new. */
 export async function enqueueAll(db: Db, items: readonly OutboxItem[], now: number): Promise<{ id: number; created: boolean }[]> {
   const ids = new Map<string, { id: number; created: boolean }>();
-  for (let i = 0; i < items.length; i += 500) {
-    const batch = items.slice(i, i + 500);
+  for (const batch of chunk(items, 500)) {
     const inserted = await db
       .insertInto('outbox')
       .values(batch.map((item) => outboxValues(item, now)))
@@ -343,8 +343,7 @@ async function pacedRequests(services: Services, rows: readonly OutboxRow[]): Pr
     if (opensFirst) direct.push(row);
     else requests.set(row.id, 'direct-message');
   }
-  for (let i = 0; i < direct.length; i += 500) {
-    const batch = direct.slice(i, i + 500);
+  for (const batch of chunk(direct, 500)) {
     const open = await services.db
       .selectFrom('direct_message_channel')
       .select(['platform', 'workspace_id', 'user_id'])
@@ -364,11 +363,11 @@ async function pacedRequests(services: Services, rows: readonly OutboxRow[]): Pr
  * is looked for on the platform before it is sent again. An earlier start is kept: the look goes back to it.
  */
 async function markSendsStarted(db: Db, owner: string, ids: readonly number[], now: number): Promise<void> {
-  for (let i = 0; i < ids.length; i += 500) {
+  for (const batch of chunk(ids, 500)) {
     await db
       .updateTable('outbox')
       .set((eb) => ({ send_started_at: eb.fn.coalesce('send_started_at', eb.val(now)) }))
-      .where('id', 'in', ids.slice(i, i + 500))
+      .where('id', 'in', batch)
       .where('claimed_by', '=', owner)
       .execute();
   }
@@ -376,11 +375,11 @@ async function markSendsStarted(db: Db, owner: string, ids: readonly number[], n
 
 /** Gives claimed rows back untouched, or due again at `notBefore` (their turn by the pacing). */
 async function releaseClaims(db: Db, owner: string, ids: readonly number[], notBefore?: number): Promise<void> {
-  for (let i = 0; i < ids.length; i += 500) {
+  for (const batch of chunk(ids, 500)) {
     await db
       .updateTable('outbox')
       .set({ claimed_by: null, claimed_until: null, ...(notBefore === undefined ? {} : { next_attempt_at: notBefore }) })
-      .where('id', 'in', ids.slice(i, i + 500))
+      .where('id', 'in', batch)
       .where('claimed_by', '=', owner)
       .where('status', '=', 'pending')
       .execute();

@@ -1,4 +1,5 @@
 import { homeChannels } from '../communities/communities.js';
+import { chunk } from '../kernel/chunk.js';
 import { channelRefOf } from '../storage/columns.js';
 import type { ChannelRef } from '../kernel/identity.js';
 import { enqueueAll } from '../delivery/outbox.js';
@@ -39,10 +40,10 @@ async function addMissingDefaults(db: Db, communityIds: readonly number[], now: 
       .filter((prompt) => !keys.has(prompt.key))
       .map((prompt) => ({ community_id: communityId, text: prompt.text, default_key: prompt.key, created_at: now }));
   });
-  for (let i = 0; i < missing.length; i += 1000) {
+  for (const batch of chunk(missing, 1000)) {
     await db
       .insertInto('prompt')
-      .values(missing.slice(i, i + 1000))
+      .values(batch)
       .onConflict((oc) => oc.columns(['community_id', 'default_key']).doNothing())
       .execute();
   }
